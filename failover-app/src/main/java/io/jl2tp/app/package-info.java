@@ -1,0 +1,2 @@
+/** failover-app */
+package io.jl2tp.app;

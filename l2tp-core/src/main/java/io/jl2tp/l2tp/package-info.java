@@ -1,0 +1,2 @@
+/** l2tp-core */
+package io.jl2tp.l2tp;

@@ -1,0 +1,2 @@
+/** ppp-core */
+package io.jl2tp.ppp;

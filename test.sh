@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The whole jl2tp test suite, on a fresh Debian machine: installs what the tests need
+# (system packages: JDK, Maven, iproute2, l2tpns + FreeRADIUS as the independent LNS,
+# tcpdump/tshark as the wire oracle), then runs `mvn verify` over every module.
+# Root is needed for the network-namespace tests; under CI=true none of them may skip.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+need=()
+want() { dpkg -s "$1" >/dev/null 2>&1 || need+=("$1"); }
+command -v javac >/dev/null 2>&1 || want openjdk-17-jdk-headless
+command -v mvn >/dev/null 2>&1 || want maven
+for p in iproute2 iputils-ping procps l2tpns freeradius freeradius-utils tcpdump tshark iperf3 gcc; do want "$p"; done
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "test.sh: installing ${need[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+    # Debian starts the freeradius/l2tpns services on install; the tests run their own.
+    systemctl stop freeradius l2tpns >/dev/null 2>&1 || true
+    pkill -x freeradius >/dev/null 2>&1 || true
+  else
+    echo "test.sh: missing packages ${need[*]} (run as root to install them); root-only tests will skip" >&2
+  fi
+fi
+
+exec mvn -B -ntp verify "$@"

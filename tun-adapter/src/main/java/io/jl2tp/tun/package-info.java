@@ -1,0 +1,2 @@
+/** tun-adapter */
+package io.jl2tp.tun;
