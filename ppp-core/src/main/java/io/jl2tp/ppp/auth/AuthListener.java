@@ -21,7 +21,8 @@ public interface AuthListener {
      * Authentication in this direction succeeded. {@code peerName} is the name the
      * authenticated party used (for an authenticator: the peer's name; for a peer: our own
      * name as we sent it); {@code message} is the human-readable message from the packet,
-     * possibly empty. Called once per successful (re-)authentication.
+     * possibly empty (for MS-CHAPv2 the text after "M="). Called once, for the first
+     * success; successful re-authentications (CHAP re-challenges) are not reported again.
      */
     void succeeded(String peerName, String message);
 

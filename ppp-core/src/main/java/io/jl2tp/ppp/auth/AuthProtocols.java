@@ -1,5 +1,6 @@
 package io.jl2tp.ppp.auth;
 
+import java.security.SecureRandom;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -9,6 +10,9 @@ import java.util.concurrent.ScheduledExecutorService;
  * "authenticator" the side that checks it ({@code upap_authpeer} / {@code chap_auth_peer}).
  */
 public final class AuthProtocols {
+
+    /** Source of challenges, peer challenges and initial Identifiers (RFC 1994 §2.3). */
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private AuthProtocols() {
     }
@@ -33,7 +37,11 @@ public final class AuthProtocols {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(loop, "loop");
         Objects.requireNonNull(l, "listener");
-        throw new UnsupportedOperationException("auth peer " + m + ": implementation lands in the next commit");
+        return switch (m) {
+            case PAP -> new Pap.Peer(ourName, secrets, remoteName, config, loop, l, RANDOM);
+            case CHAP_MD5 -> new Chap.Peer(ChapMd5.INSTANCE, ourName, secrets, remoteName, l, RANDOM);
+            case MSCHAP_V2 -> new Chap.Peer(MsChapV2.INSTANCE, ourName, secrets, remoteName, l, RANDOM);
+        };
     }
 
     /** We check the remote's identity, naming ourselves {@code ourName}, with pppd's default timers. */
@@ -51,6 +59,10 @@ public final class AuthProtocols {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(loop, "loop");
         Objects.requireNonNull(l, "listener");
-        throw new UnsupportedOperationException("auth authenticator " + m + ": implementation lands in the next commit");
+        return switch (m) {
+            case PAP -> new Pap.Authenticator(ourName, secrets, config, loop, l);
+            case CHAP_MD5 -> new Chap.Authenticator(ChapMd5.INSTANCE, ourName, secrets, config, loop, l, RANDOM);
+            case MSCHAP_V2 -> new Chap.Authenticator(MsChapV2.INSTANCE, ourName, secrets, config, loop, l, RANDOM);
+        };
     }
 }

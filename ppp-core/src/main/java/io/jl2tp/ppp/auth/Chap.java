@@ -1,0 +1,386 @@
+package io.jl2tp.ppp.auth;
+
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The CHAP engine, RFC 1994 §4, with a pluggable {@link ChapDigest} — the shape of pppd's
+ * {@code chap-new.c}: {@link Peer} answers Challenges (also re-challenges at any time after
+ * the first success), {@link Authenticator} sends Challenges, retransmits them, verifies and
+ * re-challenges periodically when configured.
+ */
+final class Chap {
+
+    /** RFC 1994 §4.1: Challenge. */
+    static final int CHALLENGE = 1;
+    /** RFC 1994 §4.1: Response. */
+    static final int RESPONSE = 2;
+    /** RFC 1994 §4.2: Success. */
+    static final int SUCCESS = 3;
+    /** RFC 1994 §4.2: Failure. */
+    static final int FAILURE = 4;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Chap.class);
+
+    private Chap() {
+    }
+
+    /**
+     * A parsed Challenge or Response body (RFC 1994 §4.1: Value-Size, Value, Name), or null
+     * if Value-Size is zero or runs past the packet.
+     */
+    record ValueAndName(byte[] value, String name, String shownName) {
+        static ValueAndName parse(byte[] d) {
+            if (d.length < 1) {
+                return null;
+            }
+            int size = d[0] & 0xFF;
+            // §4.1: "The Value-Size field is one octet and indicates the length of the Value
+            // field." A zero-length value cannot be a challenge or a response.
+            if (size == 0 || 1 + size > d.length) {
+                return null;
+            }
+            byte[] value = Arrays.copyOfRange(d, 1, 1 + size);
+            int nameLen = d.length - 1 - size;
+            return new ValueAndName(value, new String(d, 1 + size, nameLen, StandardCharsets.UTF_8),
+                    AuthPacket.printable(d, 1 + size, nameLen));
+        }
+    }
+
+    /** The side that answers Challenges (pppd {@code chap_auth_with_peer}). */
+    static final class Peer implements AuthProtocol {
+        private enum State { INITIAL, STARTED, OPEN, FAILED, STOPPED }
+
+        private final ChapDigest digest;
+        private final String ourName;             // Name we send (pppd "user")
+        private final SecretProvider secrets;
+        private final String remoteName;          // pppd "remotename"; null = use the Challenge's Name
+        private final AuthListener listener;
+        private final SecureRandom random;
+        private State state = State.INITIAL;
+        private int responseId = -1;              // Identifier of our last Response, -1 if none
+        private ChapDigest.PeerResponse pending;  // checks the Success for our last Response
+
+        Peer(ChapDigest digest, String ourName, SecretProvider secrets, String remoteName,
+             AuthListener listener, SecureRandom random) {
+            this.digest = digest;
+            this.ourName = ourName;
+            this.secrets = secrets;
+            this.remoteName = remoteName;
+            this.listener = listener;
+            this.random = random;
+        }
+
+        @Override
+        public int protocol() {
+            return AuthMethod.PROTOCOL_CHAP;
+        }
+
+        @Override
+        public AuthMethod method() {
+            return digest.method();
+        }
+
+        @Override
+        public void start() {
+            if (state == State.INITIAL) {
+                state = State.STARTED;
+            }
+        }
+
+        @Override
+        public void input(ByteBuf packet) {
+            AuthPacket p = AuthPacket.decode(packet);
+            if (p == null) {
+                LOG.debug("CHAP peer: dropped malformed packet");
+                return;
+            }
+            if (state != State.STARTED && state != State.OPEN) {
+                LOG.debug("CHAP peer: ignored code={} id={} in state {}", p.code(), p.id(), state);
+                return;
+            }
+            switch (p.code()) {
+                case CHALLENGE -> challenge(p);
+                case SUCCESS, FAILURE -> status(p);
+                default -> LOG.debug("CHAP peer: ignored code={} id={}", p.code(), p.id());
+            }
+        }
+
+        /** Answers a Challenge (first or re-challenge, RFC 1994 §4.1). */
+        private void challenge(AuthPacket p) {
+            ValueAndName c = ValueAndName.parse(p.data());
+            if (c == null) {
+                LOG.debug("CHAP peer: dropped Challenge id={} with bad Value-Size", p.id());
+                return;
+            }
+            if (digest.method() == AuthMethod.MSCHAP_V2 && c.value().length != MsChapV2.CHALLENGE_LEN) {
+                LOG.debug("CHAP peer: dropped MS-CHAPv2 Challenge id={} of {} octets", p.id(), c.value().length);
+                return;
+            }
+            String server = remoteName != null ? remoteName : c.name();
+            LOG.debug("CHAP peer: Challenge id={} name={}", p.id(), c.shownName());
+            Optional<Secret> secret = secrets.secret(ourName, server);
+            if (secret.isEmpty()) {
+                fail("no CHAP secret for " + ourName + " to " + AuthPacket.printable(
+                        server.getBytes(StandardCharsets.UTF_8), 0, server.getBytes(StandardCharsets.UTF_8).length));
+                return;
+            }
+            ChapDigest.PeerResponse r = digest.respond(p.id(), c.value(), ourName, secret.get(), random);
+            byte[] value = r.value();
+            byte[] name = ourName.getBytes(StandardCharsets.UTF_8);
+            // RFC 1994 §4.1: "The Identifier field MUST be copied from the Identifier field of
+            // the Challenge which caused the Response."
+            responseId = p.id();
+            pending = r;
+            listener.send(AuthMethod.PROTOCOL_CHAP,
+                    AuthPacket.encode(RESPONSE, p.id(), AuthPacket.octet(value.length), value, name));
+            LOG.debug("CHAP peer: sent Response id={} name={}", p.id(), ourName);
+        }
+
+        /** Handles Success/Failure for our last Response (RFC 1994 §4.2). */
+        private void status(AuthPacket p) {
+            // §4.2: "The Identifier field MUST be copied from the Identifier field of the
+            // Response which caused this reply." Others are stale or forged: ignore.
+            if (pending == null || p.id() != responseId) {
+                LOG.debug("CHAP peer: ignored code={} id={} (last response id={})", p.code(), p.id(), responseId);
+                return;
+            }
+            String msg = AuthPacket.printable(p.data(), 0, p.data().length);
+            ChapDigest.PeerResponse r = pending;
+            pending = null;
+            if (p.code() == FAILURE) {
+                fail(digest.failureReason(msg));
+                return;
+            }
+            Optional<String> bad = r.checkSuccess(msg);
+            if (bad.isPresent()) {
+                fail(bad.get());
+                return;
+            }
+            if (state == State.STARTED) {
+                state = State.OPEN;
+                LOG.info("CHAP ({}): authenticated to peer as {}", digest.method(), ourName);
+                listener.succeeded(ourName, r.successText(msg));
+            } else {
+                LOG.debug("CHAP peer: re-authentication id={} succeeded", p.id());
+            }
+        }
+
+        /** Reports a final failure once. */
+        private void fail(String reason) {
+            state = State.FAILED;
+            pending = null;
+            LOG.info("CHAP ({}): authentication to peer failed: {}", digest.method(), reason);
+            listener.failed(reason);
+        }
+
+        @Override
+        public void stop() {
+            state = State.STOPPED;
+            pending = null;
+        }
+    }
+
+    /** The side that sends Challenges and verifies Responses (pppd {@code chap_auth_peer}). */
+    static final class Authenticator implements AuthProtocol {
+        private enum State { INITIAL, CHALLENGING, OPEN, FAILED, STOPPED }
+
+        private final ChapDigest digest;
+        private final String ourName;             // Name in our Challenges; server for lookup
+        private final SecretProvider secrets;
+        private final AuthConfig config;          // chap-restart, chap-max-challenge, chap-interval
+        private final ScheduledExecutorService loop;
+        private final AuthListener listener;
+        private final SecureRandom random;
+        private State state = State.INITIAL;
+        private boolean everSucceeded;            // succeeded() already reported
+        private int id;                           // Identifier of the current Challenge
+        private byte[] challenge;                 // current Challenge Value, null when none outstanding
+        private int transmits;                    // transmissions of the current Challenge
+        private ByteBuf lastStatus;               // our last Success/Failure, resent on a duplicate Response
+        private int lastStatusId = -1;            // its Identifier
+        private ScheduledFuture<?> timer;         // restart or re-challenge timer
+
+        Authenticator(ChapDigest digest, String ourName, SecretProvider secrets, AuthConfig config,
+                      ScheduledExecutorService loop, AuthListener listener, SecureRandom random) {
+            this.digest = digest;
+            this.ourName = ourName;
+            this.secrets = secrets;
+            this.config = config;
+            this.loop = loop;
+            this.listener = listener;
+            this.random = random;
+            this.id = random.nextInt(256);
+        }
+
+        @Override
+        public int protocol() {
+            return AuthMethod.PROTOCOL_CHAP;
+        }
+
+        @Override
+        public AuthMethod method() {
+            return digest.method();
+        }
+
+        @Override
+        public void start() {
+            if (state != State.INITIAL) {
+                return;
+            }
+            state = State.CHALLENGING;
+            newChallenge();
+        }
+
+        /** Starts a new challenge round: fresh Identifier and value (RFC 1994 §2.3). */
+        private void newChallenge() {
+            // §2.3: "each challenge value SHOULD be unique", and a new Identifier per Challenge.
+            id = (id + 1) & 0xFF;
+            challenge = digest.newChallenge(random);
+            transmits = 0;
+            sendChallenge();
+        }
+
+        /** (Re)transmits the outstanding Challenge and arms the restart timer. */
+        private void sendChallenge() {
+            transmits++;
+            byte[] name = ourName.getBytes(StandardCharsets.UTF_8);
+            listener.send(AuthMethod.PROTOCOL_CHAP,
+                    AuthPacket.encode(CHALLENGE, id, AuthPacket.octet(challenge.length), challenge, name));
+            LOG.debug("CHAP authenticator: sent Challenge id={} ({} octets, try {})", id, challenge.length, transmits);
+            setTimer(this::restartTimeout, config.restart().toNanos());
+        }
+
+        /** Restart timer: retransmit the Challenge or give up after chap-max-challenge. */
+        private void restartTimeout() {
+            timer = null;
+            if (challenge == null || (state != State.CHALLENGING && state != State.OPEN)) {
+                return;
+            }
+            if (transmits >= config.maxTransmits()) {
+                fail("timeout: peer did not answer " + transmits + " CHAP Challenges");
+                return;
+            }
+            sendChallenge();
+        }
+
+        @Override
+        public void input(ByteBuf packet) {
+            AuthPacket p = AuthPacket.decode(packet);
+            if (p == null) {
+                LOG.debug("CHAP authenticator: dropped malformed packet");
+                return;
+            }
+            if (p.code() != RESPONSE) {
+                LOG.debug("CHAP authenticator: ignored code={} id={}", p.code(), p.id());
+                return;
+            }
+            if (challenge == null || p.id() != id) {
+                // A duplicate Response whose Success/Failure was lost: repeat our verdict
+                // (pppd does the same); anything else is stale.
+                if (lastStatus != null && p.id() == lastStatusId && state != State.STOPPED) {
+                    listener.send(AuthMethod.PROTOCOL_CHAP, lastStatus.retainedDuplicate());
+                } else {
+                    LOG.debug("CHAP authenticator: ignored Response id={} (current id={})", p.id(), id);
+                }
+                return;
+            }
+            if (state != State.CHALLENGING && state != State.OPEN) {
+                return;
+            }
+            ValueAndName r = ValueAndName.parse(p.data());
+            if (r == null) {
+                LOG.debug("CHAP authenticator: dropped Response id={} with bad Value-Size", p.id());
+                return;
+            }
+            LOG.debug("CHAP authenticator: Response id={} name={}", p.id(), r.shownName());
+            Optional<Secret> secret = secrets.secret(r.name(), ourName);
+            ChapDigest.Verdict v = secret.isPresent()
+                    ? digest.verify(p.id(), r.name(), secret.get(), challenge, r.value())
+                    : new ChapDigest.Verdict(false, digest.failureMessage(challenge));
+            byte[] failedChallenge = challenge;
+            challenge = null;
+            cancelTimer();
+            setStatus(v.ok() ? SUCCESS : FAILURE, p.id(), v.message());
+            if (!v.ok()) {
+                Arrays.fill(failedChallenge, (byte) 0);
+                fail(secret.isEmpty() ? "no CHAP secret for " + r.shownName() + " to " + ourName
+                        : "CHAP response from " + r.shownName() + " is wrong (wrong secret)");
+                return;
+            }
+            if (!everSucceeded) {
+                everSucceeded = true;
+                state = State.OPEN;
+                LOG.info("CHAP ({}): peer {} authenticated", digest.method(), r.shownName());
+                listener.succeeded(r.name(), v.message());
+            } else {
+                LOG.debug("CHAP authenticator: peer {} re-authenticated", r.shownName());
+            }
+            // RFC 1994 §2: "the authenticator sends a new challenge to the peer at random
+            // intervals" after the link is established — pppd's chap-interval.
+            if (!config.rechallenge().isZero()) {
+                setTimer(this::rechallenge, config.rechallenge().toNanos());
+            }
+        }
+
+        /** chap-interval elapsed: challenge the peer again. */
+        private void rechallenge() {
+            timer = null;
+            if (state == State.OPEN) {
+                newChallenge();
+            }
+        }
+
+        /** Sends Success/Failure and keeps it for duplicate Responses. */
+        private void setStatus(int code, int statusId, String message) {
+            releaseStatus();
+            lastStatus = AuthPacket.encode(code, statusId, message.getBytes(StandardCharsets.UTF_8));
+            lastStatusId = statusId;
+            listener.send(AuthMethod.PROTOCOL_CHAP, lastStatus.retainedDuplicate());
+        }
+
+        /** Reports a final failure once. */
+        private void fail(String reason) {
+            cancelTimer();
+            challenge = null;
+            state = State.FAILED;
+            LOG.info("CHAP ({}): peer failed to authenticate: {}", digest.method(), reason);
+            listener.failed(reason);
+        }
+
+        private void setTimer(Runnable task, long nanos) {
+            cancelTimer();
+            timer = loop.schedule(task, nanos, TimeUnit.NANOSECONDS);
+        }
+
+        private void cancelTimer() {
+            if (timer != null) {
+                timer.cancel(false);
+                timer = null;
+            }
+        }
+
+        private void releaseStatus() {
+            if (lastStatus != null) {
+                lastStatus.release();
+                lastStatus = null;
+            }
+        }
+
+        @Override
+        public void stop() {
+            cancelTimer();
+            releaseStatus();
+            challenge = null;
+            state = State.STOPPED;
+        }
+    }
+}
