@@ -127,7 +127,8 @@ final class Chap {
             }
             String server = remoteName != null ? remoteName : c.name();
             LOG.debug("CHAP peer: Challenge id={} name={}", p.id(), c.shownName());
-            Optional<Secret> secret = secrets.secret(ourName, server);
+            // RFC 1994 §2.3: "the length of the secret MUST be at least 1 octet".
+            Optional<Secret> secret = secrets.secret(ourName, server).filter(x -> !x.isEmpty());
             if (secret.isEmpty()) {
                 fail("no CHAP secret for " + ourName + " to " + AuthPacket.printable(
                         server.getBytes(StandardCharsets.UTF_8), 0, server.getBytes(StandardCharsets.UTF_8).length));
@@ -240,17 +241,24 @@ final class Chap {
             newChallenge();
         }
 
-        /** Starts a new challenge round: fresh Identifier and value (RFC 1994 §2.3). */
+        /** Starts a new challenge round (first challenge or re-challenge). */
         private void newChallenge() {
-            // §2.3: "each challenge value SHOULD be unique", and a new Identifier per Challenge.
-            id = (id + 1) & 0xFF;
-            challenge = digest.newChallenge(random);
             transmits = 0;
             sendChallenge();
         }
 
-        /** (Re)transmits the outstanding Challenge and arms the restart timer. */
+        /**
+         * Sends a Challenge and arms the restart timer. Every transmission, retransmissions
+         * included, gets a fresh Identifier and Value — RFC 1994 §4.1: "The Identifier field
+         * MUST be changed each time a Challenge is sent" and "The Challenge Value MUST be
+         * changed each time a Challenge is sent." (pppd repeats the same packet instead.)
+         */
         private void sendChallenge() {
+            id = (id + 1) & 0xFF;
+            if (challenge != null) {
+                Arrays.fill(challenge, (byte) 0);
+            }
+            challenge = digest.newChallenge(random);
             transmits++;
             byte[] name = ourName.getBytes(StandardCharsets.UTF_8);
             listener.send(AuthMethod.PROTOCOL_CHAP,
@@ -302,7 +310,8 @@ final class Chap {
                 return;
             }
             LOG.debug("CHAP authenticator: Response id={} name={}", p.id(), r.shownName());
-            Optional<Secret> secret = secrets.secret(r.name(), ourName);
+            // RFC 1994 §2.3: an empty secret is no secret.
+            Optional<Secret> secret = secrets.secret(r.name(), ourName).filter(x -> !x.isEmpty());
             ChapDigest.Verdict v = secret.isPresent()
                     ? digest.verify(p.id(), r.name(), secret.get(), challenge, r.value())
                     : new ChapDigest.Verdict(false, digest.failureMessage(challenge));

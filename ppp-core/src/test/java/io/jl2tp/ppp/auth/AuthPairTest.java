@@ -149,7 +149,7 @@ class AuthPairTest {
 
     @ParameterizedTest
     @EnumSource(value = AuthMethod.class, names = {"CHAP_MD5", "MSCHAP_V2"})
-    void chap_challengeRetransmittedSameIdThenSucceeds(AuthMethod m) {
+    void chap_challengeRetransmittedWithNewIdAndValueThenSucceeds(AuthMethod m) {
         AuthPair p = new AuthPair(m, CFG);
         p.peerSecrets.put("alice", "lns", "s3cret");
         p.authSecrets.put("alice", "lns", "s3cret");
@@ -160,7 +160,15 @@ class AuthPairTest {
         p.loop.advance(1, TimeUnit.MILLISECONDS);
         assertTrue(p.peer.events.get(0).startsWith("succeeded"), p.peer.events.toString());
         assertEquals(List.of(0L, 3_000L, 6_000L), p.auth.sentAtMillis.subList(0, 3));
-        assertEquals(p.auth.id(0), p.auth.id(2), "a retransmitted Challenge keeps its Identifier");
+        // RFC 1994 §4.1: Identifier and Value MUST change each time a Challenge is sent.
+        Set<Integer> ids = new HashSet<>(List.of(p.auth.id(0), p.auth.id(1), p.auth.id(2)));
+        assertEquals(3, ids.size());
+        Set<String> values = new HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            byte[] c = p.auth.sent.get(i);
+            values.add(java.util.HexFormat.of().formatHex(c, 5, 5 + (c[4] & 0xFF)));
+        }
+        assertEquals(3, values.size());
         assertEquals(p.auth.id(2), p.peer.id(0), "Response copies the Challenge's Identifier");
     }
 
@@ -220,6 +228,33 @@ class AuthPairTest {
         assertEquals(Chap.SUCCESS, p.auth.code(2));
         assertEquals(1, p.auth.events.size());
         assertEquals(1, p.peer.events.size());
+    }
+
+    @Test
+    void chap_lateResponseToAnEarlierChallengeIsIgnored() {
+        AuthPair p = new AuthPair(AuthMethod.CHAP_MD5, CFG);
+        p.peerSecrets.put("alice", "lns", "s3cret");
+        p.authSecrets.put("alice", "lns", "s3cret");
+        p.peer.dropNext = 1;
+        p.start();
+        byte[] late = p.peer.sent.get(0);
+        p.loop.advance(3, TimeUnit.SECONDS);   // second challenge answered
+        assertEquals(1, p.auth.events.size());
+        p.auth.proto.input(io.netty.buffer.Unpooled.wrappedBuffer(late));
+        p.loop.runPending();
+        assertEquals(3, p.auth.sent.size(), "no reply to a Response for a superseded Challenge");
+        assertEquals(1, p.auth.events.size());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = AuthMethod.class, names = {"CHAP_MD5", "MSCHAP_V2"})
+    void chap_emptySecretIsNoSecret(AuthMethod m) {
+        // RFC 1994 §2.3: "the length of the secret MUST be at least 1 octet".
+        AuthPair p = new AuthPair(m, CFG);
+        p.peerSecrets.put("alice", "lns", "");
+        p.authSecrets.put("alice", "lns", "");
+        p.start();
+        assertEquals(List.of("failed no CHAP secret for alice to lns"), p.peer.events);
     }
 
     @Test
