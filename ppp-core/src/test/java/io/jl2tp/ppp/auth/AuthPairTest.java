@@ -36,6 +36,13 @@ class AuthPairTest {
         if (m == AuthMethod.PAP) {
             assertEquals(List.of("succeeded alice Login ok"), p.peer.events);
         }
+        // RFC 1334 §2.2.2 / RFC 1994 §4.2: the reply's Identifier is copied from the request/Response.
+        int reply = m == AuthMethod.PAP ? 0 : 1;
+        assertEquals(p.peer.id(0), p.auth.id(reply));
+        if (m != AuthMethod.PAP) {
+            // RFC 1994 §4.1: the Response's Identifier is copied from the Challenge.
+            assertEquals(p.auth.id(0), p.peer.id(0));
+        }
         // No timers left behind for PAP; CHAP without chap-interval has none either.
         assertEquals(0, p.loop.pendingTasks());
     }
@@ -222,12 +229,33 @@ class AuthPairTest {
         p.start();
         // Replay the peer's Response: the authenticator repeats its Success, reports nothing new.
         byte[] resp = p.peer.sent.get(0);
-        p.auth.proto.input(io.netty.buffer.Unpooled.wrappedBuffer(resp));
+        feed(p.auth.proto, resp);
         p.loop.runPending();
         assertEquals(3, p.auth.sent.size());
         assertEquals(Chap.SUCCESS, p.auth.code(2));
         assertEquals(1, p.auth.events.size());
         assertEquals(1, p.peer.events.size());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = AuthMethod.class, names = {"CHAP_MD5", "MSCHAP_V2"})
+    void chap_peerIgnoresSuccessOrFailureWithAnotherIdentifier(AuthMethod m) {
+        AuthPair p = new AuthPair(m, CFG);
+        p.peerSecrets.put("alice", "lns", "s3cret");
+        p.authSecrets.put("alice", "lns", "s3cret");
+        p.auth.tamper = b -> {
+            if ((b[0] & 0xFF) == Chap.SUCCESS || (b[0] & 0xFF) == Chap.FAILURE) {
+                b = b.clone();
+                b[1]++;
+            }
+            return b;
+        };
+        p.start();
+        assertEquals(1, p.auth.events.size());
+        assertEquals(List.of(), p.peer.events, "a reply not matching our Response's Identifier decides nothing");
+        byte[] failure = {Chap.FAILURE, (byte) (p.peer.id(0) + 1), 0, 4};
+        feed(p.peer.proto, failure);
+        assertEquals(List.of(), p.peer.events);
     }
 
     @Test
@@ -240,7 +268,7 @@ class AuthPairTest {
         byte[] late = p.peer.sent.get(0);
         p.loop.advance(3, TimeUnit.SECONDS);   // second challenge answered
         assertEquals(1, p.auth.events.size());
-        p.auth.proto.input(io.netty.buffer.Unpooled.wrappedBuffer(late));
+        feed(p.auth.proto, late);
         p.loop.runPending();
         assertEquals(3, p.auth.sent.size(), "no reply to a Response for a superseded Challenge");
         assertEquals(1, p.auth.events.size());
@@ -324,5 +352,15 @@ class AuthPairTest {
         assertEquals(List.of(), p.peer.events);
         assertEquals(List.of(), p.auth.events);
         assertEquals(0, p.loop.pendingTasks());
+    }
+
+    /** Delivers {@code bytes} to {@code proto} and releases the buffer. */
+    private static void feed(AuthProtocol proto, byte[] bytes) {
+        io.netty.buffer.ByteBuf b = io.netty.buffer.Unpooled.wrappedBuffer(bytes);
+        try {
+            proto.input(b);
+        } finally {
+            b.release();
+        }
     }
 }
