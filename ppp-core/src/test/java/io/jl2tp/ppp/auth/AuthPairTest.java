@@ -324,6 +324,30 @@ class AuthPairTest {
     }
 
     @Test
+    void mschapv2_peerIgnoresChallengeOfWrongLength() {
+        // RFC 2759 §3: the MS-CHAPv2 Challenge Value is 16 octets.
+        AuthPair p = new AuthPair(AuthMethod.MSCHAP_V2, CFG);
+        p.peerSecrets.put("alice", "lns", "s3cret");
+        p.peer.proto.start();
+        byte[] eight = {Chap.CHALLENGE, 9, 0, 4 + 1 + 8 + 3, 8, 1, 2, 3, 4, 5, 6, 7, 8, 'l', 'n', 's'};
+        feed(p.peer.proto, eight);
+        assertEquals(List.of(), p.peer.sent);
+        assertEquals(List.of(), p.peer.events);
+        byte[] sixteen = new byte[4 + 1 + 16 + 3];
+        sixteen[0] = Chap.CHALLENGE;
+        sixteen[1] = 10;
+        sixteen[3] = (byte) sixteen.length;
+        sixteen[4] = 16;
+        sixteen[21] = 'l';
+        sixteen[22] = 'n';
+        sixteen[23] = 's';
+        feed(p.peer.proto, sixteen);
+        assertEquals(1, p.peer.sent.size());
+        assertEquals(4 + 1 + 49 + 5, p.peer.sent.get(0).length, "Response: Value-Size 49 and the name");
+        assertEquals(49, p.peer.sent.get(0)[4]);
+    }
+
+    @Test
     void mschapv2_domainUser() {
         AuthPair p = new AuthPair(AuthMethod.MSCHAP_V2, "BIGCO\\alice", CFG);
         p.peerSecrets.put("BIGCO\\alice", "lns", "s3cret");
