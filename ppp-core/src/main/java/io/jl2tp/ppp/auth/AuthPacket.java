@@ -72,6 +72,12 @@ record AuthPacket(int code, int id, byte[] data) {
         return sb.toString();
     }
 
+    /** {@code s} with control characters replaced by '?', for names a remote chose. */
+    static String printable(String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        return printable(b, 0, b.length);
+    }
+
     /** Lower-case hex of {@code b}, for identifiers in DEBUG lines (never secrets). */
     static String hex(byte[] b) {
         StringBuilder sb = new StringBuilder(b.length * 2);

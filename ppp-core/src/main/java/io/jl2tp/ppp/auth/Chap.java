@@ -130,8 +130,7 @@ final class Chap {
             // RFC 1994 §2.3: "the length of the secret MUST be at least 1 octet".
             Optional<Secret> secret = secrets.secret(ourName, server).filter(x -> !x.isEmpty());
             if (secret.isEmpty()) {
-                fail("no CHAP secret for " + ourName + " to " + AuthPacket.printable(
-                        server.getBytes(StandardCharsets.UTF_8), 0, server.getBytes(StandardCharsets.UTF_8).length));
+                fail("no CHAP secret for " + ourName + " to " + AuthPacket.printable(server));
                 return;
             }
             ChapDigest.PeerResponse r = digest.respond(p.id(), c.value(), ourName, secret.get(), random);
@@ -365,11 +364,13 @@ final class Chap {
             listener.failed(reason);
         }
 
+        /** Replaces the pending timer with {@code task} after {@code nanos}. */
         private void setTimer(Runnable task, long nanos) {
             cancelTimer();
             timer = loop.schedule(task, nanos, TimeUnit.NANOSECONDS);
         }
 
+        /** Cancels the pending timer, if any. */
         private void cancelTimer() {
             if (timer != null) {
                 timer.cancel(false);
@@ -377,6 +378,7 @@ final class Chap {
             }
         }
 
+        /** Releases the kept Success/Failure packet. */
         private void releaseStatus() {
             if (lastStatus != null) {
                 lastStatus.release();

@@ -173,6 +173,7 @@ final class Pap {
             listener.failed(reason);
         }
 
+        /** Cancels the pending timer, if any. */
         private void cancelTimer() {
             if (timer != null) {
                 timer.cancel(false);
@@ -311,6 +312,7 @@ final class Pap {
             listener.send(AuthMethod.PROTOCOL_PAP, AuthPacket.encode(code, id, AuthPacket.octet(m.length), m));
         }
 
+        /** Cancels the pending timer, if any. */
         private void cancelTimer() {
             if (timer != null) {
                 timer.cancel(false);

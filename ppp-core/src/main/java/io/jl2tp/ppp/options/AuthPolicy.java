@@ -40,6 +40,33 @@ public final class AuthPolicy {
     }
 
     /**
+     * The methods we can really authenticate ourselves with (pppd {@code lcp_allowoptions}
+     * after {@code auth_check_options}): {@link #peerMethods(PppOptions)} minus those we have
+     * no secret for. With the {@code password} option every non-refused method qualifies;
+     * otherwise PAP needs a {@code pap-secrets} entry and CHAP/MS-CHAPv2 a {@code chap-secrets}
+     * entry for client {@code user} and server {@code remotename} (any server when
+     * {@code remotename} is not set). A null file counts as empty.
+     */
+    public static Set<AuthMethod> peerMethods(PppOptions o, String user, SecretsFile papSecrets,
+                                              SecretsFile chapSecrets) {
+        Set<AuthMethod> s = peerMethods(o);
+        if (o.password().isPresent()) {
+            return s;
+        }
+        String server = o.remotename().orElse(null);
+        boolean pap = papSecrets != null && papSecrets.find(user, server).isPresent();
+        boolean chap = chapSecrets != null && chapSecrets.find(user, server).isPresent();
+        if (!pap) {
+            s.remove(AuthMethod.PAP);
+        }
+        if (!chap) {
+            s.remove(AuthMethod.CHAP_MD5);
+            s.remove(AuthMethod.MSCHAP_V2);
+        }
+        return s;
+    }
+
+    /**
      * The methods we ask the remote to authenticate with, most preferred first (pppd asks for
      * CHAP — MS-CHAPv2 before MD5 — and falls back to PAP on a Nak). Empty when
      * {@code noauth} (or no {@code auth}/{@code require-*}): we do not authenticate the

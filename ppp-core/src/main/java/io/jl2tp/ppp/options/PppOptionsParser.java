@@ -203,6 +203,7 @@ public final class PppOptionsParser {
             }
         }
 
+        /** A literal IPv4 address, or an error naming the option. */
         Inet4Address ipv4(int line, String option, String text, String what) throws PppConfigException {
             if (!SecretsFile.isIpv4(text)) {
                 throw new PppConfigException(file, line, option,
@@ -215,6 +216,7 @@ public final class PppOptionsParser {
             }
         }
 
+        /** Records and logs an option that has no effect. */
         void warnIgnored(int line, String option, String why) {
             OptionWarning warn = new OptionWarning(file, line, option, why);
             LOG.warn("{}", warn);
@@ -246,16 +248,19 @@ public final class PppOptionsParser {
 
     // ---- the option table ---------------------------------------------------------------
 
+    /** Registers a flag option (no argument) under each name. */
     private void flag(Consumer<PppOptions.Builder> set, String... names) {
         for (String n : names) {
             table.put(n, new Opt(0, (run, o, a) -> set.accept(run.b)));
         }
     }
 
+    /** Registers a numeric option with its range. */
     private void integer(String name, long min, long max, BiConsumer<PppOptions.Builder, Integer> set) {
         table.put(name, new Opt(1, (run, o, a) -> set.accept(run.b, run.number(a.get(0), o, min, max))));
     }
 
+    /** Registers a string option with a length limit. */
     private void string(String name, int maxLen, BiConsumer<PppOptions.Builder, String> set) {
         table.put(name, new Opt(1, (run, o, a) -> {
             String v = a.get(0).text();
@@ -266,6 +271,7 @@ public final class PppOptionsParser {
         }));
     }
 
+    /** Registers options accepted with a warning because they have no effect in jl2tp. */
     private void ignored(int arity, String why, String... names) {
         for (String n : names) {
             table.put(n, new Opt(arity, (run, o, a) -> run.warnIgnored(a.isEmpty() ? 0 : a.get(0).line(), o, why)));

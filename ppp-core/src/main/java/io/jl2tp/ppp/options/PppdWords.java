@@ -50,10 +50,12 @@ final class PppdWords {
         return out;
     }
 
+    /** The next character without consuming it, or -1 at the end. */
     private int peek() {
         return pos < src.length() ? src.charAt(pos) : -1;
     }
 
+    /** Consumes the next character (counting lines), or -1 at the end. */
     private int read() {
         if (pos >= src.length()) {
             return -1;
@@ -65,10 +67,12 @@ final class PppdWords {
         return c;
     }
 
+    /** C isspace() in the "C" locale. */
     private static boolean isSpace(int c) {
         return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == 0x0B;
     }
 
+    /** '0'..'7'. */
     private static boolean isOctal(int c) {
         return c >= '0' && c <= '7';
     }
@@ -128,7 +132,7 @@ final class PppdWords {
                     case 'x' -> {
                         int v = 0;
                         int n = 0;
-                        while (n < 2 && Character.digit(peek(), 16) >= 0 && peek() != -1) {
+                        while (n < 2 && peek() != -1 && Character.digit(peek(), 16) >= 0) {
                             v = v * 16 + Character.digit(read(), 16);
                             n++;
                         }

@@ -255,6 +255,7 @@ public final class SecretsFile implements SecretProvider {
         return Optional.ofNullable(best);
     }
 
+    /** pppd ISWILD: the word is exactly "*". */
     private static boolean isWild(String word) {
         return word.equals("*");
     }

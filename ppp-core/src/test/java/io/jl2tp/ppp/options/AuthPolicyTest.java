@@ -45,6 +45,17 @@ class AuthPolicyTest {
     }
 
     @Test
+    void peerMethodsNeedASecret() throws Exception {
+        SecretsFile chap = SecretsFile.parse("alice lns-a pw\n", "chap-secrets", p -> "");
+        SecretsFile pap = SecretsFile.parse("bob * pw\n", "pap-secrets", p -> "");
+        assertEquals(EnumSet.of(CHAP_MD5, MSCHAP_V2), AuthPolicy.peerMethods(opts(""), "alice", pap, chap));
+        assertEquals(EnumSet.of(PAP), AuthPolicy.peerMethods(opts(""), "bob", pap, chap));
+        assertEquals(EnumSet.noneOf(io.jl2tp.ppp.auth.AuthMethod.class),
+                AuthPolicy.peerMethods(opts("remotename lns-b"), "alice", pap, chap), "remotename restricts the server");
+        assertEquals(EnumSet.of(PAP, MSCHAP_V2), AuthPolicy.peerMethods(opts("password x\nrefuse-chap"), "carol", null, null));
+    }
+
+    @Test
     void names() throws Exception {
         assertEquals("host", AuthPolicy.ourName(opts(""), "host"));
         assertEquals("host", AuthPolicy.user(opts(""), "host"));
