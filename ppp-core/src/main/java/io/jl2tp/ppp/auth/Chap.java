@@ -202,6 +202,7 @@ final class Chap {
         private final SecureRandom random;
         private State state = State.INITIAL;
         private boolean everSucceeded;            // succeeded() already reported
+        private String authenticatedName;         // the name that first authenticated, null before
         private int id;                           // Identifier of the current Challenge
         private byte[] challenge;                 // current Challenge Value, null when none outstanding
         private int transmits;                    // transmissions of the current Challenge
@@ -311,6 +312,11 @@ final class Chap {
             LOG.debug("CHAP authenticator: Response id={} name={}", p.id(), r.shownName());
             // RFC 1994 §2.3: an empty secret is no secret.
             Optional<Secret> secret = secrets.secret(r.name(), ourName).filter(x -> !x.isEmpty());
+            if (authenticatedName != null && !authenticatedName.equals(r.name())) {
+                // A re-challenge must be answered by the identity that authenticated first;
+                // a different name (with its own valid secret) would be an identity switch.
+                secret = Optional.empty();
+            }
             ChapDigest.Verdict v = secret.isPresent()
                     ? digest.verify(p.id(), r.name(), secret.get(), challenge, r.value())
                     : new ChapDigest.Verdict(false, digest.failureMessage(challenge));
@@ -320,12 +326,21 @@ final class Chap {
             setStatus(v.ok() ? SUCCESS : FAILURE, p.id(), v.message());
             if (!v.ok()) {
                 Arrays.fill(failedChallenge, (byte) 0);
-                fail(secret.isEmpty() ? "no CHAP secret for " + r.shownName() + " to " + ourName
-                        : "CHAP response from " + r.shownName() + " is wrong (wrong secret)");
+                String why;
+                if (authenticatedName != null && !authenticatedName.equals(r.name())) {
+                    why = "peer answered a re-challenge as " + r.shownName() + " after authenticating as "
+                            + AuthPacket.printable(authenticatedName);
+                } else if (secret.isEmpty()) {
+                    why = "no CHAP secret for " + r.shownName() + " to " + ourName;
+                } else {
+                    why = "CHAP response from " + r.shownName() + " is wrong (wrong secret)";
+                }
+                fail(why);
                 return;
             }
             if (!everSucceeded) {
                 everSucceeded = true;
+                authenticatedName = r.name();
                 state = State.OPEN;
                 LOG.info("CHAP ({}): peer {} authenticated", digest.method(), r.shownName());
                 listener.succeeded(r.name(), v.message());

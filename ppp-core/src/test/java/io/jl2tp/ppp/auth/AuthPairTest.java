@@ -221,6 +221,23 @@ class AuthPairTest {
     }
 
     @Test
+    void chap_reChallengeAnsweredUnderAnotherNameFails() {
+        AuthPair p = new AuthPair(AuthMethod.CHAP_MD5, CFG.withRechallenge(Duration.ofSeconds(30)));
+        p.peerSecrets.put("alice", "lns", "s3cret");
+        p.authSecrets.put("alice", "lns", "s3cret").put("mallory", "lns", "m-secret");
+        p.start();
+        assertEquals(1, p.auth.events.size());
+        // The re-challenge is answered by a different (also known) identity.
+        p.peer.proto.stop();
+        p.peer.proto = AuthProtocols.peer(AuthMethod.CHAP_MD5, "mallory",
+                new AuthPair.Secrets().put("mallory", "lns", "m-secret"), null, CFG, p.loop, p.peer);
+        p.peer.proto.start();
+        p.loop.advance(30, TimeUnit.SECONDS);
+        assertEquals("failed peer answered a re-challenge as mallory after authenticating as alice", p.auth.events.get(1));
+        assertEquals(Chap.FAILURE, p.auth.code(p.auth.sent.size() - 1));
+    }
+
+    @Test
     void chap_lostSuccess_isRepeatedOnDuplicateResponse() {
         AuthPair p = new AuthPair(AuthMethod.CHAP_MD5, CFG);
         p.peerSecrets.put("alice", "lns", "s3cret");
