@@ -51,7 +51,7 @@ public final class ChapMd5 implements ChapDigest {
 
     @Override
     public PeerResponse respond(int id, byte[] challenge, String ourName, Secret secret, SecureRandom random) {
-        byte[] value = response(id, secret.utf8(), challenge);
+        byte[] value = response(id, secret.bytes(), challenge);
         return new PeerResponse() {
             @Override
             public byte[] value() {
@@ -67,7 +67,7 @@ public final class ChapMd5 implements ChapDigest {
 
     @Override
     public Verdict verify(int id, String peerName, Secret secret, byte[] challenge, byte[] value) {
-        byte[] expected = response(id, secret.utf8(), challenge);
+        byte[] expected = response(id, secret.bytes(), challenge);
         boolean ok = value.length == RESPONSE_LEN && MessageDigest.isEqual(expected, value);
         return new Verdict(ok, ok ? "Access granted" : "Access denied");
     }

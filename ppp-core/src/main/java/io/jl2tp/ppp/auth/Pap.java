@@ -96,7 +96,7 @@ final class Pap {
             }
             peerId = ourName.getBytes(StandardCharsets.UTF_8);
             password = pw.get();
-            if (peerId.length > 255 || password.utf8().length > 255) {
+            if (peerId.length > 255 || password.bytes().length > 255) {
                 fail("PAP Peer-ID or password longer than 255 octets");
                 return;
             }
@@ -111,7 +111,7 @@ final class Pap {
             id = (id + 1) & 0xFF;
             sentIds[id] = true;
             transmits++;
-            byte[] pw = password.utf8();
+            byte[] pw = password.bytes();
             LOG.debug("PAP peer: sent Authenticate-Request id={} peer-id={}", id, ourName);
             listener.send(AuthMethod.PROTOCOL_PAP, AuthPacket.encode(AUTH_REQ, id,
                     AuthPacket.octet(peerId.length), peerId, AuthPacket.octet(pw.length), pw));

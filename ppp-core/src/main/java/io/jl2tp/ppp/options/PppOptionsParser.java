@@ -85,7 +85,7 @@ public final class PppOptionsParser {
      */
     public PppOptions parseText(String text, String fileName, Path baseDir) throws PppConfigException {
         Run run = new Run(PppOptions.builder());
-        run.words(PppdWords.split(text, fileName), fileName, baseDir);
+        run.words(decoded(PppdWords.split(PppdWords.octets(text), fileName)), fileName, baseDir);
         return run.b.build();
     }
 
@@ -101,6 +101,19 @@ public final class PppOptionsParser {
         }
         run.words(words, "<arguments>", Path.of(""));
         return run.b.build();
+    }
+
+    /**
+     * The words as text: their octets (escapes resolved) decoded as UTF-8. Options are names,
+     * numbers and paths; the {@code password} option is re-encoded as UTF-8, which is exact
+     * for any password that is valid UTF-8.
+     */
+    private static List<PppdWords.Word> decoded(List<PppdWords.Word> words) {
+        List<PppdWords.Word> out = new ArrayList<>(words.size());
+        for (PppdWords.Word w : words) {
+            out.add(new PppdWords.Word(w.utf8(), w.line(), w.atNewline()));
+        }
+        return out;
     }
 
     /** One parse: the builder and the include stack. */
@@ -139,7 +152,7 @@ public final class PppOptionsParser {
             Path savedDir = dir;
             stack.push(real);
             try {
-                words(PppdWords.split(text, path.toString()), path.toString(),
+                words(decoded(PppdWords.split(PppdWords.octets(text), path.toString())), path.toString(),
                         path.toAbsolutePath().getParent());
             } finally {
                 stack.pop();

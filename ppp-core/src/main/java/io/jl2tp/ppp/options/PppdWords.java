@@ -1,5 +1,6 @@
 package io.jl2tp.ppp.options;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,6 +26,28 @@ final class PppdWords {
      * @param atNewline true if the word is the first of the text or a newline came before it
      */
     record Word(String text, int line, boolean atNewline) {
+        /** The word's octets (the text holds one octet per char, see {@link #split}). */
+        byte[] bytes() {
+            return text.getBytes(StandardCharsets.ISO_8859_1);
+        }
+
+        /** The word as text: its octets decoded as UTF-8. */
+        String utf8() {
+            return new String(bytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * The text form the tokenizer works on: one char per file octet (ISO-8859-1), so that
+     * escapes like {@code \xff} produce exactly the octet pppd would.
+     */
+    static String octets(byte[] file) {
+        return new String(file, StandardCharsets.ISO_8859_1);
+    }
+
+    /** The octet form of ordinary (Unicode) text: its UTF-8 encoding, one char per octet. */
+    static String octets(String text) {
+        return octets(text.getBytes(StandardCharsets.UTF_8));
     }
 
     private final String src;    // the file's text
@@ -37,7 +60,10 @@ final class PppdWords {
         this.file = file;
     }
 
-    /** All words of {@code text}; errors name {@code file} and the line, never a word's value. */
+    /**
+     * All words of {@code text}, which holds one char per octet (see {@link #octets});
+     * errors name {@code file} and the line, never a word's value.
+     */
     static List<Word> split(String text, String file) throws PppConfigException {
         PppdWords w = new PppdWords(text, file);
         List<Word> out = new ArrayList<>();

@@ -72,7 +72,7 @@ public final class SecretsFile implements SecretProvider {
      * ). Performs no permission checks: use {@link #load(Path)} for files.
      */
     public static SecretsFile parse(String text, String file, IndirectReader indirect) throws PppConfigException {
-        List<PppdWords.Word> words = PppdWords.split(text, file);
+        List<PppdWords.Word> words = PppdWords.split(PppdWords.octets(text), file);
         List<SecretEntry> entries = new ArrayList<>();
         int i = 0;
         while (i < words.size()) {
@@ -96,9 +96,10 @@ public final class SecretsFile implements SecretProvider {
         if (w.size() < 3) {
             throw new PppConfigException(file, line, "secret", "entry has no secret (client server secret [addresses])");
         }
-        String secret = w.get(2).text();
-        if (secret.startsWith("@/")) {
-            Path p = Path.of(secret.substring(1));
+        byte[] secret = w.get(2).bytes();
+        String secretText = w.get(2).text();
+        if (secretText.startsWith("@/")) {
+            Path p = Path.of(w.get(2).utf8().substring(1));
             String content;
             try {
                 content = indirect.read(p);
@@ -107,7 +108,7 @@ public final class SecretsFile implements SecretProvider {
             }
             List<PppdWords.Word> sw;
             try {
-                sw = PppdWords.split(content, p.toString());
+                sw = PppdWords.split(PppdWords.octets(content), p.toString());
             } catch (PppConfigException e) {
                 throw new PppConfigException(file, line, "secret", "indirect secret file: " + e.getMessage());
             }
@@ -115,18 +116,18 @@ public final class SecretsFile implements SecretProvider {
                 throw new PppConfigException(file, line, "secret", "indirect secret file " + p + " is empty");
             }
             // pppd reads the first word of the file (getword), so a secret with spaces must be quoted.
-            secret = sw.get(0).text();
+            secret = sw.get(0).bytes();
         }
         List<String> addrs = new ArrayList<>();
         for (int k = 3; k < w.size(); k++) {
-            String a = w.get(k).text();
+            String a = w.get(k).utf8();
             checkAddress(a, file, w.get(k).line());
             addrs.add(a);
         }
         if (addrs.contains("-") && addrs.size() > 1) {
             throw new PppConfigException(file, line, "addresses", "'-' (no address) must stand alone");
         }
-        return new SecretEntry(w.get(0).text(), w.get(1).text(), Secret.of(secret), addrs, file, line);
+        return new SecretEntry(w.get(0).utf8(), w.get(1).utf8(), Secret.ofBytes(secret), addrs, file, line);
     }
 
     /** Validates one word of the address column (literal IPv4 forms must be well formed). */

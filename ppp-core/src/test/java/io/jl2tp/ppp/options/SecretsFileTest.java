@@ -1,5 +1,6 @@
 package io.jl2tp.ppp.options;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jl2tp.ppp.auth.AuthMethod;
 import io.jl2tp.ppp.auth.AuthProtocols;
 import io.jl2tp.ppp.auth.Secret;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -62,6 +64,17 @@ class SecretsFileTest {
         assertEquals(secret == null ? "" : secret, e.secret().reveal());
         assertEquals(addrs, e.addresses().toString());
         assertEquals(1, e.line());
+    }
+
+    @Test
+    void secretsAreOctetStringsAsInPppd() throws Exception {
+        // \xff and \0 escapes give raw octets; UTF-8 text keeps its UTF-8 octets.
+        SecretsFile f = parse("alice lns a\\xff\\0b\nbjörn lns pässword\n");
+        assertArrayEquals(new byte[] {'a', (byte) 0xff, 0, 'b'}, f.entries().get(0).secret().bytes());
+        assertArrayEquals("pässword".getBytes(StandardCharsets.UTF_8), f.secret("björn", "lns").orElseThrow().bytes());
+        // MS-CHAPv2 hashes UTF-16LE: valid UTF-8 is decoded, other octets zero-extended like pppd.
+        assertArrayEquals("pässword".getBytes(StandardCharsets.UTF_16LE), f.entries().get(1).secret().unicode());
+        assertArrayEquals(new byte[] {'a', 0, (byte) 0xff, 0, 0, 0, 'b', 0}, f.entries().get(0).secret().unicode());
     }
 
     @Test
