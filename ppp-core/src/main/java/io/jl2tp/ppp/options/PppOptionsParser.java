@@ -418,8 +418,10 @@ public final class PppOptionsParser {
         }));
         table.put("call", new Opt(1, (run, o, a) -> {
             String n = a.get(0).text();
-            if (n.isEmpty() || n.contains("/") || n.equals("..") || n.equals(".")) {
-                throw new PppConfigException(run.file, a.get(0).line(), o, "'" + n + "' is not a peer name");
+            // pppd callfile(): "call option value may not contain .. or start with /".
+            if (n.isEmpty() || n.startsWith("/") || java.util.Arrays.asList(n.split("/", -1)).contains("..")) {
+                throw new PppConfigException(run.file, a.get(0).line(), o,
+                        "'" + n + "' may not contain .. or start with /");
             }
             run.include(peersDir.resolve(n), o, a.get(0).line());
         }));

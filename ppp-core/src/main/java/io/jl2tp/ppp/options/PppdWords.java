@@ -11,7 +11,9 @@ import java.util.List;
  * quoted and plain pieces join into one word); backslash escapes {@code \a \b \f \n \r \s
  * \t}, {@code \ddd} (octal), {@code \xHH} (hex), any other character stands for itself; a
  * backslash-newline is a line continuation. Each word records its line and whether a newline
- * preceded it (secrets files use that to find the start of each entry).
+ * preceded it (secrets files use that to find the start of each entry). Stricter than pppd,
+ * which only warns: a quote left open at the end of the file and a word longer than
+ * {@value #MAX_WORD} characters are errors.
  */
 final class PppdWords {
 

@@ -156,7 +156,7 @@ class PppOptionsParserTest {
             "bad-lcp-restart.options   | 1 | lcp-restart         | value 0 out of range 1..3600",
             "negative-holdoff.options  | 1 | holdoff             | value -1 out of range 0..86400",
             "bad-ms-dns.options        | 1 | ms-dns              | bad DNS IP address 'dns.example' (a literal IPv4 address is required)",
-            "bad-call.options          | 1 | call                | '../etc/passwd' is not a peer name",
+            "bad-call.options          | 1 | call                | '../etc/passwd' may not contain .. or start with /",
     })
     void badOptions(String resource, int line, String option, String reason) throws Exception {
         Path p = res(resource);
@@ -196,6 +196,20 @@ class PppOptionsParserTest {
         assertEquals(Optional.of("194.4.172.12"), o.ipparam());
         assertEquals(List.of(), o.unknown());
         assertEquals(List.of("plugin", "pppol2tp", "passive"), o.ignored().stream().map(OptionWarning::option).toList());
+    }
+
+    @Test
+    void callReadsThePeersDirectory(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        java.nio.file.Files.createDirectories(dir.resolve("isp"));
+        java.nio.file.Files.writeString(dir.resolve("isp/aaisp"), "name from-peers-file\n");
+        PppOptions o = new PppOptionsParser(dir).parseText("call isp/aaisp\n", "o", Path.of("."));
+        assertEquals(Optional.of("from-peers-file"), o.name());
+        PppConfigException e = assertThrows(PppConfigException.class,
+                () -> new PppOptionsParser(dir).parseText("call /etc/passwd\n", "o", Path.of(".")));
+        assertEquals("call", e.option());
+        e = assertThrows(PppConfigException.class,
+                () -> new PppOptionsParser(dir).parseText("call isp/../../x\n", "o", Path.of(".")));
+        assertEquals("'isp/../../x' may not contain .. or start with /", e.reason());
     }
 
     @Test
