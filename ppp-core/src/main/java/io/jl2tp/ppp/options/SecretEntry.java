@@ -15,10 +15,13 @@ import java.util.Objects;
  * @param addresses the address column as written: IPv4 addresses, {@code a.b.c.d/n}
  *                  subnets, host names, each optionally prefixed by {@code !}; {@code -}
  *                  alone means no address is allowed; {@code *} any; empty = not restricted
+ * @param options   pppd options written after {@code --} at the end of the line (pppd
+ *                  applies them for this client), kept as words
  * @param file      the file the entry came from
  * @param line      its 1-based line
  */
-public record SecretEntry(String client, String server, Secret secret, List<String> addresses, String file, int line) {
+public record SecretEntry(String client, String server, Secret secret, List<String> addresses,
+                          List<String> options, String file, int line) {
 
     /** Copies the address list and checks for nulls. */
     public SecretEntry {
@@ -26,6 +29,7 @@ public record SecretEntry(String client, String server, Secret secret, List<Stri
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(secret, "secret");
         addresses = List.copyOf(addresses);
+        options = List.copyOf(options);
         Objects.requireNonNull(file, "file");
     }
 
@@ -43,6 +47,6 @@ public record SecretEntry(String client, String server, Secret secret, List<Stri
     @Override
     public String toString() {
         return "SecretEntry[" + file + ":" + line + " client=" + client + " server=" + server
-                + " secret=*** addresses=" + addresses + "]";
+                + " secret=*** addresses=" + addresses + (options.isEmpty() ? "" : " options=" + options) + "]";
     }
 }

@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * <p>Format (pppd(8) "AUTHENTICATION"): one entry per line, {@code client server secret
  * [address …]}, words split by pppd's own rules (quotes, backslash escapes, {@code #}
  * comments, see {@link PppdWords}); {@code *} as client or server matches anyone; a secret
- * {@code @/path} is replaced by the first word of that file. Lookup scoring: an entry naming
+ * {@code @/path} is replaced by the first word of that file; words after {@code --} are
+ * per-client options. Lookup scoring: an entry naming
  * both client and server exactly beats one with a wildcard server, which beats a wildcard
  * client, which beats {@code * *}; among equals the first in the file wins.
  *
@@ -119,15 +120,23 @@ public final class SecretsFile implements SecretProvider {
             secret = sw.get(0).bytes();
         }
         List<String> addrs = new ArrayList<>();
+        List<String> opts = new ArrayList<>();
+        boolean inOptions = false;
         for (int k = 3; k < w.size(); k++) {
             String a = w.get(k).utf8();
-            checkAddress(a, file, w.get(k).line());
-            addrs.add(a);
+            if (inOptions) {
+                opts.add(a);
+            } else if (a.equals("--")) {
+                inOptions = true;   // pppd: the rest of the line is options for this client
+            } else {
+                checkAddress(a, file, w.get(k).line());
+                addrs.add(a);
+            }
         }
         if (addrs.contains("-") && addrs.size() > 1) {
             throw new PppConfigException(file, line, "addresses", "'-' (no address) must stand alone");
         }
-        return new SecretEntry(w.get(0).utf8(), w.get(1).utf8(), Secret.ofBytes(secret), addrs, file, line);
+        return new SecretEntry(w.get(0).utf8(), w.get(1).utf8(), Secret.ofBytes(secret), addrs, opts, file, line);
     }
 
     /** Validates one word of the address column (literal IPv4 forms must be well formed). */

@@ -52,6 +52,7 @@ class SecretsFileTest {
             "`alice lns pw *`                       | alice | lns | pw | [*]",
             "`alice lns pw !10.0.0.9 peer.example`  | alice | lns | pw | [!10.0.0.9, peer.example]",
             "`alice lns \"\"`                       | alice | lns |  | []",
+            "`alice lns pw 10.0.0.1 -- ipparam x`   | alice | lns | pw | [10.0.0.1]",
             "`alice \\\n lns pw`                    | alice | lns | pw | []",
             "`alice lns \"multi\nline\"`            | alice | lns | `multi\nline` | []",
     })
@@ -140,6 +141,15 @@ class SecretsFileTest {
         assertFalse(e.getMessage().contains("topsecret"));
         e = assertThrows(PppConfigException.class, () -> parse("alice lns @/nowhere\n"));
         assertEquals("chap-secrets:1: option 'secret': indirect secret file: /nowhere: not found", e.getMessage());
+    }
+
+    @Test
+    void optionsAfterDoubleDash() throws Exception {
+        SecretsFile f = parse("alice lns pw 10.0.0.1 -- ipparam x\nbob lns pw --\n");
+        assertEquals(List.of("ipparam", "x"), f.entries().get(0).options());
+        assertEquals(List.of("10.0.0.1"), f.entries().get(0).addresses());
+        assertEquals(List.of(), f.entries().get(1).options());
+        assertEquals(List.of(), f.entries().get(1).addresses());
     }
 
     @Test
