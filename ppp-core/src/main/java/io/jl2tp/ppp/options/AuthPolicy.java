@@ -16,7 +16,21 @@ import java.util.Set;
  */
 public final class AuthPolicy {
 
+    /** pppd's preference when it may choose (Nak'ing or requesting): MS-CHAPv2, CHAP-MD5, PAP. */
+    public static final List<AuthMethod> PREFERENCE = List.of(AuthMethod.MSCHAP_V2, AuthMethod.CHAP_MD5, AuthMethod.PAP);
+
     private AuthPolicy() {
+    }
+
+    /** {@code methods} sorted by {@link #PREFERENCE}, e.g. to pick the method to suggest in a Nak. */
+    public static List<AuthMethod> inPreferenceOrder(Set<AuthMethod> methods) {
+        List<AuthMethod> l = new ArrayList<>();
+        for (AuthMethod m : PREFERENCE) {
+            if (methods.contains(m)) {
+                l.add(m);
+            }
+        }
+        return l;
     }
 
     /**

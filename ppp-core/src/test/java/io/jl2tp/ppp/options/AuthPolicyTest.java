@@ -56,6 +56,13 @@ class AuthPolicyTest {
     }
 
     @Test
+    void preferenceOrder() {
+        assertEquals(List.of(MSCHAP_V2, CHAP_MD5, PAP), AuthPolicy.inPreferenceOrder(EnumSet.allOf(io.jl2tp.ppp.auth.AuthMethod.class)));
+        assertEquals(List.of(CHAP_MD5, PAP), AuthPolicy.inPreferenceOrder(EnumSet.of(PAP, CHAP_MD5)));
+        assertEquals(List.of(), AuthPolicy.inPreferenceOrder(EnumSet.noneOf(io.jl2tp.ppp.auth.AuthMethod.class)));
+    }
+
+    @Test
     void names() throws Exception {
         assertEquals("host", AuthPolicy.ourName(opts(""), "host"));
         assertEquals("host", AuthPolicy.user(opts(""), "host"));
