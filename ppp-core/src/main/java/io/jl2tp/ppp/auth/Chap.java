@@ -68,6 +68,8 @@ final class Chap {
         private State state = State.INITIAL;
         private int responseId = -1;              // Identifier of our last Response, -1 if none
         private ChapDigest.PeerResponse pending;  // checks the Success for our last Response
+        private byte[] lastChallenge;             // Value of the Challenge we last answered
+        private byte[] lastValue;                 // the Response Value we sent for it
 
         Peer(ChapDigest digest, String ourName, SecretProvider secrets, String remoteName,
              AuthListener listener, SecureRandom random) {
@@ -133,13 +135,24 @@ final class Chap {
                 fail("no CHAP secret for " + ourName + " to " + AuthPacket.printable(server));
                 return;
             }
-            ChapDigest.PeerResponse r = digest.respond(p.id(), c.value(), ourName, secret.get(), random);
-            byte[] value = r.value();
+            byte[] value;
+            if (p.id() == responseId && lastValue != null && Arrays.equals(c.value(), lastChallenge)) {
+                // The same Challenge again (an authenticator like pppd retransmits it unchanged
+                // when our Response is late): answer identically, so that whichever of our
+                // Responses it verifies, the Success matches (MS-CHAPv2 peer challenges are
+                // random, so a fresh Response would expect a different authenticator response).
+                value = lastValue.clone();
+            } else {
+                ChapDigest.PeerResponse r = digest.respond(p.id(), c.value(), ourName, secret.get(), random);
+                value = r.value();
+                pending = r;
+                lastChallenge = c.value();
+                lastValue = value.clone();
+            }
             byte[] name = ourName.getBytes(StandardCharsets.UTF_8);
             // RFC 1994 §4.1: "The Identifier field MUST be copied from the Identifier field of
             // the Challenge which caused the Response."
             responseId = p.id();
-            pending = r;
             listener.send(AuthMethod.PROTOCOL_CHAP,
                     AuthPacket.encode(RESPONSE, p.id(), AuthPacket.octet(value.length), value, name));
             LOG.debug("CHAP peer: sent Response id={} name={}", p.id(), ourName);

@@ -365,6 +365,29 @@ class AuthPairTest {
     }
 
     @Test
+    void mschapv2_repeatedIdenticalChallengeGetsTheIdenticalResponse() {
+        // pppd retransmits an unchanged Challenge when our Response is late; it then verifies
+        // the first Response and repeats that Success for the second. Both must match.
+        AuthPair p = new AuthPair(AuthMethod.MSCHAP_V2, CFG);
+        p.peerSecrets.put("alice", "lns", "s3cret");
+        p.authSecrets.put("alice", "lns", "s3cret");
+        p.peer.dropAll = true;
+        p.auth.dropAll = true;
+        p.start();
+        byte[] challenge = p.auth.sent.get(0);
+        feed(p.peer.proto, challenge);
+        feed(p.peer.proto, challenge);
+        assertEquals(2, p.peer.sent.size());
+        assertTrue(java.util.Arrays.equals(p.peer.sent.get(0), p.peer.sent.get(1)), "identical Responses");
+        // The authenticator verifies the first one; its Success satisfies the peer.
+        feed(p.auth.proto, p.peer.sent.get(0));
+        byte[] success = p.auth.sent.get(p.auth.sent.size() - 1);
+        assertEquals(Chap.SUCCESS, success[0]);
+        feed(p.peer.proto, success);
+        assertEquals(List.of("succeeded alice Access granted"), p.peer.events);
+    }
+
+    @Test
     void mschapv2_domainUser() {
         AuthPair p = new AuthPair(AuthMethod.MSCHAP_V2, "BIGCO\\alice", CFG);
         p.peerSecrets.put("BIGCO\\alice", "lns", "s3cret");
