@@ -39,8 +39,8 @@ public final class AuthProtocols {
         Objects.requireNonNull(l, "listener");
         return switch (m) {
             case PAP -> new Pap.Peer(ourName, secrets, remoteName, config, loop, l, RANDOM);
-            case CHAP_MD5 -> new Chap.Peer(ChapMd5.INSTANCE, ourName, secrets, remoteName, l, RANDOM);
-            case MSCHAP_V2 -> new Chap.Peer(MsChapV2.INSTANCE, ourName, secrets, remoteName, l, RANDOM);
+            case CHAP_MD5 -> new Chap.Peer(ChapMd5.INSTANCE, ourName, secrets, remoteName, config, l, RANDOM);
+            case MSCHAP_V2 -> new Chap.Peer(MsChapV2.INSTANCE, ourName, secrets, remoteName, config, l, RANDOM);
         };
     }
 

@@ -65,6 +65,7 @@ final class Chap {
         private final String remoteName;          // pppd "remotename"; null = use the Challenge's Name
         private final AuthListener listener;
         private final SecureRandom random;
+        private final String log;                 // log line prefix
         private State state = State.INITIAL;
         private int responseId = -1;              // Identifier of our last Response, -1 if none
         private ChapDigest.PeerResponse pending;  // checks the Success for our last Response
@@ -72,7 +73,8 @@ final class Chap {
         private byte[] lastValue;                 // the Response Value we sent for it
 
         Peer(ChapDigest digest, String ourName, SecretProvider secrets, String remoteName,
-             AuthListener listener, SecureRandom random) {
+             AuthConfig config, AuthListener listener, SecureRandom random) {
+            this.log = config.logPrefix();
             this.digest = digest;
             this.ourName = ourName;
             this.secrets = secrets;
@@ -102,17 +104,17 @@ final class Chap {
         public void input(ByteBuf packet) {
             AuthPacket p = AuthPacket.decode(packet);
             if (p == null) {
-                LOG.debug("CHAP peer: dropped malformed packet");
+                LOG.debug("{}CHAP peer: dropped malformed packet", log);
                 return;
             }
             if (state != State.STARTED && state != State.OPEN) {
-                LOG.debug("CHAP peer: ignored code={} id={} in state {}", p.code(), p.id(), state);
+                LOG.debug("{}CHAP peer: ignored code={} id={} in state {}", log, p.code(), p.id(), state);
                 return;
             }
             switch (p.code()) {
                 case CHALLENGE -> challenge(p);
                 case SUCCESS, FAILURE -> status(p);
-                default -> LOG.debug("CHAP peer: ignored code={} id={}", p.code(), p.id());
+                default -> LOG.debug("{}CHAP peer: ignored code={} id={}", log, p.code(), p.id());
             }
         }
 
@@ -120,15 +122,15 @@ final class Chap {
         private void challenge(AuthPacket p) {
             ValueAndName c = ValueAndName.parse(p.data());
             if (c == null) {
-                LOG.debug("CHAP peer: dropped Challenge id={} with bad Value-Size", p.id());
+                LOG.debug("{}CHAP peer: dropped Challenge id={} with bad Value-Size", log, p.id());
                 return;
             }
             if (digest.method() == AuthMethod.MSCHAP_V2 && c.value().length != MsChapV2.CHALLENGE_LEN) {
-                LOG.debug("CHAP peer: dropped MS-CHAPv2 Challenge id={} of {} octets", p.id(), c.value().length);
+                LOG.debug("{}CHAP peer: dropped MS-CHAPv2 Challenge id={} of {} octets", log, p.id(), c.value().length);
                 return;
             }
             String server = remoteName != null ? remoteName : c.name();
-            LOG.debug("CHAP peer: Challenge id={} name={}", p.id(), c.shownName());
+            LOG.debug("{}CHAP peer: Challenge id={} name={}", log, p.id(), c.shownName());
             // RFC 1994 §2.3: "the length of the secret MUST be at least 1 octet".
             Optional<Secret> secret = secrets.secret(ourName, server).filter(x -> !x.isEmpty());
             if (secret.isEmpty()) {
@@ -155,7 +157,7 @@ final class Chap {
             responseId = p.id();
             listener.send(AuthMethod.PROTOCOL_CHAP,
                     AuthPacket.encode(RESPONSE, p.id(), AuthPacket.octet(value.length), value, name));
-            LOG.debug("CHAP peer: sent Response id={} name={}", p.id(), ourName);
+            LOG.debug("{}CHAP peer: sent Response id={} name={}", log, p.id(), ourName);
         }
 
         /** Handles Success/Failure for our last Response (RFC 1994 §4.2). */
@@ -163,7 +165,7 @@ final class Chap {
             // §4.2: "The Identifier field MUST be copied from the Identifier field of the
             // Response which caused this reply." Others are stale or forged: ignore.
             if (pending == null || p.id() != responseId) {
-                LOG.debug("CHAP peer: ignored code={} id={} (last response id={})", p.code(), p.id(), responseId);
+                LOG.debug("{}CHAP peer: ignored code={} id={} (last response id={})", log, p.code(), p.id(), responseId);
                 return;
             }
             String msg = AuthPacket.printable(p.data(), 0, p.data().length);
@@ -180,10 +182,10 @@ final class Chap {
             }
             if (state == State.STARTED) {
                 state = State.OPEN;
-                LOG.info("CHAP ({}): authenticated to peer as {}", digest.method(), ourName);
+                LOG.info("{}CHAP ({}): authenticated to peer as {}", log, digest.method(), ourName);
                 listener.succeeded(ourName, r.successText(msg));
             } else {
-                LOG.debug("CHAP peer: re-authentication id={} succeeded", p.id());
+                LOG.debug("{}CHAP peer: re-authentication id={} succeeded", log, p.id());
             }
         }
 
@@ -191,7 +193,7 @@ final class Chap {
         private void fail(String reason) {
             state = State.FAILED;
             pending = null;
-            LOG.info("CHAP ({}): authentication to peer failed: {}", digest.method(), reason);
+            LOG.info("{}CHAP ({}): authentication to peer failed: {}", log, digest.method(), reason);
             listener.failed(reason);
         }
 
@@ -210,6 +212,7 @@ final class Chap {
         private final String ourName;             // Name in our Challenges; server for lookup
         private final SecretProvider secrets;
         private final AuthConfig config;          // chap-restart, chap-max-challenge, chap-interval
+        private final String log;                 // log line prefix
         private final ScheduledExecutorService loop;
         private final AuthListener listener;
         private final SecureRandom random;
@@ -229,6 +232,7 @@ final class Chap {
             this.ourName = ourName;
             this.secrets = secrets;
             this.config = config;
+            this.log = config.logPrefix();
             this.loop = loop;
             this.listener = listener;
             this.random = random;
@@ -276,7 +280,7 @@ final class Chap {
             byte[] name = ourName.getBytes(StandardCharsets.UTF_8);
             listener.send(AuthMethod.PROTOCOL_CHAP,
                     AuthPacket.encode(CHALLENGE, id, AuthPacket.octet(challenge.length), challenge, name));
-            LOG.debug("CHAP authenticator: sent Challenge id={} ({} octets, try {})", id, challenge.length, transmits);
+            LOG.debug("{}CHAP authenticator: sent Challenge id={} ({} octets, try {})", log, id, challenge.length, transmits);
             setTimer(this::restartTimeout, config.restart().toNanos());
         }
 
@@ -297,11 +301,11 @@ final class Chap {
         public void input(ByteBuf packet) {
             AuthPacket p = AuthPacket.decode(packet);
             if (p == null) {
-                LOG.debug("CHAP authenticator: dropped malformed packet");
+                LOG.debug("{}CHAP authenticator: dropped malformed packet", log);
                 return;
             }
             if (p.code() != RESPONSE) {
-                LOG.debug("CHAP authenticator: ignored code={} id={}", p.code(), p.id());
+                LOG.debug("{}CHAP authenticator: ignored code={} id={}", log, p.code(), p.id());
                 return;
             }
             if (challenge == null || p.id() != id) {
@@ -310,7 +314,7 @@ final class Chap {
                 if (lastStatus != null && p.id() == lastStatusId && state != State.STOPPED) {
                     listener.send(AuthMethod.PROTOCOL_CHAP, lastStatus.retainedDuplicate());
                 } else {
-                    LOG.debug("CHAP authenticator: ignored Response id={} (current id={})", p.id(), id);
+                    LOG.debug("{}CHAP authenticator: ignored Response id={} (current id={})", log, p.id(), id);
                 }
                 return;
             }
@@ -319,10 +323,10 @@ final class Chap {
             }
             ValueAndName r = ValueAndName.parse(p.data());
             if (r == null) {
-                LOG.debug("CHAP authenticator: dropped Response id={} with bad Value-Size", p.id());
+                LOG.debug("{}CHAP authenticator: dropped Response id={} with bad Value-Size", log, p.id());
                 return;
             }
-            LOG.debug("CHAP authenticator: Response id={} name={}", p.id(), r.shownName());
+            LOG.debug("{}CHAP authenticator: Response id={} name={}", log, p.id(), r.shownName());
             // RFC 1994 §2.3: an empty secret is no secret.
             Optional<Secret> secret = secrets.secret(r.name(), ourName).filter(x -> !x.isEmpty());
             if (authenticatedName != null && !authenticatedName.equals(r.name())) {
@@ -355,10 +359,10 @@ final class Chap {
                 everSucceeded = true;
                 authenticatedName = r.name();
                 state = State.OPEN;
-                LOG.info("CHAP ({}): peer {} authenticated", digest.method(), r.shownName());
+                LOG.info("{}CHAP ({}): peer {} authenticated", log, digest.method(), r.shownName());
                 listener.succeeded(r.name(), v.message());
             } else {
-                LOG.debug("CHAP authenticator: peer {} re-authenticated", r.shownName());
+                LOG.debug("{}CHAP authenticator: peer {} re-authenticated", log, r.shownName());
             }
             // RFC 1994 §2: "the authenticator sends a new challenge to the peer at random
             // intervals" after the link is established — pppd's chap-interval.
@@ -388,7 +392,7 @@ final class Chap {
             cancelTimer();
             challenge = null;
             state = State.FAILED;
-            LOG.info("CHAP ({}): peer failed to authenticate: {}", digest.method(), reason);
+            LOG.info("{}CHAP ({}): peer failed to authenticate: {}", log, digest.method(), reason);
             listener.failed(reason);
         }
 

@@ -53,6 +53,7 @@ final class Pap {
         private final SecretProvider secrets;      // our password source
         private final String remoteName;           // server name for lookup ("" if unknown)
         private final AuthConfig config;           // pap-restart, pap-max-authreq
+        private final String log;                  // log line prefix
         private final ScheduledExecutorService loop;
         private final AuthListener listener;
         private final boolean[] sentIds = new boolean[256]; // Identifiers used by this round's requests
@@ -69,6 +70,7 @@ final class Pap {
             this.secrets = secrets;
             this.remoteName = remoteName == null ? "" : remoteName;
             this.config = config;
+            this.log = config.logPrefix();
             this.loop = loop;
             this.listener = listener;
             this.id = random.nextInt(256);
@@ -112,7 +114,7 @@ final class Pap {
             sentIds[id] = true;
             transmits++;
             byte[] pw = password.bytes();
-            LOG.debug("PAP peer: sent Authenticate-Request id={} peer-id={}", id, ourName);
+            LOG.debug("{}PAP peer: sent Authenticate-Request id={} peer-id={}", log, id, ourName);
             listener.send(AuthMethod.PROTOCOL_PAP, AuthPacket.encode(AUTH_REQ, id,
                     AuthPacket.octet(peerId.length), peerId, AuthPacket.octet(pw.length), pw));
             timer = loop.schedule(this::timeout, config.restart().toNanos(), TimeUnit.NANOSECONDS);
@@ -135,33 +137,33 @@ final class Pap {
         public void input(ByteBuf packet) {
             AuthPacket p = AuthPacket.decode(packet);
             if (p == null) {
-                LOG.debug("PAP peer: dropped malformed packet");
+                LOG.debug("{}PAP peer: dropped malformed packet", log);
                 return;
             }
             if (state != State.REQUESTING) {
-                LOG.debug("PAP peer: ignored code={} id={} in state {}", p.code(), p.id(), state);
+                LOG.debug("{}PAP peer: ignored code={} id={} in state {}", log, p.code(), p.id(), state);
                 return;
             }
             // pppd accepts the answer to any of the requests of this round (a late Ack to a
             // retransmitted request is still the authenticator's verdict); others are stale.
             if ((p.code() == AUTH_ACK || p.code() == AUTH_NAK) && !sentIds[p.id()]) {
-                LOG.debug("PAP peer: ignored code={} with unknown id={}", p.code(), p.id());
+                LOG.debug("{}PAP peer: ignored code={} with unknown id={}", log, p.code(), p.id());
                 return;
             }
             String msg = message(p.data());
             if (msg == null) {
-                LOG.debug("PAP peer: dropped code={} id={} with bad Msg-Length", p.code(), p.id());
+                LOG.debug("{}PAP peer: dropped code={} id={} with bad Msg-Length", log, p.code(), p.id());
                 return;
             }
             switch (p.code()) {
                 case AUTH_ACK -> {
                     cancelTimer();
                     state = State.OPEN;
-                    LOG.info("PAP: authenticated to peer as {}", ourName);
+                    LOG.info("{}PAP: authenticated to peer as {}", log, ourName);
                     listener.succeeded(ourName, msg);
                 }
                 case AUTH_NAK -> fail("PAP authentication failed: " + (msg.isEmpty() ? "Authenticate-Nak" : msg));
-                default -> LOG.debug("PAP peer: ignored unknown code={} id={}", p.code(), p.id());
+                default -> LOG.debug("{}PAP peer: ignored unknown code={} id={}", log, p.code(), p.id());
             }
         }
 
@@ -169,7 +171,7 @@ final class Pap {
         private void fail(String reason) {
             cancelTimer();
             state = State.FAILED;
-            LOG.info("PAP: authentication to peer failed: {}", reason);
+            LOG.info("{}PAP: authentication to peer failed: {}", log, reason);
             listener.failed(reason);
         }
 
@@ -199,6 +201,7 @@ final class Pap {
         private final String ourName;              // server name for secret lookup
         private final SecretProvider secrets;
         private final AuthConfig config;           // pap-timeout
+        private final String log;                  // log line prefix
         private final ScheduledExecutorService loop;
         private final AuthListener listener;
         private State state = State.INITIAL;
@@ -209,6 +212,7 @@ final class Pap {
             this.ourName = ourName;
             this.secrets = secrets;
             this.config = config;
+            this.log = config.logPrefix();
             this.loop = loop;
             this.listener = listener;
         }
@@ -239,7 +243,7 @@ final class Pap {
             timer = null;
             if (state == State.LISTEN) {
                 state = State.BADAUTH;
-                LOG.info("PAP: peer sent no Authenticate-Request");
+                LOG.info("{}PAP: peer sent no Authenticate-Request", log);
                 listener.failed("timeout: peer sent no PAP Authenticate-Request");
             }
         }
@@ -248,18 +252,18 @@ final class Pap {
         public void input(ByteBuf packet) {
             AuthPacket p = AuthPacket.decode(packet);
             if (p == null) {
-                LOG.debug("PAP authenticator: dropped malformed packet");
+                LOG.debug("{}PAP authenticator: dropped malformed packet", log);
                 return;
             }
             if (p.code() != AUTH_REQ) {
-                LOG.debug("PAP authenticator: ignored code={} id={}", p.code(), p.id());
+                LOG.debug("{}PAP authenticator: ignored code={} id={}", log, p.code(), p.id());
                 return;
             }
             switch (state) {
                 case OPEN -> reply(AUTH_ACK, p.id(), MSG_OK);       // our Ack was lost: repeat it
                 case BADAUTH -> reply(AUTH_NAK, p.id(), MSG_BAD);   // likewise the Nak
                 case LISTEN -> check(p);
-                default -> LOG.debug("PAP authenticator: ignored request in state {}", state);
+                default -> LOG.debug("{}PAP authenticator: ignored request in state {}", log, state);
             }
         }
 
@@ -267,24 +271,24 @@ final class Pap {
         private void check(AuthPacket p) {
             byte[] d = p.data();
             if (d.length < 1) {
-                LOG.debug("PAP authenticator: dropped request without Peer-ID");
+                LOG.debug("{}PAP authenticator: dropped request without Peer-ID", log);
                 return;
             }
             int idLen = d[0] & 0xFF;
             if (1 + idLen + 1 > d.length) {
-                LOG.debug("PAP authenticator: dropped request with bad Peer-ID length");
+                LOG.debug("{}PAP authenticator: dropped request with bad Peer-ID length", log);
                 return;
             }
             int pwLen = d[1 + idLen] & 0xFF;
             if (2 + idLen + pwLen > d.length) {
-                LOG.debug("PAP authenticator: dropped request with bad Passwd-Length");
+                LOG.debug("{}PAP authenticator: dropped request with bad Passwd-Length", log);
                 return;
             }
             String peerName = new String(d, 1, idLen, StandardCharsets.UTF_8);
             byte[] pw = new byte[pwLen];
             System.arraycopy(d, 2 + idLen, pw, 0, pwLen);
             String shown = AuthPacket.printable(d, 1, idLen);
-            LOG.debug("PAP authenticator: Authenticate-Request id={} peer-id={}", p.id(), shown);
+            LOG.debug("{}PAP authenticator: Authenticate-Request id={} peer-id={}", log, p.id(), shown);
             Optional<Secret> secret = secrets.secret(peerName, ourName);
             java.util.Arrays.fill(d, (byte) 0);
             boolean ok = secret.isPresent() && secret.get().matches(pw);
@@ -293,7 +297,7 @@ final class Pap {
             if (ok) {
                 state = State.OPEN;
                 reply(AUTH_ACK, p.id(), MSG_OK);
-                LOG.info("PAP: peer {} authenticated", shown);
+                LOG.info("{}PAP: peer {} authenticated", log, shown);
                 listener.succeeded(peerName, MSG_OK);
             } else {
                 state = State.BADAUTH;
@@ -301,7 +305,7 @@ final class Pap {
                 String reason = secret.isEmpty()
                         ? "no PAP secret for " + shown + " to " + ourName
                         : "PAP password mismatch for " + shown;
-                LOG.info("PAP: peer failed to authenticate: {}", reason);
+                LOG.info("{}PAP: peer failed to authenticate: {}", log, reason);
                 listener.failed(reason);
             }
         }

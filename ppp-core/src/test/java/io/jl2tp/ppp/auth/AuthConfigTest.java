@@ -18,6 +18,23 @@ class AuthConfigTest {
     }
 
     @Test
+    void logPrefixIsKeptByTheWithers() {
+        assertEquals("", AuthConfig.DEFAULTS.logPrefix());
+        AuthConfig c = AuthConfig.DEFAULTS.withLogPrefix("tunnel=3 session=7 ").withRestart(Duration.ofSeconds(1))
+                .withMaxTransmits(2).withRechallenge(Duration.ofSeconds(9)).withRequestTimeout(Duration.ZERO);
+        assertEquals(new AuthConfig(Duration.ofSeconds(1), 2, Duration.ofSeconds(9), Duration.ZERO, "tunnel=3 session=7 "), c);
+        // A whole exchange with the prefix set (the log lines carry it; nothing else changes).
+        for (AuthMethod m : AuthMethod.values()) {
+            AuthPair p = new AuthPair(m, AuthConfig.DEFAULTS.withLogPrefix("tunnel=3 session=7 "));
+            p.peerSecrets.put("alice", "lns", "pw");
+            p.authSecrets.put("alice", "lns", "pw");
+            p.start();
+            assertEquals(1, p.peer.events.size());
+            assertEquals(true, p.peer.events.get(0).startsWith("succeeded"));
+        }
+    }
+
+    @Test
     void rejectsNonsense() {
         assertThrows(IllegalArgumentException.class, () -> AuthConfig.DEFAULTS.withRestart(Duration.ZERO));
         assertThrows(IllegalArgumentException.class, () -> AuthConfig.DEFAULTS.withRestart(Duration.ofSeconds(-1)));
@@ -25,6 +42,7 @@ class AuthConfigTest {
         assertThrows(IllegalArgumentException.class, () -> AuthConfig.DEFAULTS.withRechallenge(Duration.ofSeconds(-1)));
         assertThrows(IllegalArgumentException.class, () -> AuthConfig.DEFAULTS.withRequestTimeout(Duration.ofSeconds(-1)));
         assertThrows(NullPointerException.class, () -> AuthConfig.DEFAULTS.withRestart(null));
+        assertThrows(NullPointerException.class, () -> AuthConfig.DEFAULTS.withLogPrefix(null));
     }
 
     @Test
