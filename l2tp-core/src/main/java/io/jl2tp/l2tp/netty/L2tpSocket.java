@@ -1,0 +1,201 @@
+package io.jl2tp.l2tp.netty;
+
+import io.jl2tp.l2tp.tunnel.L2tpEndpoint;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * An L2TP endpoint on a UDP socket: Netty with the epoll transport where available, NIO
+ * otherwise. One event loop owns the socket and the endpoint's whole control plane.
+ *
+ * <pre>
+ *  UDP ─► InboundHandler (event loop) ─► L2tpEndpoint.datagram ─► tunnels / sessions
+ *  tunnels, Session.send ─► DatagramSink ─► channel.writeAndFlush(DatagramPacket)
+ * </pre>
+ *
+ * A LAC binds an ephemeral port by default (xl2tpd's fixed 1701 breaks two clients behind one
+ * NAT); an LNS binds its service port (1701).
+ */
+public final class L2tpSocket implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(L2tpSocket.class);
+
+    /** The IANA port of L2TP. */
+    public static final int L2TP_PORT = 1701;
+
+    private final EventLoopGroup group;
+    private final Channel channel;
+    private final L2tpEndpoint endpoint;
+
+    private L2tpSocket(EventLoopGroup group, Channel channel, L2tpEndpoint endpoint) {
+        this.group = group;
+        this.channel = channel;
+        this.endpoint = endpoint;
+    }
+
+    /** True if the native epoll transport is in use on this machine. */
+    public static boolean epoll() {
+        return Epoll.isAvailable();
+    }
+
+    /**
+     * Binds a UDP socket to {@code local} (port 0 = ephemeral) on a new single-threaded event
+     * loop. The socket is created on the calling thread, so a caller inside a network namespace
+     * (setns) gets a socket in that namespace.
+     */
+    public static L2tpSocket bind(InetSocketAddress local) throws InterruptedException {
+        boolean native_ = Epoll.isAvailable();
+        java.util.concurrent.ThreadFactory tf = L2tpSocket::thread;
+        EventLoopGroup group = native_ ? new EpollEventLoopGroup(1, tf) : new NioEventLoopGroup(1, tf);
+        Holder holder = new Holder();
+        Bootstrap b = new Bootstrap().group(group)
+                .channel(native_ ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .option(ChannelOption.SO_RCVBUF, 4 << 20)
+                .option(ChannelOption.SO_SNDBUF, 4 << 20)
+                .handler(new InboundHandler(holder));
+        Channel ch;
+        try {
+            ch = b.bind(local).sync().channel();
+        } catch (Exception e) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw e;
+        }
+        EventLoop loop = ch.eventLoop();
+        L2tpEndpoint endpoint = new L2tpEndpoint(loop, System::nanoTime, PooledByteBufAllocator.DEFAULT,
+                (buf, to) -> ch.writeAndFlush(new DatagramPacket(buf, to), ch.voidPromise()));
+        holder.endpoint = endpoint;
+        log.debug("L2TP socket bound to {} ({})", ch.localAddress(), native_ ? "epoll" : "nio");
+        return new L2tpSocket(group, ch, endpoint);
+    }
+
+    /** A wildcard local address of the family of {@code remote}, with {@code port}. */
+    public static InetSocketAddress wildcardFor(InetAddress remote, int port) {
+        try {
+            return new InetSocketAddress(InetAddress.getByName(remote instanceof Inet6Address ? "::" : "0.0.0.0"), port);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Thread thread(Runnable r) {
+        Thread t = new Thread(r, "l2tp-loop");
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** The endpoint; call its methods on {@link #loop()} (see {@link #call}). */
+    public L2tpEndpoint endpoint() {
+        return endpoint;
+    }
+
+    /** The event loop owning the socket and the control plane. */
+    public EventLoop loop() {
+        return channel.eventLoop();
+    }
+
+    /** The bound local address. */
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    /** Runs {@code body} on the event loop and returns its result. */
+    public <T> CompletableFuture<T> call(Callable<T> body) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        loop().execute(() -> {
+            try {
+                f.complete(body.call());
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        return f;
+    }
+
+    /**
+     * Clean shutdown: CDN and StopCCN for every tunnel, wait up to {@code graceMillis} for the
+     * peer's acknowledgements, then close the socket.
+     */
+    public void close(String reason, long graceMillis) {
+        try {
+            call(() -> {
+                endpoint.closeAll(reason);
+                return null;
+            }).get(graceMillis, TimeUnit.MILLISECONDS);
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
+            while (System.nanoTime() < deadline) {
+                boolean pending = call(() -> endpoint.tunnels().stream()
+                        .anyMatch(t -> !t.transport().idle())).get(graceMillis, TimeUnit.MILLISECONDS);
+                if (!pending) {
+                    break;
+                }
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.debug("shutdown: {}", e.toString());
+        }
+        channel.close().awaitUninterruptibly(1000);
+        group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).awaitUninterruptibly(2000);
+    }
+
+    @Override
+    public void close() {
+        close("shutting down", 1000);
+    }
+
+    private static final class Holder {
+        volatile L2tpEndpoint endpoint;
+    }
+
+    /** Hands each datagram to the endpoint; the endpoint owns (and releases) its content. */
+    private static final class InboundHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+        private final Holder holder;
+
+        InboundHandler(Holder holder) {
+            super(false);
+            this.holder = holder;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            L2tpEndpoint e = holder.endpoint;
+            if (e == null) {
+                packet.release();
+                return;
+            }
+            e.datagram(packet.content(), packet.sender());
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // ICMP port unreachable etc. surface here on connected sockets; never close over it.
+            log.debug("UDP error: {}", cause.toString());
+        }
+    }
+}

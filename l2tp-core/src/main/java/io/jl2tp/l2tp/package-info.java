@@ -1,2 +1,0 @@
-/** l2tp-core */
-package io.jl2tp.l2tp;

@@ -1,0 +1,286 @@
+package io.jl2tp.l2tp.transport;
+
+import io.jl2tp.l2tp.wire.ControlMessage;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reliable, in-order delivery of the control messages of one control connection
+ * (RFC 2661 §5.8 and Appendix A). Confined to one event loop; no locks.
+ *
+ * <pre>
+ *  send(msg) ─► queue ─► (window: min(cwnd, peer RWS) in flight) ─► output(msg with Ns/Nr)
+ *  input(msg) ─► ack processing (Nr) ─► in order? deliver : duplicate? ZLB : hold if in window
+ *  timer ─► retransmit oldest (same Ns, current Nr), 1, 2, 4, 8, 8 … s ─► retry limit ─► failed
+ * </pre>
+ *
+ * Slow start and congestion avoidance follow Appendix A: cwnd starts at 1, ssthresh at the
+ * peer's window; +1 per acknowledged message below ssthresh, +1/cwnd above; a retransmission
+ * halves ssthresh and sets cwnd back to 1.
+ */
+public final class ReliableTransport {
+
+    /** Where the transport sends messages and delivers received ones. */
+    public interface Listener {
+        /** Transmit {@code msg} (Ns/Nr already set) to the peer. */
+        void output(ControlMessage msg);
+
+        /** A received non-ZLB message, exactly once and in order. */
+        void deliver(ControlMessage msg);
+
+        /** The retry limit was reached for a message (§5.8: clear the tunnel). */
+        void retriesExhausted(ControlMessage msg, int retries);
+
+        /** All messages sent so far have been acknowledged. */
+        default void allAcknowledged() {
+        }
+    }
+
+    private record InFlight(int ns, ControlMessage msg) {
+    }
+
+    private final TransportConfig config;
+    private final ScheduledExecutorService loop;
+    private final Listener listener;
+
+    private int tunnelId;          // receiver's id for our ZLBs
+    private int nextNs;            // Ns of the next new message
+    private int expectedNr;        // next Ns expected from the peer (our Nr)
+    private int peerWindow = 4;    // §5.8: assume 4 without an RWS AVP
+    private double cwnd = 1;
+    private double ssthresh = 4;
+
+    private final ArrayDeque<ControlMessage> queue = new ArrayDeque<>();
+    private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+    private final Map<Integer, ControlMessage> held = new HashMap<>();
+
+    private ScheduledFuture<?> retransmitTimer;
+    private long currentTimeoutMs;
+    private int retries;
+    private ScheduledFuture<?> ackTimer;
+    private boolean closed;
+
+    private long retransmissions;
+    private long duplicates;
+
+    public ReliableTransport(TransportConfig config, ScheduledExecutorService loop, Listener listener) {
+        this.config = config;
+        this.loop = loop;
+        this.listener = listener;
+        this.currentTimeoutMs = config.initialTimeout().toMillis();
+    }
+
+    /** Sets the tunnel id that outgoing messages carry (the peer's Assigned Tunnel ID). */
+    public void setTunnelId(int tunnelId) {
+        this.tunnelId = tunnelId;
+    }
+
+    /** The peer's receive window from its RWS AVP (§5.8); values below 1 are ignored. */
+    public void setPeerWindow(int rws) {
+        if (rws >= 1) {
+            peerWindow = rws;
+            ssthresh = rws;
+            pump();
+        }
+    }
+
+    /** The peer's receive window in use. */
+    public int peerWindow() {
+        return peerWindow;
+    }
+
+    /** Current congestion window (messages). */
+    public double congestionWindow() {
+        return cwnd;
+    }
+
+    /** Our Nr: the next Ns we expect. */
+    public int expectedNr() {
+        return expectedNr;
+    }
+
+    /** The Ns the next new message will get. */
+    public int nextNs() {
+        return nextNs;
+    }
+
+    /** Messages sent and not yet acknowledged. */
+    public int inFlight() {
+        return inFlight.size();
+    }
+
+    /** Messages waiting for window space. */
+    public int queued() {
+        return queue.size();
+    }
+
+    /** Retransmissions so far. */
+    public long retransmissions() {
+        return retransmissions;
+    }
+
+    /** Duplicates received so far. */
+    public long duplicates() {
+        return duplicates;
+    }
+
+    /** True if nothing is queued or unacknowledged. */
+    public boolean idle() {
+        return queue.isEmpty() && inFlight.isEmpty();
+    }
+
+    /** Queues {@code msg} for reliable delivery; its tunnel id is kept, Ns/Nr are assigned. */
+    public void send(ControlMessage msg) {
+        if (closed) {
+            return;
+        }
+        queue.add(msg);
+        pump();
+    }
+
+    private void pump() {
+        int window = (int) Math.min(Math.floor(cwnd), peerWindow);
+        while (!queue.isEmpty() && inFlight.size() < Math.max(1, window)) {
+            ControlMessage m = queue.poll().withSequence(nextNs, expectedNr);
+            inFlight.add(new InFlight(nextNs, m));
+            nextNs = Seq.next(nextNs);
+            cancelAck(); // the Nr rides on this message (piggybacked acknowledgement)
+            listener.output(m);
+            if (retransmitTimer == null) {
+                armRetransmit();
+            }
+        }
+    }
+
+    /** Processes a received control message (ZLB or not), already decoded and source-checked. */
+    public void input(ControlMessage msg) {
+        if (closed) {
+            return;
+        }
+        acknowledge(msg.nr());
+        if (msg.isZlb()) {
+            return;
+        }
+        int ns = msg.ns();
+        if (ns == expectedNr) {
+            expectedNr = Seq.next(expectedNr);
+            listener.deliver(msg);
+            while (!closed) {
+                ControlMessage next = held.remove(expectedNr);
+                if (next == null) {
+                    break;
+                }
+                expectedNr = Seq.next(expectedNr);
+                listener.deliver(next);
+            }
+            scheduleAck();
+        } else if (Seq.before(ns, expectedNr)) {
+            // §5.8: a duplicate MUST still be acknowledged; it is not delivered again.
+            duplicates++;
+            sendZlbNow();
+        } else if (Seq.distance(expectedNr, ns) < config.receiveWindow()) {
+            held.putIfAbsent(ns, msg); // out of order, within our window: hold until the gap fills
+            sendZlbNow();              // tell the peer where we are
+        }
+        // beyond our window: dropped; the peer retransmits.
+    }
+
+    private void acknowledge(int nr) {
+        boolean progress = false;
+        while (!inFlight.isEmpty() && Seq.before(inFlight.peek().ns(), nr)) {
+            inFlight.poll();
+            progress = true;
+            // Appendix A: slow start below ssthresh, congestion avoidance above.
+            if (cwnd < ssthresh) {
+                cwnd += 1;
+            } else {
+                cwnd += 1 / cwnd;
+            }
+            cwnd = Math.min(cwnd, peerWindow);
+        }
+        if (progress) {
+            retries = 0;
+            currentTimeoutMs = config.initialTimeout().toMillis();
+            cancelRetransmit();
+            if (!inFlight.isEmpty()) {
+                armRetransmit();
+            }
+            pump();
+            if (inFlight.isEmpty() && queue.isEmpty()) {
+                listener.allAcknowledged();
+            }
+        }
+    }
+
+    private void armRetransmit() {
+        retransmitTimer = loop.schedule(this::onRetransmitTimeout, currentTimeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelRetransmit() {
+        if (retransmitTimer != null) {
+            retransmitTimer.cancel(false);
+            retransmitTimer = null;
+        }
+    }
+
+    private void onRetransmitTimeout() {
+        retransmitTimer = null;
+        if (closed || inFlight.isEmpty()) {
+            return;
+        }
+        InFlight oldest = inFlight.peek();
+        if (retries >= config.maxRetries()) {
+            listener.retriesExhausted(oldest.msg(), retries);
+            return;
+        }
+        retries++;
+        retransmissions++;
+        // Appendix A: on retransmission ssthresh = cwnd/2, cwnd = 1.
+        ssthresh = Math.max(cwnd / 2, 1);
+        cwnd = 1;
+        // §5.8: same Ns, current Nr.
+        cancelAck();
+        listener.output(oldest.msg().withSequence(oldest.ns(), expectedNr));
+        currentTimeoutMs = Math.min(currentTimeoutMs * 2, config.maxTimeout().toMillis());
+        armRetransmit();
+    }
+
+    private void scheduleAck() {
+        if (ackTimer == null) {
+            ackTimer = loop.schedule(() -> {
+                ackTimer = null;
+                sendZlbNow();
+            }, config.ackDelay().toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void cancelAck() {
+        if (ackTimer != null) {
+            ackTimer.cancel(false);
+            ackTimer = null;
+        }
+    }
+
+    /** Sends a ZLB acknowledgement now (ZLBs do not consume an Ns, §5.8). */
+    public void sendZlbNow() {
+        cancelAck();
+        if (!closed) {
+            listener.output(ControlMessage.zlb(tunnelId, nextNs, expectedNr));
+        }
+    }
+
+    /** Stops all timers and drops all state; later calls are ignored. */
+    public void close() {
+        closed = true;
+        cancelRetransmit();
+        cancelAck();
+        queue.clear();
+        inFlight.clear();
+        held.clear();
+    }
+}

@@ -1,0 +1,24 @@
+package io.jl2tp.l2tp.tunnel;
+
+/**
+ * Settings of one incoming call (§7.4.1).
+ *
+ * @param sequencingRequired send the Sequencing Required AVP: data then always carries Ns/Nr
+ *                           (§5.4)
+ * @param txConnectSpeed     (Tx) Connect Speed AVP, bits per second
+ * @param callingNumber      Calling Number AVP, null for none
+ * @param framingType        Framing Type AVP (1 = synchronous, 2 = asynchronous)
+ * @param bearerType         Bearer Type AVP (0 = none; 1 digital, 2 analog)
+ */
+public record SessionConfig(boolean sequencingRequired, long txConnectSpeed, String callingNumber, long framingType,
+                            long bearerType) {
+
+    /** Sensible defaults for a LAC dialling over IP: sync framing, 100 Mbit/s, no sequencing. */
+    public static SessionConfig defaults() {
+        return new SessionConfig(false, 100_000_000L, null, 1, 0);
+    }
+
+    public SessionConfig withSequencingRequired(boolean s) {
+        return new SessionConfig(s, txConnectSpeed, callingNumber, framingType, bearerType);
+    }
+}
