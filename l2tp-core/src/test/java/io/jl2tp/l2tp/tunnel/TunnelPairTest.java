@@ -345,4 +345,61 @@ class TunnelPairTest {
         p.run(10);
         assertTrue(ids.size() == 200);
     }
+
+    @Test
+    void simultaneousSccrqsAreResolvedByTheTieBreaker() {
+        VirtualPair p = new VirtualPair(16);
+        List<L2tpEvent> aServer = new ArrayList<>();
+        List<L2tpEvent> bServer = new ArrayList<>();
+        p.lac.serve(TunnelConfig.defaults("a"), x -> f -> f.release(), aServer::add);
+        p.lns.serve(TunnelConfig.defaults("b"), x -> f -> f.release(), bServer::add);
+        TunnelConfig a = TunnelConfig.defaults("a").withTieBreaker(true);
+        TunnelConfig b = TunnelConfig.defaults("b").withTieBreaker(true);
+        p.clock.execute(() -> {
+            p.lac.connect(VirtualPair.LNS_ADDR, a, p.lacEvents::add);
+            p.lns.connect(VirtualPair.LAC_ADDR, b, p.lnsEvents::add);
+        });
+        p.run(60_000);
+        long ups = p.events(p.lacEvents, L2tpEvent.TunnelUp.class).size() + p.events(p.lnsEvents, L2tpEvent.TunnelUp.class).size()
+                + p.events(aServer, L2tpEvent.TunnelUp.class).size() + p.events(bServer, L2tpEvent.TunnelUp.class).size();
+        assertEquals(2, ups, "one tunnel, up at both ends (RFC 2661 §4.4.3 Tie Breaker)");
+        long established = p.lac.tunnels().stream().filter(t -> t.state() == Tunnel.State.ESTABLISHED).count()
+                + p.lns.tunnels().stream().filter(t -> t.state() == Tunnel.State.ESTABLISHED).count();
+        assertEquals(2, established);
+    }
+
+    @Test
+    void sliAndWenAreAccepted() {
+        VirtualPair p = new VirtualPair(17);
+        Session[] s = bringUp(p, TunnelConfig.defaults("lac"), TunnelConfig.defaults("lns"), SessionConfig.defaults());
+        Tunnel lns = s[1].tunnel();
+        Tunnel lac = s[0].tunnel();
+        p.clock.execute(() -> {
+            lns.transport().send(ControlMessage.of(MessageType.SLI, lns.peerId(), s[1].peerId(),
+                    List.of(Avp.of(AvpType.ACCM, true, new io.jl2tp.l2tp.wire.AvpValue.AccmValue(0, 0, 0)))));
+            lac.transport().send(ControlMessage.of(MessageType.WEN, lac.peerId(), s[0].peerId(),
+                    List.of(Avp.of(AvpType.CALL_ERRORS, true, new io.jl2tp.l2tp.wire.AvpValue.CallErrorsValue(0, 0, 0, 0, 0, 0, 0)))));
+        });
+        p.run(2_000);
+        assertTrue(s[0].isEstablished() && s[1].isEstablished());
+        assertTrue(lac.transport().idle() && lns.transport().idle(), "both acknowledged");
+        assertTrue(p.events(p.lacEvents, L2tpEvent.TunnelDown.class).isEmpty());
+    }
+
+    @Test
+    void aLacThatGivesUpBeforeTheSccrpStillSendsStopCcnWhenItArrives() {
+        VirtualPair p = new VirtualPair(18);
+        p.lns.serve(TunnelConfig.defaults("lns"), x -> f -> f.release(), p.lnsEvents::add);
+        p.impair(0, 0, 0);
+        Tunnel[] t = new Tunnel[1];
+        p.clock.execute(() -> {
+            t[0] = p.lac.connect(VirtualPair.LNS_ADDR, TunnelConfig.defaults("lac"), p.lacEvents::add);
+            t[0].close("user gave up"); // before any SCCRP: no peer tunnel id yet
+        });
+        p.run(40_000);
+        var down = p.events(p.lnsEvents, L2tpEvent.TunnelDown.class);
+        assertEquals(1, down.size(), "the LNS got a StopCCN and holds no half-open tunnel");
+        p.run(40_000);
+        assertTrue(p.lns.tunnels().isEmpty());
+    }
 }
