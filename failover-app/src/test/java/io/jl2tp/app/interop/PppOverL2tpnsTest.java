@@ -1,0 +1,108 @@
+package io.jl2tp.app.interop;
+
+import io.jl2tp.l2tp.netty.L2tpSocket;
+import io.jl2tp.l2tp.tunnel.L2tpEvent;
+import io.jl2tp.l2tp.tunnel.Session;
+import io.jl2tp.l2tp.tunnel.SessionConfig;
+import io.jl2tp.l2tp.tunnel.Tunnel;
+import io.jl2tp.l2tp.tunnel.TunnelConfig;
+import io.jl2tp.ppp.PppEvent;
+import io.jl2tp.ppp.PppLink;
+import io.jl2tp.ppp.options.PppOptions;
+import io.jl2tp.ppp.options.SecretsFile;
+import io.jl2tp.testkit.L2tpnsFixture;
+import io.jl2tp.testkit.RequiresRoot;
+import io.netty.buffer.PooledByteBufAllocator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * ppp-core through l2tp-core against the real, independent l2tpns (issue #3): LCP (rejecting
+ * MRRU and Endpoint Discriminator), CHAP-MD5 or PAP, IPCP with DNS, IPV6CP.
+ */
+@RequiresRoot(commands = {"l2tpns", "freeradius"})
+class PppOverL2tpnsTest {
+
+    private static L2tpnsFixture lns;
+
+    @BeforeAll
+    static void start() throws Exception {
+        lns = L2tpnsFixture.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (lns != null) {
+            lns.close();
+        }
+    }
+
+    @ParameterizedTest(name = "auth {0}")
+    @ValueSource(strings = {"chap", "pap"})
+    void lcpAuthIpcpWithDnsAndIpv6cpComplete(String auth) throws Exception {
+        PppOptions.Builder ob = PppOptions.builder().name(lns.user()).usePeerDns(true).ipv6(true).ipv6cpUseIpaddr(true);
+        if (auth.equals("pap")) {
+            ob.refuseChap(true).refuseMschap(true).refuseMschapV2(true);
+        }
+        PppOptions options = ob.build();
+        SecretsFile secrets = SecretsFile.parse(lns.user() + " * " + lns.password() + "\n", "test", p -> {
+            throw new IllegalStateException();
+        });
+        List<PppEvent> events = new CopyOnWriteArrayList<>();
+        try (L2tpSocket sock = lns.lacNamespace().call(() -> L2tpSocket.bind(new InetSocketAddress(L2tpnsFixture.LAC_IP, 0)))) {
+            PppLink[] link = new PppLink[1];
+            Tunnel t = sock.call(() -> {
+                Tunnel tun = sock.endpoint().connect(new InetSocketAddress(lns.lnsAddress(), lns.port()),
+                        TunnelConfig.defaults("jl2tp-test"), e -> {
+                            if (e instanceof L2tpEvent.SessionUp up) {
+                                link[0].start();
+                            } else if (e instanceof L2tpEvent.SessionDown down) {
+                                link[0].lowerDown(down.reason());
+                            }
+                        });
+                Session s = tun.openSession(SessionConfig.defaults(), f -> link[0].input(f));
+                link[0] = new PppLink(options, new PppLink.Settings("jl2tp-test", secrets, secrets, null, "ppp "),
+                        sock.loop(), s::send, events::add, PooledByteBufAllocator.DEFAULT, new SecureRandom());
+                return tun;
+            }).get(5, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (System.nanoTime() < deadline && (events.stream().noneMatch(e -> e instanceof PppEvent.IpUp)
+                    || events.stream().noneMatch(e -> e instanceof PppEvent.Ipv6Up))) {
+                Thread.sleep(50);
+            }
+            assertTrue(events.stream().anyMatch(e -> e instanceof PppEvent.Authenticated a && !a.weAuthenticatedPeer()),
+                    "authenticated to l2tpns: " + events + "\n" + lns.log());
+            PppEvent.IpUp ip = events.stream().filter(e -> e instanceof PppEvent.IpUp).map(e -> (PppEvent.IpUp) e)
+                    .findFirst().orElseThrow(() -> new AssertionError("no IPCP: " + events + "\n" + lns.log()));
+            assertEquals(InetAddress.getByName(L2tpnsFixture.LNS_PPP_IP), ip.remote());
+            assertTrue(ip.local().getHostAddress().startsWith("198.51.100."), ip.toString());
+            assertEquals(List.of(InetAddress.getByName(L2tpnsFixture.DNS1), InetAddress.getByName(L2tpnsFixture.DNS2)),
+                    ip.dns(), "RFC 1877 DNS from l2tpns");
+            PppEvent.Ipv6Up v6 = events.stream().filter(e -> e instanceof PppEvent.Ipv6Up).map(e -> (PppEvent.Ipv6Up) e)
+                    .findFirst().orElseThrow(() -> new AssertionError("no IPV6CP: " + events));
+            assertTrue(v6.localLinkLocal().isLinkLocalAddress() && v6.remoteLinkLocal().isLinkLocalAddress());
+            sock.call(() -> {
+                link[0].close("test done");
+                return null;
+            }).get();
+            Thread.sleep(300);
+            sock.call(() -> {
+                t.close("test done");
+                return null;
+            }).get();
+            assertTrue(events.stream().anyMatch(e -> e instanceof PppEvent.Down), "link down after close: " + events);
+        }
+    }
+}
