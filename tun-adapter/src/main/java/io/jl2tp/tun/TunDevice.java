@@ -1,0 +1,33 @@
+package io.jl2tp.tun;
+
+import io.netty.buffer.ByteBuf;
+
+import java.io.IOException;
+
+/**
+ * A layer-3 network interface of the kernel seen from user space: each read returns one IP packet
+ * the kernel routed into the interface, each write injects one (the shape of wireguard-go's
+ * {@code tun.Device}). Buffers carry headroom so that the caller can prepend its own headers
+ * (PPP, L2TP) in place after a read, without copying the packet.
+ */
+public interface TunDevice extends AutoCloseable {
+
+    /**
+     * Reads one packet into {@code dst} at its writerIndex (advancing it). Blocks until a packet
+     * arrives; returns the packet length, or -1 once the device is closed.
+     */
+    int read(ByteBuf dst) throws IOException;
+
+    /** Writes the readable bytes of {@code src} as one packet (the buffer is not released). */
+    void write(ByteBuf src) throws IOException;
+
+    /** Interface name, e.g. {@code l2tp-aaisp}. */
+    String name();
+
+    /** Current MTU. */
+    int mtu();
+
+    /** Closes the device; a blocked {@link #read} returns -1. Idempotent. */
+    @Override
+    void close();
+}

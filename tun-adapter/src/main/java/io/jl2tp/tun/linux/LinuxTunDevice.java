@@ -1,0 +1,253 @@
+package io.jl2tp.tun.linux;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import io.jl2tp.tun.TunDevice;
+import io.netty.buffer.ByteBuf;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A Linux TUN device: {@code /dev/net/tun} with TUNSETIFF(IFF_TUN | IFF_NO_PI), so every read
+ * and write is exactly one IP packet with no packet-information prefix.
+ *
+ * <pre>
+ *  read(ByteBuf):  read(2) straight into the buffer's native memory (direct buffers only)
+ *                  → EAGAIN? poll(2) on {tun fd, close eventfd} → read again
+ *  write(ByteBuf): write(2) straight from the buffer's native memory
+ * </pre>
+ *
+ * No per-packet allocation: the caller owns (and pools) the buffers. The device is created in
+ * the network namespace of the thread that calls {@link #open}; so is the helper socket used
+ * for MTU and flags, so that later calls from any thread act on the right namespace.
+ */
+public final class LinuxTunDevice implements TunDevice {
+
+    /** Linux IFNAMSIZ minus the terminating NUL. */
+    public static final int MAX_NAME = 15;
+
+    private static final long TUNSETIFF = 0x400454caL;
+    private static final long TUNSETPERSIST = 0x400454cbL;
+    private static final long SIOCGIFFLAGS = 0x8913L;
+    private static final long SIOCSIFFLAGS = 0x8914L;
+    private static final long SIOCGIFMTU = 0x8921L;
+    private static final long SIOCSIFMTU = 0x8922L;
+    private static final short IFF_TUN = 0x0001;
+    private static final short IFF_NO_PI = 0x1000;
+    private static final short IFF_MULTI_QUEUE = 0x0100;
+    private static final short IFF_UP = 0x1;
+    private static final int IFREQ_SIZE = 40;
+
+    private final int fd;
+    private final int ctlSocket;
+    private final int closeEvent;
+    private final String name;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Memory pollFds = new Memory(16);   // two struct pollfd, used by the reader only
+    private final Memory eventBuf = new Memory(8);
+
+    private LinuxTunDevice(int fd, int ctlSocket, int closeEvent, String name) {
+        this.fd = fd;
+        this.ctlSocket = ctlSocket;
+        this.closeEvent = closeEvent;
+        this.name = name;
+    }
+
+    /** Checks an interface name the way the kernel will: 1..15 bytes, no '/', ':' or spaces. */
+    public static void validateName(String name) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("interface name must not be empty");
+        }
+        byte[] b = name.getBytes(StandardCharsets.UTF_8);
+        if (b.length > MAX_NAME) {
+            throw new IllegalArgumentException("interface name \"" + name + "\" is " + b.length
+                    + " bytes; Linux allows at most " + MAX_NAME + " (IFNAMSIZ)");
+        }
+        if (name.equals(".") || name.equals("..") || name.chars().anyMatch(c -> c == '/' || c == ':' || Character.isWhitespace(c))) {
+            throw new IllegalArgumentException("interface name \"" + name + "\" contains a character Linux does not allow");
+        }
+    }
+
+    /**
+     * Creates (or attaches to a persistent) TUN interface {@code name}.
+     *
+     * @param multiQueue IFF_MULTI_QUEUE (several fds on one interface)
+     * @throws NativeIoException with the call and errno; EPERM says root/CAP_NET_ADMIN is needed
+     */
+    public static LinuxTunDevice open(String name, boolean multiQueue) throws IOException {
+        validateName(name);
+        int fd;
+        try {
+            fd = LibC.open("/dev/net/tun", LibC.O_RDWR | LibC.O_NONBLOCK | LibC.O_CLOEXEC);
+        } catch (LastErrorException e) {
+            throw new NativeIoException("open(/dev/net/tun)", e.getErrorCode(),
+                    e.getErrorCode() == Errno.ENOENT ? "the kernel has no TUN support (modprobe tun)" : null);
+        }
+        int ctl = -1;
+        int ev = -1;
+        try {
+            Memory ifr = ifreq(name);
+            ifr.setShort(16, (short) (IFF_TUN | IFF_NO_PI | (multiQueue ? IFF_MULTI_QUEUE : 0)));
+            try {
+                LibC.ioctl(fd, TUNSETIFF, ifr);
+            } catch (LastErrorException e) {
+                throw new NativeIoException("ioctl(TUNSETIFF " + name + ")", e.getErrorCode(),
+                        e.getErrorCode() == Errno.EPERM ? "creating a TUN device needs root or CAP_NET_ADMIN" : null);
+            }
+            String actual = ifr.getString(0, "UTF-8");
+            ctl = LibC.socket(LibC.AF_INET, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
+            ev = LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
+            return new LinuxTunDevice(fd, ctl, ev, actual);
+        } catch (IOException | RuntimeException e) {
+            quietClose(fd);
+            quietClose(ctl);
+            quietClose(ev);
+            throw e;
+        }
+    }
+
+    private static Memory ifreq(String name) {
+        Memory ifr = new Memory(IFREQ_SIZE);
+        ifr.clear();
+        byte[] b = name.getBytes(StandardCharsets.UTF_8);
+        ifr.write(0, b, 0, b.length);
+        return ifr;
+    }
+
+    private static void quietClose(int fd) {
+        if (fd >= 0) {
+            try {
+                LibC.close(fd);
+            } catch (LastErrorException ignored) {
+                // nothing more to do
+            }
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** Makes the interface outlive this file descriptor (TUNSETPERSIST). */
+    public void persist(boolean on) throws NativeIoException {
+        try {
+            LibC.ioctl(fd, TUNSETPERSIST, on ? new Memory(8) {{ setLong(0, 1); }} : null);
+        } catch (LastErrorException e) {
+            throw new NativeIoException("ioctl(TUNSETPERSIST " + name + ")", e.getErrorCode(), null);
+        }
+    }
+
+    @Override
+    public int mtu() {
+        Memory ifr = ifreq(name);
+        try {
+            LibC.ioctl(ctlSocket, SIOCGIFMTU, ifr);
+            return ifr.getInt(16);
+        } catch (LastErrorException e) {
+            return -1;
+        }
+    }
+
+    /** Sets the MTU (SIOCSIFMTU). */
+    public void mtu(int mtu) throws NativeIoException {
+        Memory ifr = ifreq(name);
+        ifr.setInt(16, mtu);
+        try {
+            LibC.ioctl(ctlSocket, SIOCSIFMTU, ifr);
+        } catch (LastErrorException e) {
+            throw new NativeIoException("ioctl(SIOCSIFMTU " + name + " " + mtu + ")", e.getErrorCode(), null);
+        }
+    }
+
+    /** Brings the link up or down (SIOCSIFFLAGS with IFF_UP). */
+    public void up(boolean up) throws NativeIoException {
+        Memory ifr = ifreq(name);
+        try {
+            LibC.ioctl(ctlSocket, SIOCGIFFLAGS, ifr);
+            short flags = ifr.getShort(16);
+            ifr.setShort(16, (short) (up ? flags | IFF_UP : flags & ~IFF_UP));
+            LibC.ioctl(ctlSocket, SIOCSIFFLAGS, ifr);
+        } catch (LastErrorException e) {
+            throw new NativeIoException("ioctl(SIOCSIFFLAGS " + name + (up ? " up" : " down") + ")", e.getErrorCode(), null);
+        }
+    }
+
+    @Override
+    public int read(ByteBuf dst) throws IOException {
+        if (!dst.hasMemoryAddress()) {
+            throw new IllegalArgumentException("TUN reads need a direct buffer with a memory address");
+        }
+        int room = dst.writableBytes();
+        long addr = dst.memoryAddress() + dst.writerIndex();
+        while (true) {
+            if (closed.get()) {
+                return -1;
+            }
+            long n = LibC.read(fd, addr, room);
+            if (n >= 0) {
+                dst.writerIndex(dst.writerIndex() + (int) n);
+                return (int) n;
+            }
+            int err = LibC.errno();
+            if (err == Errno.EAGAIN || err == Errno.EINTR) {
+                awaitReadable();
+                continue;
+            }
+            if (closed.get()) {
+                return -1;
+            }
+            throw new NativeIoException("read(" + name + ")", err, null);
+        }
+    }
+
+    /** poll(2) on the TUN fd and the close eventfd; returns when either is readable. */
+    private void awaitReadable() {
+        pollFds.setInt(0, fd);
+        pollFds.setShort(4, LibC.POLLIN);
+        pollFds.setShort(6, (short) 0);
+        pollFds.setInt(8, closeEvent);
+        pollFds.setShort(12, LibC.POLLIN);
+        pollFds.setShort(14, (short) 0);
+        LibC.poll(pollFds, 2, -1);
+    }
+
+    @Override
+    public void write(ByteBuf src) throws IOException {
+        if (!src.hasMemoryAddress()) {
+            throw new IllegalArgumentException("TUN writes need a direct buffer with a memory address");
+        }
+        long n = LibC.write(fd, src.memoryAddress() + src.readerIndex(), src.readableBytes());
+        if (n < 0) {
+            int err = LibC.errno();
+            if (err == Errno.EAGAIN) {
+                return; // the kernel's queue is full: drop, as a congested link would
+            }
+            throw new NativeIoException("write(" + name + ")", err, null);
+        }
+    }
+
+    /** The TUN file descriptor (for benchmarks and diagnostics). */
+    public int fd() {
+        return fd;
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        eventBuf.setLong(0, 1);
+        LibC.write(closeEvent, com.sun.jna.Pointer.nativeValue(eventBuf), 8); // wake a reader in poll
+        quietClose(fd);
+        quietClose(ctlSocket);
+        quietClose(closeEvent);
+    }
+
+    @Override
+    public String toString() {
+        return "tun " + name;
+    }
+}

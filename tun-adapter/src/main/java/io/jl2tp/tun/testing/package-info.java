@@ -1,0 +1,2 @@
+/** In-memory TUN device and packet helpers for tests of other modules. */
+package io.jl2tp.tun.testing;
