@@ -40,9 +40,10 @@ class PppLinkPairTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"pap", "chap", "mschapv2"})
+    @ValueSource(strings = {"pap", "chap", "mschapv2", "chap-seed-2", "chap-seed-3", "chap-seed-4"})
     void authenticationIpcpAndIpv6cpComeUp(String method) throws Exception {
-        PppPair p = new PppPair(peerOptions().build(), PEER_SECRETS, authOptions(method).build(), AUTH_SECRETS);
+        PppPair p = new PppPair(peerOptions().build(), PEER_SECRETS, authOptions(method.replaceAll("-seed-\\d", "")).build(),
+                AUTH_SECRETS, method.hashCode());
         p.start();
         p.run(5_000);
         assertEquals(PppEvent.Phase.NETWORK, p.peer.phase());
@@ -61,6 +62,8 @@ class PppLinkPairTest {
         assertEquals(v6.remoteLinkLocal(), av6.localLinkLocal());
         assertTrue(v6.localLinkLocal().isLinkLocalAddress());
         assertNotEquals(v6.localLinkLocal(), v6.remoteLinkLocal());
+        assertNotEquals("fe80::", PppLink.compact(v6.remoteLinkLocal()), "identifiers are never zero");
+        assertNotEquals("fe80::", PppLink.compact(av6.remoteLinkLocal()));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -202,5 +205,24 @@ class PppLinkPairTest {
         p.run(10);
         assertEquals(PppEvent.Phase.DEAD, p.peer.phase());
         assertEquals(null, p.peer.ipcp());
+    }
+
+    @Test
+    void aConfigureRequestInOpenedRenegotiatesWithoutLosingThePeersOptions() throws Exception {
+        PppPair p = new PppPair(peerOptions().build(), PEER_SECRETS, authOptions("chap").build(), AUTH_SECRETS);
+        p.start();
+        p.run(5_000);
+        PppEvent.Ipv6Up first = of(p.peerEvents, PppEvent.Ipv6Up.class).get(0);
+        // The authenticator restarts IPV6CP (as a crossed retransmission would): RFC 1661 row
+        // Opened × RCR+ → Ack-Sent (tld, scr, sca). The peer's identifier must survive the scr.
+        p.clock.execute(() -> p.authenticator.ipv6cp().event(io.jl2tp.ppp.fsm.Event.DOWN));
+        p.clock.execute(() -> p.authenticator.ipv6cp().event(io.jl2tp.ppp.fsm.Event.UP));
+        p.run(5_000);
+        List<PppEvent.Ipv6Up> ups = of(p.peerEvents, PppEvent.Ipv6Up.class);
+        assertEquals(2, ups.size(), "IPV6CP came up again");
+        List<PppEvent.Ipv6Up> authUps = of(p.authEvents, PppEvent.Ipv6Up.class);
+        assertEquals(authUps.get(authUps.size() - 1).localLinkLocal(), ups.get(1).remoteLinkLocal(),
+                "the peer's identifier as acknowledged, not zeroed by the scr");
+        assertNotEquals("fe80::", PppLink.compact(ups.get(1).remoteLinkLocal()));
     }
 }

@@ -56,14 +56,18 @@ final class PppPair {
     final PppLink authenticator;
 
     PppPair(PppOptions peerOptions, String peerSecrets, PppOptions authOptions, String authSecrets) throws Exception {
+        this(peerOptions, peerSecrets, authOptions, authSecrets, 1);
+    }
+
+    PppPair(PppOptions peerOptions, String peerSecrets, PppOptions authOptions, String authSecrets, long seed) throws Exception {
         UnpooledByteBufAllocator alloc = new UnpooledByteBufAllocator(false, true);
         PppLink[] box = new PppLink[2];
         SecretsFile ps = SecretsFile.parse(peerSecrets, "peer-secrets", p -> { throw new IllegalStateException("no @files"); });
         SecretsFile as = SecretsFile.parse(authSecrets, "auth-secrets", p -> { throw new IllegalStateException("no @files"); });
         peer = new PppLink(peerOptions, new PppLink.Settings("lac-host", ps, ps, null, "peer "), clock,
-                f -> carry(f, box, 1), peerEvents::add, alloc, new Random(1));
+                f -> carry(f, box, 1), peerEvents::add, alloc, new Random(seed));
         authenticator = new PppLink(authOptions, new PppLink.Settings("lns-host", as, as, PLAN, "auth "), clock,
-                f -> carry(f, box, 0), authEvents::add, alloc, new Random(2));
+                f -> carry(f, box, 0), authEvents::add, alloc, new Random(seed + 1));
         box[0] = peer;
         box[1] = authenticator;
     }

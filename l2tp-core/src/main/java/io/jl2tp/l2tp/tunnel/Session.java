@@ -48,7 +48,7 @@ public final class Session {
     boolean sequencingRequired;
 
     private volatile DataPath dataPath;
-    private int dataNs;                // sender-thread confined
+    private final java.util.concurrent.atomic.AtomicInteger dataNs = new java.util.concurrent.atomic.AtomicInteger(); // PPP control (event loop) and IP (TUN reader) both send
     private int expectedDataNs = -1;   // event-loop confined
 
     // Counters: tx written by the sending thread only, rx by the event loop only.
@@ -125,7 +125,8 @@ public final class Session {
      * Sends one PPP frame (the buffer's readable bytes) as an L2TP data message. Ownership of
      * {@code frame} passes to the session. If the buffer has {@link #HEADROOM} octets before its
      * readerIndex, the header is written in place; otherwise the frame is copied once. Frames
-     * sent while the call is not established are dropped and counted.
+     * sent while the call is not established are dropped and counted. Safe to call from the
+     * event loop and one data thread at the same time.
      */
     public void send(ByteBuf frame) {
         DataPath d = dataPath;
@@ -145,8 +146,7 @@ public final class Session {
         }
         int ns = 0;
         if (d.sequencing()) {
-            ns = dataNs;
-            dataNs = (dataNs + 1) & 0xFFFF;
+            ns = dataNs.getAndIncrement() & 0xFFFF;
         }
         // RFC 2661 §3.1: Nr is reserved in data messages; send 0.
         DataHeader.prepend(buf, d.peerTunnelId(), d.peerSessionId(), false, d.sequencing(), ns, 0);

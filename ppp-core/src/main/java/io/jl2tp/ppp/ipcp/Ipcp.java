@@ -80,8 +80,8 @@ public final class Ipcp implements CpHandler {
         wantDns[1] = ZERO;
         askDns[0] = settings.usePeerDns();
         askDns[1] = settings.usePeerDns();
-        peerAddress = null;
         remoteAssigned = settings.remote();
+        // peerAddress is the peer's option: set by each acknowledged request (reqci), kept here.
     }
 
     @Override

@@ -65,7 +65,7 @@ public final class Ipv6cp implements CpHandler {
     @Override
     public void resetci() {
         askId = true;
-        peerId = 0;
+        // peerId is the peer's option: set by each acknowledged request (reqci), kept here.
         long v4 = settings.ipv4Local().getAsLong();
         if (settings.localId() != 0) {
             ourId = settings.localId();
@@ -136,7 +136,7 @@ public final class Ipv6cp implements CpHandler {
     public ReqResult reqci(List<CpOption> req, boolean rejectIfDisagree) {
         List<CpOption> rej = new ArrayList<>();
         CpOption nak = null;
-        long his = -1;
+        long his = 0;          // 64-bit identifiers use every bit: no sentinel value
         boolean seen = false;
         for (CpOption o : req) {
             if (o.type() != OPT_INTERFACE_ID || o.data().length != 8 || seen) {
@@ -164,7 +164,7 @@ public final class Ipv6cp implements CpHandler {
             }
             return new ReqResult(CpPacket.CONF_NAK, List.of(nak));
         }
-        peerId = his < 0 ? 0 : his;
+        peerId = his; // 0 if the request carried no identifier
         return new ReqResult(CpPacket.CONF_ACK, req);
     }
 

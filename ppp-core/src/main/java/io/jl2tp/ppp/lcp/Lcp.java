@@ -107,12 +107,11 @@ public final class Lcp implements CpHandler {
         authCandidates = new ArrayList<>(settings.requireOfPeer());
         authRejected = false;
         ourAuth = null;
-        peerAuth = null;
-        sendPfc = false;
-        sendAcfc = false;
-        peerMru = 1500;
-        peerMagic = 0;
         loopbackNaks = 0;
+        // The peer's options (peerMru, peerMagic, sendPfc, sendAcfc, peerAuth) are not ours to
+        // reset: every acknowledged Configure-Request of the peer sets them (reqci), and a
+        // request received in Opened is processed before the scr that calls us (pppd likewise
+        // resets only "our" options in resetci).
     }
 
     private long newMagic() {

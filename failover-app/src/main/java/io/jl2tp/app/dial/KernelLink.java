@@ -1,0 +1,214 @@
+package io.jl2tp.app.dial;
+
+import io.jl2tp.ppp.PppLink;
+import io.jl2tp.tun.linux.LinuxTunDevice;
+import io.jl2tp.tun.netlink.Route;
+import io.jl2tp.tun.netlink.RtNetlink;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+
+/**
+ * The kernel side of one PPP link: a TUN interface carrying its IP packets, its addresses and
+ * routes (rtnetlink), and the two data paths.
+ *
+ * <pre>
+ *  TUN reader thread: read(tun) into a pooled direct buffer with headroom
+ *                     → PppLink.sendIp (PPP header in place) → L2TP session (data header in place) → UDP
+ *  event loop:        UDP → L2TP session → PppLink.input → ipSink → write(tun), buffer released
+ * </pre>
+ *
+ * The interface is created when the object is; everything that touches the kernel runs on a
+ * thread created at the same time, so it lives in the caller's network namespace (new threads
+ * inherit their creator's namespace) even when the protocol event loop does not.
+ */
+public final class KernelLink implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(KernelLink.class);
+    /** Headroom left in front of every packet read from the TUN: L2TP (≤ 12) + PPP (≤ 4). */
+    static final int HEADROOM = 32;
+
+    private final ExecutorService kernel;
+    private final LinuxTunDevice tun;
+    private final RtNetlink netlink;
+    private final int ifindex;
+    private final String ifname;
+    private final List<Route> installedRoutes = new ArrayList<>();
+    private volatile Thread reader;
+    private volatile boolean closed;
+
+    private KernelLink(ExecutorService kernel, LinuxTunDevice tun, RtNetlink netlink, int ifindex) {
+        this.kernel = kernel;
+        this.tun = tun;
+        this.netlink = netlink;
+        this.ifindex = ifindex;
+        this.ifname = tun.name();
+    }
+
+    /** Creates TUN {@code ifname} in the calling thread's network namespace. */
+    public static KernelLink create(String ifname) throws IOException {
+        ExecutorService kernel = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "kernel-" + ifname);
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            return kernel.submit(() -> {
+                LinuxTunDevice tun = LinuxTunDevice.open(ifname, false);
+                RtNetlink nl = RtNetlink.open();
+                return new KernelLink(kernel, tun, nl, nl.linkIndex(tun.name()));
+            }).get();
+        } catch (Exception e) {
+            kernel.shutdownNow();
+            Throwable c = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+            throw c instanceof IOException io ? io : new IOException(c.getMessage(), c);
+        }
+    }
+
+    /** The interface name. */
+    public String ifname() {
+        return ifname;
+    }
+
+    private <T> T onKernel(Callable<T> body) throws IOException {
+        try {
+            return kernel.submit(body).get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        }
+    }
+
+    /** IPCP up: MTU, the point-to-point /32 (local peer remote, as pppd sets it), link up. */
+    public void ipv4Up(Inet4Address local, Inet4Address remote, int mtu) throws IOException {
+        onKernel(() -> {
+            tun.mtu(mtu);
+            netlink.addAddress(ifindex, local, 32, remote);
+            netlink.setLinkUp(ifindex, true);
+            return null;
+        });
+    }
+
+    /** IPV6CP up: both link-local addresses, and accept_ra = 2 so the kernel takes the LNS's RA. */
+    public void ipv6Up(Inet6Address localLl, Inet6Address remoteLl) throws IOException {
+        onKernel(() -> {
+            netlink.setLinkUp(ifindex, true);
+            RtNetlink.setAcceptRa(ifname, 2);
+            netlink.addAddress(ifindex, localLl, 128, remoteLl);
+            return null;
+        });
+    }
+
+    /** Adds (replacing an equal one) a route and remembers it for {@link #close()}. */
+    public void addRoute(Route r) throws IOException {
+        onKernel(() -> {
+            netlink.replaceRoute(r);
+            installedRoutes.add(r);
+            return null;
+        });
+    }
+
+    /** The device-only default route {@code default dev IF scope link metric M}. */
+    public Route defaultRoute(boolean ipv6, int metric) {
+        return Route.defaultVia(ifindex, ipv6, metric);
+    }
+
+    /** Starts the TUN → PPP path on a thread of its own. */
+    public void startReading(PppLink link, ByteBufAllocator alloc, int mtu) {
+        Thread t = new Thread(() -> readLoop(link, alloc, mtu), "tun-reader-" + ifname);
+        t.setDaemon(true);
+        reader = t;
+        t.start();
+    }
+
+    private void readLoop(PppLink link, ByteBufAllocator alloc, int mtu) {
+        int size = HEADROOM + Math.max(mtu, 1500) + 64;
+        while (!closed) {
+            ByteBuf buf = alloc.directBuffer(size);
+            buf.writerIndex(HEADROOM).readerIndex(HEADROOM);
+            int n;
+            try {
+                n = tun.read(buf);
+            } catch (IOException e) {
+                buf.release();
+                if (!closed) {
+                    log.warn("{}: TUN read failed: {}", ifname, e.getMessage());
+                }
+                return;
+            }
+            if (n <= 0) {
+                buf.release();
+                if (n < 0) {
+                    return;
+                }
+                continue;
+            }
+            int version = (buf.getByte(HEADROOM) & 0xf0) >> 4;
+            int protocol = version == 6 ? PppLink.PROTO_IPV6 : PppLink.PROTO_IPV4;
+            link.sendIp(protocol, buf); // ownership passes; dropped there if that NCP is down
+        }
+    }
+
+    /** The PPP → TUN path: writes one IP packet and releases it (called on the event loop). */
+    public Consumer<ByteBuf> writer() {
+        return buf -> {
+            try {
+                if (!closed) {
+                    tun.write(buf);
+                }
+            } catch (IOException e) {
+                log.debug("{}: TUN write failed: {}", ifname, e.getMessage());
+            } finally {
+                buf.release();
+            }
+        };
+    }
+
+    /** Removes the routes we installed, closes the TUN (the interface disappears). Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            onKernel(() -> {
+                for (Route r : installedRoutes) {
+                    try {
+                        netlink.deleteRoute(r);
+                    } catch (IOException e) {
+                        log.debug("{}: {}", ifname, e.getMessage());
+                    }
+                }
+                installedRoutes.clear();
+                return null;
+            });
+        } catch (IOException e) {
+            log.debug("{}: route clean-up: {}", ifname, e.getMessage());
+        }
+        tun.close();
+        netlink.close();
+        Thread r = reader;
+        if (r != null) {
+            try {
+                r.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        kernel.shutdownNow();
+    }
+}
