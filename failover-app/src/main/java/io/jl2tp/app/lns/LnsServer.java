@@ -66,7 +66,7 @@ public final class LnsServer implements AutoCloseable {
             });
             return null;
         }).get();
-        log.info("LNS listening on {}", socket.localAddress());
+        log.info("LNS listening on {}:{}", socket.localAddress().getAddress().getHostAddress(), socket.localAddress().getPort());
     }
 
     /** The bound address. */

@@ -1,0 +1,233 @@
+package io.jl2tp.app.cli;
+
+import io.jl2tp.app.dial.Dialer;
+import io.jl2tp.app.dial.HookRunner;
+import io.jl2tp.app.dial.RedialPolicy;
+import io.jl2tp.l2tp.transport.TransportConfig;
+import io.jl2tp.l2tp.tunnel.SessionConfig;
+import io.jl2tp.l2tp.tunnel.TunnelConfig;
+import io.jl2tp.ppp.auth.Secret;
+import io.jl2tp.ppp.auth.SecretProvider;
+import io.jl2tp.ppp.options.PppConfigException;
+import io.jl2tp.ppp.options.PppOptions;
+import io.jl2tp.ppp.options.PppOptionsParser;
+import io.jl2tp.ppp.options.SecretsFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/** {@code jl2tp dial}: one LNS from the command line, with the semantics of an xl2tpd [lac] section. */
+@Command(name = "dial", mixinStandardHelpOptions = true,
+        description = {"Dial one L2TP LNS and bring up its PPP session as a TUN interface; stay up until interrupted.",
+            "",
+            "PPP settings come from a pppd options file (--options) and the flags below, which mean what the",
+            "pppd options of the same names mean. The PPP secret comes from --password-file, or from",
+            "chap-secrets/pap-secrets in --ppp-dir. Hook scripts ip-up, ip-down, ipv6-up, ipv6-down in",
+            "--ppp-dir run with pppd's arguments and environment.",
+            "SIGTERM/SIGINT hang up cleanly: LCP Terminate, CDN, StopCCN, ip-down, interface removed."})
+public final class DialCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(DialCommand.class);
+
+    @Option(names = "--lns", required = true, paramLabel = "HOST[:PORT]", description = "the LNS (port 1701 by default; IPv6 as [addr]:port)")
+    String lns;
+
+    @Option(names = "--user", description = "PPP user name (pppd 'user'/'name')")
+    String user;
+
+    @Option(names = "--password-file", paramLabel = "FILE", description = "file whose first line is the PPP secret (mode 0600)")
+    Path passwordFile;
+
+    @Option(names = "--ppp-dir", paramLabel = "DIR", description = "pppd directory: chap-secrets, pap-secrets, hook scripts (default: ${DEFAULT-VALUE})")
+    Path pppDir = Path.of("/etc/ppp");
+
+    @Option(names = "--options", paramLabel = "FILE", description = "pppd options file (as xl2tpd's pppoptfile)")
+    Path options;
+
+    @Option(names = "--ifname", description = "interface name (default: l2tp0, or the options file's ifname)")
+    String ifname;
+
+    @Option(names = "--ipv6", description = "negotiate IPV6CP (pppd +ipv6)")
+    boolean ipv6;
+
+    @Option(names = "--usepeerdns", description = "ask the LNS for DNS servers (RFC 1877)")
+    boolean usePeerDns;
+
+    @Option(names = "--defaultroute", description = "add default routes via the interface")
+    boolean defaultRoute;
+
+    @Option(names = "--tunnel-secret-file", paramLabel = "FILE", description = "L2TP tunnel secret (challenge the LNS; mode 0600)")
+    Path tunnelSecretFile;
+
+    @Option(names = "--hidden", description = "hide AVPs with the tunnel secret (xl2tpd 'hidden bit')")
+    boolean hidden;
+
+    @Option(names = "--max-retries", description = "control message retransmissions before the tunnel is cleared (default: ${DEFAULT-VALUE})")
+    int maxRetries = 5;
+
+    @Option(names = "--redial", negatable = true, description = "dial again after any loss (default: ${DEFAULT-VALUE})")
+    boolean redial = true;
+
+    @Option(names = "--redial-timeout", description = "seconds before redialling; doubles on repeated failures (default: ${DEFAULT-VALUE})")
+    int redialTimeout = 30;
+
+    @Option(names = "--max-redials", description = "give up after this many failed redials; 0 = never (default: ${DEFAULT-VALUE})")
+    int maxRedials = 0;
+
+    @Override
+    public Integer call() throws Exception {
+        PppOptions ppp;
+        try {
+            PppOptionsParser parser = new PppOptionsParser();
+            ppp = options != null ? parser.parseFile(options) : PppOptions.DEFAULTS;
+            List<String> args = new ArrayList<>();
+            if (user != null) {
+                args.add("name");
+                args.add(user);
+            }
+            if (ifname != null) {
+                args.add("ifname");
+                args.add(ifname);
+            }
+            if (ipv6) {
+                args.add("+ipv6");
+            }
+            if (usePeerDns) {
+                args.add("usepeerdns");
+            }
+            if (defaultRoute) {
+                args.add("defaultroute");
+            }
+            ppp = parser.parseArguments(ppp, args);
+            ppp.unknown().forEach(w -> log.warn("{}", w));
+        } catch (PppConfigException e) {
+            System.err.println("jl2tp dial: " + e.getMessage());
+            return 2;
+        }
+        SecretProvider secrets;
+        byte[] tunnelSecret;
+        try {
+            secrets = passwordFile != null ? SecretProvider.fixed(Secret.of(readSecret(passwordFile))) : chapAndPap();
+            tunnelSecret = tunnelSecretFile == null ? null : readSecret(tunnelSecretFile).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        } catch (Exception e) {
+            System.err.println("jl2tp dial: " + e.getMessage());
+            return 2;
+        }
+        InetSocketAddress target = parseHostPort(lns);
+        TunnelConfig tunnel = TunnelConfig.defaults(hostName())
+                .withTransport(TransportConfig.DEFAULTS.withMaxRetries(maxRetries))
+                .withSecret(tunnelSecret, tunnelSecret != null).withHidden(hidden && tunnelSecret != null);
+        RedialPolicy policy = RedialPolicy.of(redial, Duration.ofSeconds(Math.max(1, redialTimeout)), maxRedials);
+        HookRunner hooks = new HookRunner(pppDir, Duration.ofSeconds(60));
+        CountDownLatch stop = new CountDownLatch(1);
+        Dialer[] current = new Dialer[1];
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            Dialer d = current[0];
+            if (d != null) {
+                d.hangUp("terminated by signal", 1500);
+            }
+            hooks.close();
+        }, "shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        int failures = 0;
+        while (stop.getCount() > 0) {
+            Dialer d = new Dialer(new Dialer.Config("dial", target, tunnel, SessionConfig.defaults(), ppp, secrets, hostName(),
+                    hooks), e -> { });
+            current[0] = d;
+            boolean wasUp = false;
+            try {
+                d.start();
+                d.ipUp().get(120, TimeUnit.SECONDS);
+                wasUp = true;
+                failures = 0;
+                log.info("session up; Ctrl-C (SIGINT) or SIGTERM hangs up");
+                d.down().get();
+            } catch (Exception e) {
+                log.warn("dial failed: {}", e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+                d.hangUp("dial failed", 1000);
+            }
+            if (stop.getCount() == 0) {
+                break;
+            }
+            failures = wasUp ? 1 : failures + 1;
+            OptionalLong wait = policy.delayMillis(failures, ThreadLocalRandom.current()::nextDouble);
+            if (wait.isEmpty()) {
+                log.warn("not redialling ({} failed attempts)", failures);
+                return 1;
+            }
+            log.info("redialling in {} ms", wait.getAsLong());
+            if (stop.await(wait.getAsLong(), TimeUnit.MILLISECONDS)) {
+                break;
+            }
+        }
+        return 0;
+    }
+
+    private SecretProvider chapAndPap() throws PppConfigException {
+        Path chap = pppDir.resolve("chap-secrets");
+        Path pap = pppDir.resolve("pap-secrets");
+        if (Files.exists(chap)) {
+            return SecretsFile.load(chap);
+        }
+        if (Files.exists(pap)) {
+            return SecretsFile.load(pap);
+        }
+        return SecretProvider.none();
+    }
+
+    /** Reads a one-line secret file, refusing group/other access as pppd does for its secrets. */
+    static String readSecret(Path file) throws java.io.IOException {
+        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+        if (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ)
+                || perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+            throw new java.io.IOException(file + " is readable or writable by group or others; refusing to use it (chmod 600 "
+                    + file + ")");
+        }
+        String s = Files.readAllLines(file).stream().findFirst().orElse("").strip();
+        if (s.isEmpty()) {
+            throw new java.io.IOException(file + " is empty: no secret");
+        }
+        return s;
+    }
+
+    static InetSocketAddress parseHostPort(String s) throws java.net.UnknownHostException {
+        String host = s;
+        int port = 1701;
+        if (s.startsWith("[")) {
+            int end = s.indexOf(']');
+            host = s.substring(1, end);
+            if (s.length() > end + 2 && s.charAt(end + 1) == ':') {
+                port = Integer.parseInt(s.substring(end + 2));
+            }
+        } else if (s.indexOf(':') > 0 && s.indexOf(':') == s.lastIndexOf(':')) {
+            host = s.substring(0, s.indexOf(':'));
+            port = Integer.parseInt(s.substring(s.indexOf(':') + 1));
+        }
+        return new InetSocketAddress(InetAddress.getByName(host), port);
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "jl2tp";
+        }
+    }
+}

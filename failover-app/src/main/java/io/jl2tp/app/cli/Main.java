@@ -1,0 +1,38 @@
+package io.jl2tp.app.cli;
+
+import io.jl2tp.app.demo.DemoCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code jl2tp}: a pure-Java L2TPv2/PPP client (and LNS) that replaces xl2tpd + pppd.
+ * Subcommands are registered here, in one place.
+ */
+@Command(name = "jl2tp", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        subcommands = {DemoCommand.class, DialCommand.class, CommandLine.HelpCommand.class},
+        description = {"Pure-Java L2TPv2 (RFC 2661) + PPP client and LNS: a drop-in for xl2tpd + pppd,",
+            "with no kernel PPP or L2TP modules (one JVM is the LAC, the PPP peer and a TUN interface)."},
+        footer = {"", "Examples:", "  sudo jl2tp demo", "  sudo jl2tp dial --lns 194.4.172.12 --user me@a.1 --password-file /etc/jl2tp/pw"
+                + " --ipv6 --usepeerdns --defaultroute"})
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        if (System.getenv("INVOCATION_ID") != null || System.getenv("JOURNAL_STREAM") != null) {
+            System.setProperty("jl2tp.log.pattern", "%msg%n"); // journald stamps lines itself
+        }
+        int status = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        System.exit(status);
+    }
+
+    /** Version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"jl2tp " + (v == null ? "0.1.0-SNAPSHOT" : v)};
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package io.jl2tp.app.demo;
+
+import io.jl2tp.app.dial.Dialer;
+import io.jl2tp.app.lns.LnsServer;
+import io.jl2tp.l2tp.tunnel.SessionConfig;
+import io.jl2tp.l2tp.tunnel.TunnelConfig;
+import io.jl2tp.ppp.PppEvent;
+import io.jl2tp.ppp.PppLink;
+import io.jl2tp.ppp.options.PppOptions;
+import io.jl2tp.ppp.options.SecretsFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code jl2tp demo}: jl2tp's own LNS and jl2tp's dialer in two network namespaces of this
+ * machine, a whole L2TP + PPP session between them, pings through the tunnel, a summary, and
+ * everything removed again.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Dial jl2tp's own LNS in two network namespaces and ping through the tunnel.",
+            "",
+            "Creates namespaces jl2tp-demo-lns-PID and jl2tp-demo-lac-PID joined by a veth (203.0.113.1 <-> "
+                + "203.0.113.2), runs the LNS (tunnel authentication, hidden AVPs, CHAP) in one and the dialer "
+                + "in the other, shows the session coming up phase by phase, pings 198.51.100.1 and the LNS's "
+                + "IPv6 link-local address through the tunnel, prints a summary and removes everything.",
+            "Needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN) for namespaces and TUN devices."})
+public final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--auth", description = "PPP authentication the LNS requires: chap, pap or mschapv2 (default: ${DEFAULT-VALUE})")
+    String auth = "chap";
+
+    @Option(names = "--count", description = "pings per address family (default: ${DEFAULT-VALUE})")
+    int count = 3;
+
+    private final PrintStream out = System.out;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!isRoot()) {
+            System.err.println("jl2tp demo needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN) to create network namespaces and "
+                    + "TUN interfaces. Run it as root, e.g.: sudo ./jl2tp demo");
+            return 1;
+        }
+        out.println("jl2tp demo: jl2tp's dialer (LAC + PPP peer) against jl2tp's own LNS (LNS + PPP authenticator)");
+        SecretsFile users = SecretsFile.parse("demo * demo-secret\n", "demo users", p -> {
+            throw new IllegalStateException("no indirect secrets in the demo");
+        });
+        byte[] tunnelSecret = "demo-tunnel-secret".getBytes(StandardCharsets.US_ASCII);
+        PppOptions.Builder lnsPpp = PppOptions.builder().auth(true).ipv6(true);
+        switch (auth) {
+            case "pap" -> lnsPpp.requirePap(true);
+            case "mschapv2" -> lnsPpp.requireMschapV2(true);
+            default -> lnsPpp.requireChap(true);
+        }
+        int failures = 0;
+        try (DemoLab lab = new DemoLab()) {
+            lab.build();
+            out.printf("[1/5] namespaces %s (LNS, 203.0.113.2) and %s (LAC, 203.0.113.1), joined by a veth%n", lab.lns, lab.lac);
+            LnsServer lns = new LnsServer(new LnsServer.Config(new InetSocketAddress("203.0.113.2", 1701),
+                    TunnelConfig.defaults("jl2tp-demo-lns").withSecret(tunnelSecret, true).withHidden(true),
+                    lnsPpp.build(), users, v4("198.51.100.1"), LnsServer.range("198.51.100.", 128, 159),
+                    List.of(v4("198.51.100.53"), v4("198.51.100.54"))), e -> { });
+            DemoLab.in(lab.lns, () -> {
+                lns.start();
+                return null;
+            });
+            out.printf("[2/5] LNS listening on 203.0.113.2:1701 (tunnel authentication, hidden AVPs, %s)%n",
+                    auth.toUpperCase());
+            PppOptions lacPpp = PppOptions.builder().name("demo").ipv6(true).ipv6cpUseIpaddr(true).usePeerDns(true)
+                    .ifname("l2tp-demo").lcpEchoInterval(10).lcpEchoFailure(3).build();
+            Dialer dialer = new Dialer(new Dialer.Config("demo", new InetSocketAddress("203.0.113.2", 1701),
+                    TunnelConfig.defaults("jl2tp-demo-lac").withSecret(tunnelSecret, true).withHidden(true),
+                    SessionConfig.defaults(), lacPpp, users, "jl2tp-demo-lac", null),
+                    e -> {
+                        if (e instanceof PppEvent.PhaseChanged p) {
+                            out.println("      PPP phase: " + p.phase());
+                        }
+                    });
+            try {
+                out.println("[3/5] dialling from the LAC namespace:");
+                long t0 = System.nanoTime();
+                DemoLab.in(lab.lac, () -> {
+                    dialer.start();
+                    return null;
+                });
+                PppEvent.IpUp up = dialer.ipUp().get(30, TimeUnit.SECONDS);
+                PppEvent.Ipv6Up v6 = dialer.ipv6Up().get(30, TimeUnit.SECONDS);
+                long setupMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                out.printf("      session up in %d ms: %s is %s, peer %s%n", setupMs, dialer.ifname(),
+                        up.local().getHostAddress(), up.remote().getHostAddress());
+                String rtt4 = ping(lab, false, up.remote().getHostAddress(), dialer.ifname());
+                out.printf("[4/5] ping %s through the tunnel: %s%n", up.remote().getHostAddress(), rtt4);
+                String ll = PppLink.compact(v6.remoteLinkLocal());
+                String rtt6 = ping(lab, true, ll, dialer.ifname());
+                out.printf("      ping6 %s%%%s through the tunnel: %s%n", ll, dialer.ifname(), rtt6);
+                failures += rtt4.startsWith("FAILED") ? 1 : 0;
+                failures += rtt6.startsWith("FAILED") ? 1 : 0;
+                Dialer.Status s = dialer.status();
+                out.println("Summary");
+                out.printf("  tunnel    %d (LNS's id %d), session %d (LNS's id %d)%n", s.tunnelId(), s.peerTunnelId(),
+                        s.sessionId(), s.peerSessionId());
+                out.printf("  IPv4      local %s, peer %s, DNS %s%n", s.local().getHostAddress(),
+                        s.remote().getHostAddress(), s.dns().stream().map(InetAddress::getHostAddress).toList());
+                out.printf("  IPv6      local %s, peer %s%n", PppLink.compact(s.localLl()), PppLink.compact(s.remoteLl()));
+                out.printf("  set-up    %d ms (SCCRQ to IPCP up)%n", setupMs);
+                out.printf("  RTT       IPv4 %s; IPv6 %s%n", rtt4, rtt6);
+                out.printf("  traffic   sent %d packets / %d bytes, received %d packets / %d bytes%n", s.txPackets(),
+                        s.txBytes(), s.rxPackets(), s.rxBytes());
+            } finally {
+                out.println("[5/5] hanging up (LCP Terminate, CDN, StopCCN) and removing the namespaces");
+                dialer.hangUp("demo finished", 2000);
+                lns.close();
+            }
+        }
+        out.println(failures == 0 ? "Demo OK." : "Demo FAILED: " + failures + " ping(s) got no reply.");
+        return failures == 0 ? 0 : 1;
+    }
+
+    private String ping(DemoLab lab, boolean v6, String target, String ifname) {
+        try {
+            String outText = v6
+                    ? DemoLab.run("ip", "netns", "exec", lab.lac, "ping", "-6", "-c", Integer.toString(count), "-i", "0.2",
+                            "-W", "2", "-I", ifname, target)
+                    : DemoLab.run("ip", "netns", "exec", lab.lac, "ping", "-c", Integer.toString(count), "-i", "0.2", "-W", "2",
+                            target);
+            Matcher recv = Pattern.compile("(\\d+) received").matcher(outText);
+            Matcher avg = Pattern.compile("= [\\d.]+/([\\d.]+)/").matcher(outText);
+            return (recv.find() ? recv.group(1) : "?") + "/" + count + " replies"
+                    + (avg.find() ? ", average " + avg.group(1) + " ms" : "");
+        } catch (Exception e) {
+            return "FAILED (" + e.getMessage().lines().reduce((a, b) -> b).orElse("") + ")";
+        }
+    }
+
+    private static Inet4Address v4(String s) throws Exception {
+        return (Inet4Address) InetAddress.getByName(s);
+    }
+
+    static boolean isRoot() {
+        try {
+            return new com.sun.security.auth.module.UnixSystem().getUid() == 0;
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+}
