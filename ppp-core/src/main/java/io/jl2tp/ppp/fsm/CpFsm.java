@@ -296,7 +296,15 @@ public final class CpFsm {
         if (state == State.OPENED) {
             log.info("{}{}: peer renegotiates", logPrefix, name);
         }
-        CpHandler.ReqResult r = handler.reqci(opts, failureCount >= config.maxFailure());
+        boolean disagreeing = failureCount >= config.maxFailure();
+        CpHandler.ReqResult r = handler.reqci(opts, disagreeing);
+        if (r.code() == CpPacket.CONF_NAK && disagreeing) {
+            // RFC 1661 §4.6 Max-Failure: after that many Naks without an Ack, what would be
+            // Nak'd is Configure-Rejected instead (the peer's own options, in its order).
+            java.util.Set<Integer> naked = new java.util.HashSet<>();
+            r.options().forEach(o -> naked.add(o.type()));
+            r = new CpHandler.ReqResult(CpPacket.CONF_REJ, opts.stream().filter(o -> naked.contains(o.type())).toList());
+        }
         if (r.code() == CpPacket.CONF_ACK) {
             failureCount = 0;
             response = new CpPacket(CpPacket.CONF_ACK, p.id(), p.data());

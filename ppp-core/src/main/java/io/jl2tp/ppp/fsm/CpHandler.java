@@ -33,8 +33,9 @@ public interface CpHandler {
 
     /**
      * Judge the peer's request (pppd reqci): ACK with the same options, NAK with values we can
-     * accept, or REJ with the options we do not recognise/allow. With {@code rejectIfDisagree}
-     * (Max-Failure reached) what would be Nak'd is Rejected instead (RFC 1661 §4.6).
+     * accept, or REJ with the options we do not recognise/allow. {@code rejectIfDisagree} tells
+     * the handler Max-Failure was reached; the automaton itself then turns a NAK into a Reject of
+     * the Nak'd options (RFC 1661 §4.6), so handlers need not act on it.
      */
     ReqResult reqci(List<CpOption> request, boolean rejectIfDisagree);
 

@@ -183,14 +183,7 @@ public final class Ipcp implements CpHandler {
             return new ReqResult(CpPacket.CONF_REJ, rej);
         }
         if (!nak.isEmpty()) {
-            if (rejectIfDisagree) {
-                List<CpOption> asRej = new ArrayList<>();
-                for (CpOption n : nak) {
-                    req.stream().filter(r -> r.type() == n.type()).findFirst().ifPresent(asRej::add);
-                }
-                return new ReqResult(CpPacket.CONF_REJ, asRej);
-            }
-            return new ReqResult(CpPacket.CONF_NAK, nak);
+            return new ReqResult(CpPacket.CONF_NAK, nak); // CpFsm turns it into a Reject at Max-Failure
         }
         peerAddress = peer;
         return new ReqResult(CpPacket.CONF_ACK, req);

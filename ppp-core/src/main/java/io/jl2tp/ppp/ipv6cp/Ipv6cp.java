@@ -159,10 +159,7 @@ public final class Ipv6cp implements CpHandler {
             return new ReqResult(CpPacket.CONF_REJ, rej);
         }
         if (nak != null) {
-            if (rejectIfDisagree) {
-                return new ReqResult(CpPacket.CONF_REJ, req);
-            }
-            return new ReqResult(CpPacket.CONF_NAK, List.of(nak));
+            return new ReqResult(CpPacket.CONF_NAK, List.of(nak)); // CpFsm rejects instead at Max-Failure
         }
         peerId = his; // 0 if the request carried no identifier
         return new ReqResult(CpPacket.CONF_ACK, req);

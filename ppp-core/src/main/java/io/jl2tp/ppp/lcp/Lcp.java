@@ -303,14 +303,7 @@ public final class Lcp implements CpHandler {
             return new ReqResult(CpPacket.CONF_REJ, rej);
         }
         if (!nak.isEmpty()) {
-            if (rejectIfDisagree) {
-                List<CpOption> asRej = new ArrayList<>();
-                for (CpOption n : nak) {
-                    req.stream().filter(r -> r.type() == n.type()).findFirst().ifPresent(asRej::add);
-                }
-                return new ReqResult(CpPacket.CONF_REJ, asRej);
-            }
-            return new ReqResult(CpPacket.CONF_NAK, nak);
+            return new ReqResult(CpPacket.CONF_NAK, nak); // CpFsm turns it into a Reject at Max-Failure
         }
         peerMru = mru;
         peerMagic = magic;
