@@ -38,9 +38,9 @@ class LoopbackTest {
         return b;
     }
 
-    @ParameterizedTest(name = "secret={0} hidden={1}")
-    @CsvSource({"false,false", "true,false", "true,true"})
-    void tunnelCallFramesAndCleanTeardown(boolean secret, boolean hidden) throws Exception {
+    @ParameterizedTest(name = "secret={0} hidden={1} over {2}")
+    @CsvSource({"false,false,127.0.0.1", "true,false,127.0.0.1", "true,true,127.0.0.1", "true,true,::1"})
+    void tunnelCallFramesAndCleanTeardown(boolean secret, boolean hidden, String loopback) throws Exception {
         byte[] key = secret ? "loopback-secret".getBytes(StandardCharsets.US_ASCII) : null;
         TunnelConfig lnsCfg = TunnelConfig.defaults("jl2tp-lns").withSecret(key, secret).withHidden(hidden);
         TunnelConfig lacCfg = TunnelConfig.defaults("jl2tp-lac").withSecret(key, secret).withHidden(hidden);
@@ -48,8 +48,8 @@ class LoopbackTest {
         LinkedBlockingQueue<L2tpEvent> lacEvents = new LinkedBlockingQueue<>();
         List<String> atLns = new CopyOnWriteArrayList<>();
         List<String> atLac = new CopyOnWriteArrayList<>();
-        try (L2tpSocket lns = L2tpSocket.bind(new InetSocketAddress("127.0.0.1", 0));
-             L2tpSocket lac = L2tpSocket.bind(new InetSocketAddress("127.0.0.1", 0))) {
+        try (L2tpSocket lns = L2tpSocket.bind(new InetSocketAddress(loopback, 0));
+             L2tpSocket lac = L2tpSocket.bind(L2tpSocket.wildcardFor(java.net.InetAddress.getByName(loopback), 0))) {
             Session[] lnsSession = new Session[1];
             lns.call(() -> {
                 lns.endpoint().serve(lnsCfg, s -> {
