@@ -44,6 +44,7 @@ public final class LnsServer implements AutoCloseable {
     private final Consumer<PppEvent> events;
     private final Deque<Inet4Address> free;
     private final Map<Integer, KernelLink> links = new ConcurrentHashMap<>();
+    private final Map<Integer, PppLink> pppLinks = new ConcurrentHashMap<>();
     private L2tpSocket socket;
 
     public LnsServer(Config config, Consumer<PppEvent> events) {
@@ -57,7 +58,18 @@ public final class LnsServer implements AutoCloseable {
         socket = L2tpSocket.bind(config.bind());
         socket.call(() -> {
             socket.endpoint().serve(config.tunnel(), this::accept, e -> {
-                if (e instanceof L2tpEvent.SessionDown d) {
+                if (e instanceof L2tpEvent.SessionUp up) {
+                    // Start PPP now, before the next datagram: the LAC's first Configure-Request
+                    // follows its ICCN closely and must find LCP already open.
+                    PppLink link = pppLinks.get(up.session().localId());
+                    if (link != null) {
+                        link.start();
+                    }
+                } else if (e instanceof L2tpEvent.SessionDown d) {
+                    PppLink link = pppLinks.remove(d.session().localId());
+                    if (link != null) {
+                        link.lowerDown(d.reason());
+                    }
                     KernelLink k = links.remove(d.session().localId());
                     if (k != null) {
                         k.close();
@@ -131,7 +143,7 @@ public final class LnsServer implements AutoCloseable {
         holder[0] = link;
         var w = kernel.writer();
         link.ipSink((proto, buf) -> w.accept(buf));
-        socket.loop().execute(link::start);
+        pppLinks.put(s.localId(), link);
         return link::input;
     }
 
