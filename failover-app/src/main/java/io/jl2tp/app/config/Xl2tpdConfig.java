@@ -1,0 +1,85 @@
+package io.jl2tp.app.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An xl2tpd.conf as jl2tp understands it: {@code [global]}, the {@code [lac NAME]} sections, and
+ * jl2tp's {@code [failover NAME]} sections. Immutable.
+ *
+ * @param global    the [global] section
+ * @param lacs      [lac NAME] sections by name, in file order
+ * @param failovers [failover NAME] sections by the LAC they dial
+ * @param warnings  unknown keys and keys accepted but without effect, each with file:line
+ */
+public record Xl2tpdConfig(Global global, Map<String, Lac> lacs, Map<String, Failover> failovers, List<String> warnings) {
+
+    /**
+     * [global].
+     *
+     * @param listenAddr   {@code listen-addr} (xl2tpd: address the LNS side binds; default all)
+     * @param port         {@code port} (default 1701; jl2tp's LACs use an ephemeral port unless
+     *                     their {@code local port} says otherwise)
+     * @param authFile     {@code auth file} (default /etc/xl2tpd/l2tp-secrets)
+     * @param maxRetries   {@code max retries} (default 5): control retransmissions before a tunnel is cleared
+     * @param capBackoff   {@code cap backoff} seconds (default 8; xl2tpd parses but ignores it, jl2tp applies it)
+     * @param helloInterval {@code hello interval} seconds (jl2tp; default 60)
+     * @param debug        any {@code debug *} key set to yes
+     */
+    public record Global(String listenAddr, int port, Path authFile, int maxRetries, int capBackoff, int helloInterval,
+                         boolean debug) {
+    }
+
+    /**
+     * [lac NAME].
+     *
+     * @param name          section name (what {@code c NAME} dials)
+     * @param lnsHost       {@code lns} host
+     * @param lnsPort       {@code lns} port (host:port; default 1701)
+     * @param autodial      dial at start-up (default no)
+     * @param redial        dial again after a loss (default no)
+     * @param redialTimeout seconds before redialling (default 30, at least 1)
+     * @param maxRedials    redial attempts, 0 = unlimited (default 0)
+     * @param requireAuth   {@code require authentication}: we authenticate the LNS (default no)
+     * @param refusePap     {@code refuse pap}
+     * @param refuseChap    {@code refuse chap}
+     * @param requirePap    {@code require pap}
+     * @param requireChap   {@code require chap}
+     * @param user          {@code name}: the PPP user name (default: from the pppd options)
+     * @param hostname      {@code hostname}: our Host Name AVP (default: the system's)
+     * @param pppOptFile    {@code pppoptfile}: the pppd options file
+     * @param tunnelRws     {@code tunnel rws} (default 8)
+     * @param hiddenBit     {@code hidden bit} (default no)
+     * @param lengthBit     {@code length bit} (default yes; data messages carry Length)
+     * @param challenge     {@code challenge}: challenge the LNS with the tunnel secret (default no)
+     * @param flowBit       {@code flow bit}: ask for sequenced data (Sequencing Required; default no)
+     * @param defaultRoute  {@code defaultroute} (default no)
+     * @param localPort     {@code local port} (jl2tp; default 0 = ephemeral)
+     * @param line          line of the section header (for messages)
+     */
+    public record Lac(String name, String lnsHost, int lnsPort, boolean autodial, boolean redial, int redialTimeout,
+                      int maxRedials, boolean requireAuth, boolean refusePap, boolean refuseChap, boolean requirePap,
+                      boolean requireChap, String user, String hostname, Path pppOptFile, int tunnelRws, boolean hiddenBit,
+                      boolean lengthBit, boolean challenge, boolean flowBit, boolean defaultRoute, int localPort, int line) {
+    }
+
+    /**
+     * [failover NAME] (jl2tp): when {@code primary} goes down, dial the LAC NAME over {@code backup}.
+     *
+     * @param lac           the [lac] section to dial
+     * @param primary       interface whose loss triggers the session (e.g. pppoe-aaisp)
+     * @param backup        interface the tunnel must use (its gateway is learned; e.g. wan-4g)
+     * @param routes        manage default routes and the LNS host route (default yes)
+     * @param routeMetric   metric of the default routes via the tunnel (default 100)
+     * @param holdUp        seconds the primary must stay up before hanging up (default 5)
+     * @param probe         address pinged through the primary to catch silent failures, or null
+     * @param probeInterval seconds between probes (default 1)
+     * @param probeDown     lost probes in a row that count as a failure (default 3)
+     * @param probeUp       answered probes in a row that count as recovery (default 5)
+     * @param line          line of the section header
+     */
+    public record Failover(String lac, String primary, String backup, boolean routes, int routeMetric, int holdUp,
+                           String probe, int probeInterval, int probeDown, int probeUp, int line) {
+    }
+}

@@ -1,0 +1,118 @@
+package io.jl2tp.app.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class Xl2tpdConfigParserTest {
+
+    /** The seed's xl2tpd.conf, as the user wrote it in the NixOS module. */
+    static final String SEED = """
+            [global]
+            max retries = 36
+            [lac aaisp]
+            lns = 194.4.172.12
+            require authentication = no
+            redial = yes
+            redial timeout = 10
+            """;
+
+    @Test
+    void theSeedParsesWithItsValuesAndXl2tpdDefaults() throws Exception {
+        Xl2tpdConfig c = Xl2tpdConfigParser.parse(SEED, "xl2tpd.conf");
+        assertEquals(36, c.global().maxRetries());
+        assertEquals(1701, c.global().port());
+        Xl2tpdConfig.Lac lac = c.lacs().get("aaisp");
+        assertEquals("194.4.172.12", lac.lnsHost());
+        assertEquals(1701, lac.lnsPort());
+        assertTrue(lac.redial());
+        assertEquals(10, lac.redialTimeout());
+        assertFalse(lac.requireAuth());
+        assertFalse(lac.autodial());
+        assertEquals(8, lac.tunnelRws());
+        assertEquals(0, lac.localPort(), "ephemeral local port by default");
+        assertTrue(c.warnings().isEmpty(), c.warnings().toString());
+    }
+
+    @Test
+    void theSeedAsTheNixosModuleRendersItParsesToo() throws Exception {
+        // xl2tpd-flexible appends "pppoptfile = ${pppd-options}" after the user's text
+        String rendered = "\n" + SEED + "\npppoptfile = /nix/store/abc-ppp-options-xl2tpd.conf\n";
+        Xl2tpdConfig c = Xl2tpdConfigParser.parse(rendered, "/nix/store/xyz-xl2tpd.conf");
+        assertEquals(Path.of("/nix/store/abc-ppp-options-xl2tpd.conf"), c.lacs().get("aaisp").pppOptFile());
+    }
+
+    @Test
+    void commentsCaseSpacesIpv6AndFailoverSections() throws Exception {
+        Xl2tpdConfig c = Xl2tpdConfigParser.parse("""
+                ; a comment
+                [Global]            # another
+                Max   Retries = 7
+                [lac v6]
+                LNS = [2001:db8::1]:1702
+                Hidden Bit = yes ; trailing comment
+                [failover v6]
+                primary = pppoe-aaisp
+                backup = wan-4g
+                hold up = 7
+                probe = 203.0.113.7
+                """, "t.conf");
+        assertEquals(7, c.global().maxRetries());
+        assertEquals("2001:db8::1", c.lacs().get("v6").lnsHost());
+        assertEquals(1702, c.lacs().get("v6").lnsPort());
+        assertTrue(c.lacs().get("v6").hiddenBit());
+        Xl2tpdConfig.Failover f = c.failovers().get("v6");
+        assertEquals("pppoe-aaisp", f.primary());
+        assertEquals(7, f.holdUp());
+        assertEquals(100, f.routeMetric(), "documented default");
+        assertEquals(3, f.probeDown());
+    }
+
+    @Test
+    void unknownAndIneffectiveKeysWarnWithFileAndLine() throws Exception {
+        Xl2tpdConfig c = Xl2tpdConfigParser.parse("""
+                [global]
+                ipsec saref = no
+                [lac x]
+                lns = 198.51.100.1
+                frobnicate = 3
+                [lns default]
+                ip range = 198.51.100.2-198.51.100.9
+                """, "w.conf");
+        assertTrue(c.warnings().stream().anyMatch(w -> w.startsWith("w.conf:2: [global] ipsec saref")), c.warnings().toString());
+        assertTrue(c.warnings().stream().anyMatch(w -> w.startsWith("w.conf:5: [lac x] unknown key \"frobnicate\"")), c.warnings().toString());
+        assertTrue(c.warnings().stream().anyMatch(w -> w.startsWith("w.conf:6: [lns default]")), c.warnings().toString());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "bad-number.conf|bad-number.conf:8: [lac aaisp] redial timeout: \"ten\" is not a number",
+        "bad-boolean.conf|bad-boolean.conf:3: [lac aaisp] redial: \"perhaps\" is not yes or no",
+        "bad-range.conf|bad-range.conf:2: [global] max retries: 0 is out of range (1..1000)",
+        "bad-missing-lns.conf|bad-missing-lns.conf:1: [lac aaisp] lns: missing: the LNS to dial",
+        "bad-port.conf|bad-port.conf:2: [lac aaisp] lns: port 70000 is out of range (1..65535)",
+        "bad-outside-section.conf|bad-outside-section.conf:1: lns: setting outside any section",
+        "bad-header.conf|bad-header.conf:1: section header without ']': [lac aaisp",
+        "bad-section.conf|bad-section.conf:1: [router] unknown section type (expected global, lac NAME, lns NAME or failover NAME)",
+        "bad-twice.conf|bad-twice.conf:3: [lac a] defined twice",
+        "bad-failover-lac.conf|bad-failover-lac.conf:1: [failover aaisp] no [lac aaisp] section to dial",
+        "bad-cap.conf|bad-cap.conf:2: [global] cap backoff: 4 is out of range (8..3600)",
+        "bad-syntax.conf|bad-syntax.conf:3: [lac aaisp] expected 'key = value': this line has no equals sign"})
+    void eachBrokenValueStopsWithFileLineSectionKeyAndReason(String resource, String message) throws Exception {
+        String text;
+        try (InputStream in = getClass().getResourceAsStream(resource)) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        BadConfigException e = assertThrows(BadConfigException.class, () -> Xl2tpdConfigParser.parse(text, resource));
+        assertEquals(message, e.getMessage());
+    }
+}
