@@ -157,6 +157,15 @@ public final class L2tpnsFixture implements AutoCloseable {
         l2tpns = null;
     }
 
+    /** Kills l2tpns with SIGKILL (the LNS vanishes without a word: no StopCCN, no CDN). */
+    public void killLns() throws InterruptedException {
+        if (l2tpns != null) {
+            l2tpns.destroyForcibly();
+            l2tpns.waitFor(5, TimeUnit.SECONDS);
+            l2tpns = null;
+        }
+    }
+
     private interface Check {
         boolean ok() throws Exception;
     }

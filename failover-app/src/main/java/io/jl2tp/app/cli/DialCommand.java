@@ -21,13 +21,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -136,46 +135,48 @@ public final class DialCommand implements Callable<Integer> {
         RedialPolicy policy = RedialPolicy.of(redial, Duration.ofSeconds(Math.max(1, redialTimeout)), maxRedials);
         HookRunner hooks = new HookRunner(pppDir, Duration.ofSeconds(60));
         CountDownLatch stop = new CountDownLatch(1);
-        Dialer[] current = new Dialer[1];
-        Thread hook = new Thread(() -> {
+        CompletableFuture<String> stopped = new CompletableFuture<>();
+        Signals.onTerminate(() -> {
             stop.countDown();
-            Dialer d = current[0];
-            if (d != null) {
-                d.hangUp("terminated by signal", 1500);
-            }
-            hooks.close();
-        }, "shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+            stopped.complete("terminated by signal");
+        });
         int failures = 0;
-        while (stop.getCount() > 0) {
-            Dialer d = new Dialer(new Dialer.Config("dial", target, tunnel, SessionConfig.defaults(), ppp, secrets, hostName(),
-                    hooks), e -> { });
-            current[0] = d;
-            boolean wasUp = false;
-            try {
-                d.start();
-                d.ipUp().get(120, TimeUnit.SECONDS);
-                wasUp = true;
-                failures = 0;
-                log.info("session up; Ctrl-C (SIGINT) or SIGTERM hangs up");
-                d.down().get();
-            } catch (Exception e) {
-                log.warn("dial failed: {}", e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
-                d.hangUp("dial failed", 1000);
+        try {
+            while (stop.getCount() > 0) {
+                Dialer d = new Dialer(new Dialer.Config("dial", target, tunnel, SessionConfig.defaults(), ppp, secrets, hostName(),
+                        hooks), e -> { });
+                boolean wasUp = false;
+                try {
+                    d.start();
+                    CompletableFuture.anyOf(d.ipUp(), stopped).get(120, TimeUnit.SECONDS);
+                    if (d.ipUp().isDone() && !d.ipUp().isCompletedExceptionally()) {
+                        wasUp = true;
+                        failures = 0;
+                        log.info("session up; Ctrl-C (SIGINT) or SIGTERM hangs up");
+                    }
+                    CompletableFuture.anyOf(d.down(), stopped).get();
+                } catch (Exception e) {
+                    log.warn("dial failed: {}", e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+                }
+                if (!d.down().isDone()) {
+                    d.hangUp(stop.getCount() == 0 ? "terminated by signal" : "dial failed", 1500);
+                }
+                if (stop.getCount() == 0) {
+                    break;
+                }
+                failures = wasUp ? 1 : failures + 1;
+                OptionalLong wait = policy.delayMillis(failures, ThreadLocalRandom.current()::nextDouble);
+                if (wait.isEmpty()) {
+                    log.warn("not redialling ({} failed attempts)", failures);
+                    return 1;
+                }
+                log.info("redialling in {} ms", wait.getAsLong());
+                if (stop.await(wait.getAsLong(), TimeUnit.MILLISECONDS)) {
+                    break;
+                }
             }
-            if (stop.getCount() == 0) {
-                break;
-            }
-            failures = wasUp ? 1 : failures + 1;
-            OptionalLong wait = policy.delayMillis(failures, ThreadLocalRandom.current()::nextDouble);
-            if (wait.isEmpty()) {
-                log.warn("not redialling ({} failed attempts)", failures);
-                return 1;
-            }
-            log.info("redialling in {} ms", wait.getAsLong());
-            if (stop.await(wait.getAsLong(), TimeUnit.MILLISECONDS)) {
-                break;
-            }
+        } finally {
+            hooks.close();
         }
         return 0;
     }
@@ -193,16 +194,10 @@ public final class DialCommand implements Callable<Integer> {
     }
 
     /** Reads a one-line secret file, refusing group/other access as pppd does for its secrets. */
-    static String readSecret(Path file) throws java.io.IOException {
-        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-        if (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ)
-                || perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
-            throw new java.io.IOException(file + " is readable or writable by group or others; refusing to use it (chmod 600 "
-                    + file + ")");
-        }
-        String s = Files.readAllLines(file).stream().findFirst().orElse("").strip();
+    static String readSecret(Path file) throws PppConfigException {
+        String s = SecretsFile.readSecretFile(file).lines().findFirst().orElse("").strip();
         if (s.isEmpty()) {
-            throw new java.io.IOException(file + " is empty: no secret");
+            throw new PppConfigException(file.toString(), 1, null, "empty: no secret");
         }
         return s;
     }

@@ -61,7 +61,7 @@ public final class LnsCommand implements Callable<Integer> {
             users = SecretsFile.load(secrets);
             tunnelSecret = tunnelSecretFile == null ? null
                     : DialCommand.readSecret(tunnelSecretFile).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        } catch (PppConfigException | java.io.IOException e) {
+        } catch (PppConfigException e) {
             System.err.println("jl2tp lns: " + e.getMessage());
             return 2;
         }
@@ -85,11 +85,9 @@ public final class LnsCommand implements Callable<Integer> {
                 (Inet4Address) InetAddress.getByName(local), LnsServer.range(prefix, from, to), dnsAddrs), e -> { });
         server.start();
         CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stop.countDown();
-        }, "shutdown"));
+        Signals.onTerminate(stop::countDown);
         stop.await();
+        server.close();
         return 0;
     }
 }

@@ -14,9 +14,14 @@ import io.netty.buffer.PooledByteBufAllocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HashMap;
@@ -139,10 +144,34 @@ public final class Dialer implements AutoCloseable {
         lastIp = up;
         connectedAt = System.nanoTime();
         setPhase("up");
+        if (config.ppp().usePeerDns() && config.hooks() != null && !up.dns().isEmpty()) {
+            writeResolvConf(config.hooks().pppDir().resolve("resolv.conf"), up.dns());
+        }
         if (config.hooks() != null) {
             config.hooks().run("ip-up", env(up.local().getHostAddress(), up.remote().getHostAddress(), false, Map.of()));
         }
         ipUp.complete(up);
+    }
+
+    /**
+     * usepeerdns: the DNS servers the LNS gave us, written where pppd writes them (its
+     * _PATH_RESOLV, /etc/ppp/resolv.conf) for the ip-up script or resolvconf to pick up;
+     * replaced atomically so a reader never sees half a file.
+     */
+    private void writeResolvConf(Path file, List<? extends InetAddress> dns) {
+        StringBuilder text = new StringBuilder();
+        for (InetAddress a : dns) {
+            text.append("nameserver ").append(a.getHostAddress()).append('\n');
+        }
+        try {
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, text);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+            log.info("{}: DNS servers written to {}", kernel.ifname(), file);
+        } catch (IOException e) {
+            log.warn("{}: cannot write {}: {}", kernel.ifname(), file, e.getMessage());
+        }
     }
 
     private void onIpv6Up(PppEvent.Ipv6Up up) throws Exception {
@@ -161,6 +190,9 @@ public final class Dialer implements AutoCloseable {
         Map<String, String> extra = new HashMap<>(more);
         extra.put("PEERNAME", config.name());
         extra.put("LINKNAME", config.name());
+        if (config.ppp().usePeerDns()) {
+            extra.put("USEPEERDNS", "1");
+        }
         PppEvent.IpUp ip = lastIp;
         if (ip != null && !ip.dns().isEmpty()) {
             extra.put("DNS1", ip.dns().get(0).getHostAddress());

@@ -66,6 +66,11 @@ public final class KernelLink implements AutoCloseable {
         try {
             return kernel.submit(() -> {
                 LinuxTunDevice tun = LinuxTunDevice.open(ifname, false);
+                try {
+                    RtNetlink.disableIpv6AddrGen(tun.name());
+                } catch (IOException e) {
+                    log.debug("{}: {} (IPv6 disabled?)", tun.name(), e.getMessage());
+                }
                 RtNetlink nl = RtNetlink.open();
                 return new KernelLink(kernel, tun, nl, nl.linkIndex(tun.name()));
             }).get();

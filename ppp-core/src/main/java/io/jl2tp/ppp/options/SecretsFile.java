@@ -181,7 +181,11 @@ public final class SecretsFile implements SecretProvider {
      * Reads a secrets (or indirect secret) file after checking that it exists, is a regular
      * file and is private to its owner.
      */
-    private static String readSecretFile(Path path) throws PppConfigException {
+    /**
+     * Reads a file that holds secrets, refusing it (as pppd warns) when it is missing, not a
+     * regular file, or has any group or world permission. For every secret file jl2tp reads.
+     */
+    public static String readSecretFile(Path path) throws PppConfigException {
         String name = path.toString();
         try {
             if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !Files.exists(path)) {

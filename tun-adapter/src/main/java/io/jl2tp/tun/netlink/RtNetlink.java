@@ -386,8 +386,33 @@ public final class RtNetlink implements AutoCloseable {
      * /proc/sys, which belongs to the network namespace of the calling thread.
      */
     public static void setAcceptRa(String ifname, int value) throws IOException {
+        setIpv6Conf(ifname, "accept_ra", value);
+    }
+
+    /**
+     * {@code addr_gen_mode} = 1 (none): the kernel makes no link-local address of its own, as
+     * on a pppd interface, so the one IPV6CP negotiates is the only one. That address is then
+     * "lonely", and adding it makes the kernel send its Router Solicitation once the link can
+     * carry it (a solicitation sent at link-up, before IPV6CP is open, would be dropped).
+     */
+    public static void disableIpv6AddrGen(String ifname) throws IOException {
+        setIpv6Conf(ifname, "addr_gen_mode", 1);
+    }
+
+    /**
+     * Writes {@code /proc/sys/net/ipv6/conf/IFNAME/KEY}. The file is opened by the calling
+     * thread, so this acts in that thread's network namespace.
+     */
+    public static void setIpv6Conf(String ifname, String key, int value) throws IOException {
         io.jl2tp.tun.linux.LinuxTunDevice.validateName(ifname);
-        Files.writeString(Path.of("/proc/sys/net/ipv6/conf", ifname, "accept_ra"), Integer.toString(value));
+        if (!key.matches("[a-z0-9_]+")) {
+            throw new IllegalArgumentException("bad sysctl key: " + key);
+        }
+        try {
+            Files.writeString(Path.of("/proc/sys/net/ipv6/conf", ifname, key), Integer.toString(value));
+        } catch (IOException e) {
+            throw new IOException("cannot set net.ipv6.conf." + ifname + "." + key + " = " + value + ": " + e.getMessage(), e);
+        }
     }
 
     /** Reads {@code accept_ra} of an interface. */

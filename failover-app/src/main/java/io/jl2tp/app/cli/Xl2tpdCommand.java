@@ -1,0 +1,109 @@
+package io.jl2tp.app.cli;
+
+import io.jl2tp.app.config.BadConfigException;
+import io.jl2tp.app.config.Xl2tpdConfig;
+import io.jl2tp.app.config.Xl2tpdConfigParser;
+import io.jl2tp.app.control.ControlFifo;
+import io.jl2tp.app.dial.LacManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code jl2tp xl2tpd}: the drop-in daemon, taking xl2tpd's own flags. */
+@Command(name = "xl2tpd", mixinStandardHelpOptions = true,
+        description = {"Drop-in for xl2tpd + pppd: read xl2tpd.conf, dial its [lac] sections (autodial, or on",
+            "'c NAME' written to the control FIFO), run PPP with each LAC's pppoptfile, and answer the control FIFO",
+            "(c, d, a, r, s, x) like xl2tpd. Accepts xl2tpd's flags, so an existing ExecStart works with only",
+            "the program path changed, e.g.:",
+            "  jl2tp xl2tpd -D -c /etc/xl2tpd/xl2tpd.conf -p /run/xl2tpd/pid -C /run/xl2tpd/control",
+            "Secrets (chap-secrets, pap-secrets) and hook scripts (ip-up, ip-down, ipv6-up, ipv6-down) come from",
+            "--ppp-dir, as pppd takes them from /etc/ppp."})
+public final class Xl2tpdCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(Xl2tpdCommand.class);
+
+    @Option(names = "-c", paramLabel = "FILE", description = "configuration file (default: ${DEFAULT-VALUE})")
+    Path config = Path.of("/etc/xl2tpd/xl2tpd.conf");
+
+    @Option(names = "-s", paramLabel = "FILE", description = "tunnel secrets file, overrides [global] auth file")
+    Path secrets;
+
+    @Option(names = "-p", paramLabel = "FILE", description = "pid file (default: ${DEFAULT-VALUE})")
+    Path pidFile = Path.of("/var/run/xl2tpd.pid");
+
+    @Option(names = "-C", paramLabel = "FILE", description = "control FIFO (default: ${DEFAULT-VALUE})")
+    Path control = Path.of("/var/run/xl2tpd/l2tp-control");
+
+    @Option(names = "-D", description = "stay in the foreground and log to stdout (jl2tp always does; accepted for xl2tpd compatibility)")
+    boolean foreground;
+
+    @Option(names = "-l", description = "log to syslog (accepted; jl2tp logs to stdout, which systemd's journal collects)")
+    boolean syslog;
+
+    @Option(names = "--ppp-dir", paramLabel = "DIR", description = "pppd's directory: secrets and hook scripts (default: ${DEFAULT-VALUE})")
+    Path pppDir = Path.of("/etc/ppp");
+
+    @Option(names = "--check", description = "parse the configuration and the LACs' options files, print a summary, exit")
+    boolean check;
+
+    @Override
+    public Integer call() throws Exception {
+        Xl2tpdConfig cfg;
+        LacManager manager;
+        try {
+            cfg = Xl2tpdConfigParser.parse(config);
+            if (secrets != null) {
+                Xl2tpdConfig.Global g = cfg.global();
+                cfg = new Xl2tpdConfig(new Xl2tpdConfig.Global(g.listenAddr(), g.port(), secrets, g.maxRetries(),
+                        g.capBackoff(), g.helloInterval(), g.debug()), cfg.lacs(), cfg.failovers(), cfg.warnings());
+            }
+            manager = new LacManager(cfg, pppDir);
+            for (Xl2tpdConfig.Lac lac : cfg.lacs().values()) {
+                if (lac.pppOptFile() != null) {
+                    new io.jl2tp.ppp.options.PppOptionsParser().parseFile(lac.pppOptFile());
+                }
+            }
+        } catch (BadConfigException | io.jl2tp.ppp.options.PppConfigException e) {
+            System.err.println("jl2tp xl2tpd: " + e.getMessage());
+            return 2;
+        }
+        if (check) {
+            for (Xl2tpdConfig.Lac lac : cfg.lacs().values()) {
+                System.out.printf("[lac %s] lns %s:%d, autodial %s, redial %s (timeout %d s, max %s), pppoptfile %s%n",
+                        lac.name(), lac.lnsHost(), lac.lnsPort(), yes(lac.autodial()), yes(lac.redial()), lac.redialTimeout(),
+                        lac.maxRedials() == 0 ? "unlimited" : lac.maxRedials(), lac.pppOptFile());
+            }
+            System.out.printf("[global] max retries %d, retransmission cap %d s, HELLO after %d s%n",
+                    cfg.global().maxRetries(), cfg.global().capBackoff(), cfg.global().helloInterval());
+            System.out.println("configuration OK (" + cfg.warnings().size() + " warnings)");
+            manager.close();
+            return 0;
+        }
+        ControlFifo fifo = ControlFifo.open(control, manager);
+        if (pidFile.getParent() != null) {
+            Files.createDirectories(pidFile.getParent());
+        }
+        Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
+        CountDownLatch stop = new CountDownLatch(1);
+        Signals.onTerminate(stop::countDown);
+        log.info("jl2tp xl2tpd started: {} LAC(s) from {}, control FIFO {}", cfg.lacs().size(), config, control);
+        manager.autodial();
+        stop.await();
+        log.info("terminating: hanging up all sessions");
+        manager.close();
+        fifo.close();
+        Files.deleteIfExists(pidFile);
+        log.info("exit");
+        return 0;
+    }
+
+    private static String yes(boolean b) {
+        return b ? "yes" : "no";
+    }
+}

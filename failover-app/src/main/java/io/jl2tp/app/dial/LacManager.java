@@ -1,0 +1,341 @@
+package io.jl2tp.app.dial;
+
+import io.jl2tp.app.config.BadConfigException;
+import io.jl2tp.app.config.Xl2tpdConfig;
+import io.jl2tp.app.config.TunnelSecrets;
+import io.jl2tp.app.config.Xl2tpdConfigParser;
+import io.jl2tp.app.control.LacController;
+import io.jl2tp.l2tp.transport.TransportConfig;
+import io.jl2tp.l2tp.tunnel.SessionConfig;
+import io.jl2tp.l2tp.tunnel.TunnelConfig;
+import io.jl2tp.ppp.PppLink;
+import io.jl2tp.ppp.auth.Secret;
+import io.jl2tp.ppp.auth.SecretProvider;
+import io.jl2tp.ppp.options.PppConfigException;
+import io.jl2tp.ppp.options.PppOptions;
+import io.jl2tp.ppp.options.PppOptionsParser;
+import io.jl2tp.ppp.options.SecretsFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The LACs of an xl2tpd.conf, each dialled, redialled with back-off and hung up on command —
+ * what xl2tpd does for its [lac] sections, with pppd inside. Thread-safe (the control FIFO and
+ * the signal handler call in from their own threads; each LAC's work runs on one scheduler).
+ */
+public final class LacManager implements LacController, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LacManager.class);
+
+    private final Xl2tpdConfig.Global global;
+    private final Path pppDir;
+    private final HookRunner hooks;
+    private final ScheduledExecutorService scheduler;
+    private final Map<String, Runner> lacs = new LinkedHashMap<>();
+    private final String hostName;
+    private final TunnelSecrets tunnelSecrets;
+
+    /**
+     * @throws BadConfigException if the tunnel secrets file ({@code auth file}) is unreadable,
+     *                            malformed or open to group or others
+     */
+    public LacManager(Xl2tpdConfig config, Path pppDir) throws BadConfigException {
+        this.tunnelSecrets = TunnelSecrets.load(config.global().authFile());
+        this.global = config.global();
+        this.pppDir = pppDir;
+        this.hooks = new HookRunner(pppDir, Duration.ofSeconds(60));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "lac-manager");
+            t.setDaemon(true);
+            return t;
+        });
+        this.hostName = localHostName();
+        config.lacs().values().forEach(l -> lacs.put(l.name(), new Runner(l)));
+    }
+
+    /** Dials every LAC with {@code autodial = yes}. */
+    public void autodial() {
+        for (Runner r : runners()) {
+            if (r.lac.autodial()) {
+                r.activate(null, null);
+            }
+        }
+    }
+
+    private synchronized List<Runner> runners() {
+        return new ArrayList<>(lacs.values());
+    }
+
+    private synchronized Runner runner(String name) throws ControlException {
+        Runner r = lacs.get(name);
+        if (r == null) {
+            throw new ControlException("no such LAC '" + name + "'");
+        }
+        return r;
+    }
+
+    @Override
+    public void connect(String name, String user, String password) throws ControlException {
+        Runner r = runner(name);
+        if (r.active) {
+            throw new ControlException("Session already active");
+        }
+        r.activate(user, password);
+    }
+
+    @Override
+    public void disconnect(String name) throws ControlException {
+        runner(name).deactivate("disconnected by request");
+    }
+
+    @Override
+    public void add(String name, String settings) throws ControlException {
+        StringBuilder text = new StringBuilder("[lac " + name + "]\n");
+        for (String kv : settings.split(";")) {
+            if (!kv.isBlank()) {
+                text.append(kv.strip()).append('\n');
+            }
+        }
+        try {
+            Xl2tpdConfig.Lac lac = Xl2tpdConfigParser.parse(text.toString(), "control 'a " + name + "'").lacs().get(name);
+            synchronized (this) {
+                Runner old = lacs.get(name);
+                if (old != null && old.active) {
+                    throw new ControlException("LAC '" + name + "' is active; disconnect it first");
+                }
+                lacs.put(name, new Runner(lac));
+            }
+        } catch (BadConfigException e) {
+            throw new ControlException(e.getMessage());
+        }
+    }
+
+    @Override
+    public void remove(String name) throws ControlException {
+        Runner r = runner(name);
+        r.deactivate("removed");
+        synchronized (this) {
+            lacs.remove(name);
+        }
+    }
+
+    @Override
+    public List<String> status(String name) throws ControlException {
+        return runner(name).status();
+    }
+
+    @Override
+    public synchronized List<String> available() {
+        return new ArrayList<>(lacs.keySet());
+    }
+
+    /** Hangs up every session (LCP Terminate, CDN, StopCCN, hooks) within about two seconds. */
+    @Override
+    public void close() {
+        List<Thread> stops = new ArrayList<>();
+        for (Runner r : runners()) {
+            Thread t = new Thread(() -> r.deactivate("shutting down"), "hangup-" + r.lac.name());
+            t.start();
+            stops.add(t);
+        }
+        for (Thread t : stops) {
+            try {
+                t.join(2500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        scheduler.shutdownNow();
+        hooks.close();
+    }
+
+    /** One [lac] section's life: dial, wait for loss, redial per its policy until deactivated. */
+    private final class Runner {
+        final Xl2tpdConfig.Lac lac;
+        volatile boolean active;
+        volatile Dialer dialer;
+        volatile int failures;
+        volatile String state = "idle";
+        volatile Instant since = Instant.now();
+        volatile String lastError;
+        private String user;
+        private String password;
+
+        Runner(Xl2tpdConfig.Lac lac) {
+            this.lac = lac;
+        }
+
+        void activate(String user, String password) {
+            this.user = user;
+            this.password = password;
+            active = true;
+            failures = 0;
+            scheduler.execute(this::dial);
+        }
+
+        void deactivate(String why) {
+            active = false;
+            Dialer d = dialer;
+            if (d != null) {
+                d.hangUp(why, 2000);
+            }
+            setState("idle");
+        }
+
+        private void setState(String s) {
+            state = s;
+            since = Instant.now();
+        }
+
+        private void dial() {
+            if (!active) {
+                return;
+            }
+            Dialer d;
+            try {
+                d = new Dialer(dialerConfig(), e -> { });
+                dialer = d;
+                setState("dialing");
+                log.info("{}: dialling {}:{}", lac.name(), lac.lnsHost(), lac.lnsPort());
+                d.start();
+            } catch (Exception e) {
+                lastError = e.getMessage();
+                log.warn("{}: cannot dial: {}", lac.name(), e.getMessage());
+                scheduleRedial();
+                return;
+            }
+            d.ipUp().whenComplete((up, err) -> {
+                if (err == null) {
+                    failures = 0;
+                    setState("up");
+                }
+            });
+            d.down().whenComplete((why, err) -> {
+                lastError = why;
+                if (dialer == d) {
+                    dialer = null;
+                }
+                if (active) {
+                    setState("down");
+                    scheduleRedial();
+                }
+            });
+        }
+
+        private void scheduleRedial() {
+            if (!active) {
+                return;
+            }
+            failures++;
+            RedialPolicy policy = RedialPolicy.of(lac.redial(), Duration.ofSeconds(lac.redialTimeout()), lac.maxRedials());
+            OptionalLong wait = policy.delayMillis(failures, ThreadLocalRandom.current()::nextDouble);
+            if (wait.isEmpty()) {
+                log.info("{}: not redialling ({})", lac.name(), lac.redial() ? "max redials reached" : "redial = no");
+                active = false;
+                setState("idle");
+                return;
+            }
+            setState("waiting to redial");
+            log.info("{}: redialling in {} ms", lac.name(), wait.getAsLong());
+            scheduler.schedule(this::dial, wait.getAsLong(), TimeUnit.MILLISECONDS);
+        }
+
+        private Dialer.Config dialerConfig() throws Exception {
+            PppOptions ppp = lac.pppOptFile() != null ? new PppOptionsParser().parseFile(lac.pppOptFile()) : PppOptions.DEFAULTS;
+            PppOptions.Builder b = ppp.toBuilder();
+            if (lac.user() != null) {
+                b.name(lac.user());
+            }
+            if (user != null) {
+                b.name(user);
+            }
+            if (lac.defaultRoute()) {
+                b.defaultRoute(true);
+            }
+            if (lac.refusePap()) {
+                b.refusePap(true);
+            }
+            if (lac.refuseChap()) {
+                b.refuseChap(true);
+            }
+            ppp = b.build();
+            SecretProvider secrets = password != null ? SecretProvider.fixed(Secret.of(password)) : secretsFiles();
+            byte[] tunnelSecret = tunnelSecrets.secret(lac.lnsHost(), hostName).orElse(null);
+            TunnelConfig t = TunnelConfig.defaults(lac.hostname() != null ? lac.hostname() : hostName)
+                    .withTransport(new TransportConfig(lac.tunnelRws(), Duration.ofSeconds(1),
+                            Duration.ofSeconds(global.capBackoff()), global.maxRetries(), Duration.ofMillis(200)))
+                    .withHelloInterval(Duration.ofSeconds(global.helloInterval()))
+                    .withSecret(tunnelSecret, lac.challenge() && tunnelSecret != null)
+                    .withHidden(lac.hiddenBit() && tunnelSecret != null);
+            InetSocketAddress lns = new InetSocketAddress(InetAddress.getByName(lac.lnsHost()), lac.lnsPort());
+            return new Dialer.Config(lac.name(), lns, t, SessionConfig.defaults().withSequencingRequired(lac.flowBit()), ppp,
+                    secrets, hostName, hooks);
+        }
+
+        private SecretProvider secretsFiles() throws PppConfigException {
+            Path chap = pppDir.resolve("chap-secrets");
+            Path pap = pppDir.resolve("pap-secrets");
+            if (Files.exists(chap)) {
+                return SecretsFile.load(chap);
+            }
+            if (Files.exists(pap)) {
+                return SecretsFile.load(pap);
+            }
+            log.warn("{}: no {} or {}; only 'noauth' LNSs will accept us", lac.name(), chap, pap);
+            return SecretProvider.none();
+        }
+
+        List<String> status() {
+            List<String> out = new ArrayList<>();
+            out.add("lac: " + lac.name());
+            out.add("lns: " + lac.lnsHost() + ":" + lac.lnsPort());
+            out.add("state: " + state + " since " + since);
+            out.add("active: " + (active ? "yes" : "no") + ", redial: " + (lac.redial() ? "yes" : "no")
+                    + ", failed attempts: " + failures);
+            Dialer d = dialer;
+            if (d != null) {
+                Dialer.Status s = d.status();
+                out.add("interface: " + d.ifname() + ", phase: " + s.phase());
+                out.add("tunnel: " + s.tunnelId() + " (peer " + s.peerTunnelId() + "), session: " + s.sessionId()
+                        + " (peer " + s.peerSessionId() + ")");
+                if (s.local() != null) {
+                    out.add("ipv4: local " + s.local().getHostAddress() + " remote " + s.remote().getHostAddress()
+                            + " dns " + s.dns().stream().map(InetAddress::getHostAddress).toList());
+                }
+                if (s.localLl() != null) {
+                    out.add("ipv6: local " + PppLink.compact(s.localLl()) + " remote " + PppLink.compact(s.remoteLl()));
+                }
+                out.add("counters: rx " + s.rxPackets() + " packets " + s.rxBytes() + " bytes, tx " + s.txPackets()
+                        + " packets " + s.txBytes() + " bytes");
+            }
+            if (lastError != null) {
+                out.add("last end: " + lastError);
+            }
+            return out;
+        }
+    }
+
+    private static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "jl2tp";
+        }
+    }
+}

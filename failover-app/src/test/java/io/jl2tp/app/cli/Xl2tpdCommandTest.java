@@ -1,0 +1,103 @@
+package io.jl2tp.app.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code jl2tp xl2tpd --check}: the seed's files as the NixOS module writes them, and broken ones. */
+class Xl2tpdCommandTest {
+
+    private record Run(int status, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true));
+            System.setErr(new PrintStream(e, true));
+            int status = Main.commandLine().execute(args);
+            return new Run(status, o.toString(), e.toString());
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    /** The seed's module output: its xl2tpOptions, then "pppoptfile = <store path>". */
+    private static Path seed(Path dir, String pppOptions) throws Exception {
+        Path opts = dir.resolve("ppp-options-xl2tpd.conf");
+        Files.writeString(opts, pppOptions);
+        Path conf = dir.resolve("xl2tpd.conf");
+        Files.writeString(conf, """
+                [global]
+                max retries = 36
+                auth file = %s
+                [lac aaisp]
+                lns = 194.4.172.12
+                require authentication = no
+                redial = yes
+                redial timeout = 10
+
+                pppoptfile = %s
+                """.formatted(dir.resolve("l2tp-secrets"), opts));
+        return conf;
+    }
+
+    @Test
+    void theSeedChecksOut(@TempDir Path dir) throws Exception {
+        Path conf = seed(dir, "+ipv6\nipv6cp-use-ipaddr\nname USERNAME\nnoauth\nifname l2tp-aaisp\n");
+        Run r = run("xl2tpd", "--check", "-c", conf.toString(), "--ppp-dir", dir.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("[lac aaisp] lns 194.4.172.12:1701, autodial no, redial yes (timeout 10 s, max unlimited)"),
+                r.out());
+        assertTrue(r.out().contains("max retries 36"), r.out());
+        assertTrue(r.out().contains("configuration OK"), r.out());
+    }
+
+    @Test
+    void aBrokenOptionsFileNamesFileLineAndOption(@TempDir Path dir) throws Exception {
+        Path conf = seed(dir, "+ipv6\nnoauth\nlcp-echo-interval soon\n");
+        Run r = run("xl2tpd", "--check", "-c", conf.toString(), "--ppp-dir", dir.toString());
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("ppp-options-xl2tpd.conf:3") && r.err().contains("lcp-echo-interval"), r.err());
+    }
+
+    @Test
+    void aBrokenValueInXl2tpdConfNamesFileLineAndKey(@TempDir Path dir) throws Exception {
+        Path conf = seed(dir, "noauth\n");
+        Files.writeString(conf, Files.readString(conf).replace("redial timeout = 10", "redial timeout = ten"));
+        Run r = run("xl2tpd", "--check", "-c", conf.toString(), "--ppp-dir", dir.toString());
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("xl2tpd.conf:8: [lac aaisp] redial timeout"), r.err());
+    }
+
+    @Test
+    void aLooseTunnelSecretsFileIsRefused(@TempDir Path dir) throws Exception {
+        Path conf = seed(dir, "noauth\n");
+        Path secrets = dir.resolve("l2tp-secrets");
+        Files.writeString(secrets, "* * s3cret\n");
+        Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rw-rw-r--"));
+        Run r = run("xl2tpd", "--check", "-c", conf.toString(), "--ppp-dir", dir.toString());
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("l2tp-secrets") && r.err().contains("group access"), r.err());
+        assertTrue(!r.err().contains("s3cret") && !r.out().contains("s3cret"));
+    }
+
+    @Test
+    void aMissingConfigurationFileIsNamed(@TempDir Path dir) {
+        Run r = run("xl2tpd", "--check", "-c", dir.resolve("nope.conf").toString());
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("nope.conf"), r.err());
+    }
+}
