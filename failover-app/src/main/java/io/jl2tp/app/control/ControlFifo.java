@@ -45,12 +45,8 @@ public final class ControlFifo implements AutoCloseable {
         this.reader.setDaemon(true);
     }
 
-    /** Creates (replacing a stale one) and starts serving the FIFO at {@code path}. */
-    public static ControlFifo open(Path path, LacController controller) throws IOException {
-        Path dir = path.toAbsolutePath().getParent();
-        if (dir != null && !Files.isDirectory(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        }
+    /** Creates a FIFO at {@code path} with mode 0600, replacing whatever was there. */
+    public static void makeFifo(Path path) throws IOException {
         Files.deleteIfExists(path);
         try {
             mkfifo(path.toString(), 0600);
@@ -58,6 +54,15 @@ public final class ControlFifo implements AutoCloseable {
             throw new IOException("mkfifo(" + path + "): errno " + e.getErrorCode());
         }
         Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+    }
+
+    /** Creates (replacing a stale one) and starts serving the FIFO at {@code path}. */
+    public static ControlFifo open(Path path, LacController controller) throws IOException {
+        Path dir = path.toAbsolutePath().getParent();
+        if (dir != null && !Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        makeFifo(path);
         ControlFifo f = new ControlFifo(path, controller);
         // Open read-write so that EOF never happens when writers come and go (no busy loop).
         f.in = java.nio.channels.Channels.newInputStream(java.nio.channels.FileChannel.open(path,
