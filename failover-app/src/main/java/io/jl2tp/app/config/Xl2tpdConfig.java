@@ -51,7 +51,7 @@ public record Xl2tpdConfig(Global global, Map<String, Lac> lacs, Map<String, Fai
      * @param pppOptFile    {@code pppoptfile}: the pppd options file
      * @param tunnelRws     {@code tunnel rws} (default 8)
      * @param hiddenBit     {@code hidden bit} (default no)
-     * @param lengthBit     {@code length bit} (default yes; data messages carry Length)
+     * @param lengthBit     {@code length bit} (default no, as xl2tpd: data messages carry no Length field)
      * @param challenge     {@code challenge}: challenge the LNS with the tunnel secret (default no)
      * @param flowBit       {@code flow bit}: ask for sequenced data (Sequencing Required; default no)
      * @param defaultRoute  {@code defaultroute} (default no)

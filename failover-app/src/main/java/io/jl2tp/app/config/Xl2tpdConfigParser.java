@@ -268,7 +268,7 @@ public final class Xl2tpdConfigParser {
             String opt = string("pppoptfile", null);
             int rws = integer("tunnel rws", 8, 1, 65535);
             boolean hidden = bool("hidden bit", false);
-            boolean length = bool("length bit", true);
+            boolean length = bool("length bit", false);
             boolean challenge = bool("challenge", false);
             boolean flow = bool("flow bit", false);
             boolean defaultRoute = bool("defaultroute", false);

@@ -42,9 +42,20 @@ public final class Dialer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Dialer.class);
 
-    /** What to dial and how. */
+    /**
+     * What to dial and how.
+     *
+     * @param localPort our UDP port; 0 (the default) for an ephemeral one, so that two LACs
+     *                  behind one NAT never share a mapping
+     */
     public record Config(String name, InetSocketAddress lns, TunnelConfig tunnel, SessionConfig session,
-                         PppOptions ppp, SecretProvider secrets, String hostName, HookRunner hooks) {
+                         PppOptions ppp, SecretProvider secrets, String hostName, HookRunner hooks, int localPort) {
+
+        /** With an ephemeral local port. */
+        public Config(String name, InetSocketAddress lns, TunnelConfig tunnel, SessionConfig session, PppOptions ppp,
+                      SecretProvider secrets, String hostName, HookRunner hooks) {
+            this(name, lns, tunnel, session, ppp, secrets, hostName, hooks, 0);
+        }
     }
 
     /** The state the dialer reports (also the FIFO's {@code s} answer). */
@@ -79,7 +90,7 @@ public final class Dialer implements AutoCloseable {
         String ifname = config.ppp().ifname().orElse("l2tp0");
         kernel = KernelLink.create(ifname);
         try {
-            socket = L2tpSocket.bind(L2tpSocket.wildcardFor(config.lns().getAddress(), 0));
+            socket = L2tpSocket.bind(L2tpSocket.wildcardFor(config.lns().getAddress(), config.localPort()));
         } catch (Exception e) {
             kernel.close();
             throw e;

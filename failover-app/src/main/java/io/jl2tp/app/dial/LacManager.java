@@ -284,8 +284,8 @@ public final class LacManager implements LacController, AutoCloseable {
                     .withSecret(tunnelSecret, lac.challenge() && tunnelSecret != null)
                     .withHidden(lac.hiddenBit() && tunnelSecret != null);
             InetSocketAddress lns = new InetSocketAddress(InetAddress.getByName(lac.lnsHost()), lac.lnsPort());
-            return new Dialer.Config(lac.name(), lns, t, SessionConfig.defaults().withSequencingRequired(lac.flowBit()), ppp,
-                    secrets, hostName, hooks);
+            return new Dialer.Config(lac.name(), lns, t, SessionConfig.defaults().withSequencingRequired(lac.flowBit()).withLengthBit(lac.lengthBit()), ppp,
+                    secrets, hostName, hooks, lac.localPort());
         }
 
         private SecretProvider secretsFiles() throws PppConfigException {

@@ -64,6 +64,7 @@ class Xl2tpdAgainstOwnLnsTest {
                         "lns = 203.0.113.2",
                         "challenge = yes",
                         "hidden bit = yes",
+                        "length bit = yes",
                         "redial = yes",
                         "redial timeout = 5",
                         "pppoptfile = " + options,

@@ -137,7 +137,8 @@ public final class Session {
         }
         int len = frame.readableBytes();
         ByteBuf buf = frame;
-        int hl = DataHeader.headerLength(false, d.sequencing());
+        boolean length = config.lengthBit();
+        int hl = DataHeader.headerLength(length, d.sequencing());
         if (frame.readerIndex() < hl) {
             buf = tunnel.endpoint().alloc().directBuffer(HEADROOM + len);
             buf.writerIndex(HEADROOM).readerIndex(HEADROOM);
@@ -149,7 +150,7 @@ public final class Session {
             ns = dataNs.getAndIncrement() & 0xFFFF;
         }
         // RFC 2661 §3.1: Nr is reserved in data messages; send 0.
-        DataHeader.prepend(buf, d.peerTunnelId(), d.peerSessionId(), false, d.sequencing(), ns, 0);
+        DataHeader.prepend(buf, d.peerTunnelId(), d.peerSessionId(), length, d.sequencing(), ns, 0);
         txPackets++;
         txBytes += len;
         tunnel.endpoint().sink().send(buf, d.peer());

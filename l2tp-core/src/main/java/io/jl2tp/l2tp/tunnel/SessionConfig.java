@@ -9,16 +9,22 @@ package io.jl2tp.l2tp.tunnel;
  * @param callingNumber      Calling Number AVP, null for none
  * @param framingType        Framing Type AVP (1 = synchronous, 2 = asynchronous)
  * @param bearerType         Bearer Type AVP (0 = none; 1 digital, 2 analog)
+ * @param lengthBit          send data messages with the Length field (L bit, §3.1; xl2tpd's
+ *                           {@code length bit}); received ones are accepted either way
  */
 public record SessionConfig(boolean sequencingRequired, long txConnectSpeed, String callingNumber, long framingType,
-                            long bearerType) {
+                            long bearerType, boolean lengthBit) {
 
     /** Sensible defaults for a LAC dialling over IP: sync framing, 100 Mbit/s, no sequencing. */
     public static SessionConfig defaults() {
-        return new SessionConfig(false, 100_000_000L, null, 1, 0);
+        return new SessionConfig(false, 100_000_000L, null, 1, 0, false);
     }
 
     public SessionConfig withSequencingRequired(boolean s) {
-        return new SessionConfig(s, txConnectSpeed, callingNumber, framingType, bearerType);
+        return new SessionConfig(s, txConnectSpeed, callingNumber, framingType, bearerType, lengthBit);
+    }
+
+    public SessionConfig withLengthBit(boolean l) {
+        return new SessionConfig(sequencingRequired, txConnectSpeed, callingNumber, framingType, bearerType, l);
     }
 }

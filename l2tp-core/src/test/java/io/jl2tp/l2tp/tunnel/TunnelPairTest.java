@@ -229,6 +229,24 @@ class TunnelPairTest {
     }
 
     @Test
+    void lengthBitPutsTheLengthFieldInDataMessages() {
+        VirtualPair p = new VirtualPair(12);
+        Session[] s = bringUp(p, TunnelConfig.defaults("lac"), TunnelConfig.defaults("lns"),
+                SessionConfig.defaults().withLengthBit(true));
+        p.record = true;
+        s[0].send(frame("\u00ff\u0003\u00c0\u0021len"));
+        p.run(100);
+        ByteBuf wire = p.lacSent.get(p.lacSent.size() - 1);
+        try {
+            assertEquals(L2tpCodec.FLAG_L | 2, wire.getUnsignedShort(0), "T=0, L=1, Ver=2 (RFC 2661 §3.1)");
+            assertEquals(wire.readableBytes(), wire.getUnsignedShort(2), "Length is the whole message");
+            assertEquals(List.of("\u00ff\u0003\u00c0\u0021len"), lnsFrames, "and the LNS reads it");
+        } finally {
+            p.lacSent.forEach(ByteBuf::release);
+        }
+    }
+
+    @Test
     void lacMirrorsTheLnsDataSequencing() {
         VirtualPair p = new VirtualPair(8);
         Session[] s = bringUp(p, TunnelConfig.defaults("lac"), TunnelConfig.defaults("lns"), SessionConfig.defaults());
