@@ -58,7 +58,7 @@ class Xl2tpdAgainstL2tpnsTest {
             Path conf = seedLikeConfig(d, 2, "");
             Capture capture = Capture.start(lac, "veth-lac", tmp.resolve("session.pcap"), "udp port 1701");
             d.start(lac, conf);
-            assertTrue(d.log().contains("started"), d.log());
+            d.await(10, "the start-up line", () -> d.log().contains("jl2tp xl2tpd started"));
             assertTrue(interfaceGone(lac), "no interface before 'c aaisp'");
 
             d.control("c aaisp");
