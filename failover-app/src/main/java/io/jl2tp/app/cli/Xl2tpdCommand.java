@@ -4,7 +4,10 @@ import io.jl2tp.app.config.BadConfigException;
 import io.jl2tp.app.config.Xl2tpdConfig;
 import io.jl2tp.app.config.Xl2tpdConfigParser;
 import io.jl2tp.app.control.ControlFifo;
+import io.jl2tp.app.dial.Dialer;
 import io.jl2tp.app.dial.LacManager;
+import io.jl2tp.app.failover.FailoverControl;
+import io.jl2tp.app.failover.FailoverService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -12,6 +15,8 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -85,7 +90,29 @@ public final class Xl2tpdCommand implements Callable<Integer> {
             manager.close();
             return 0;
         }
-        ControlFifo fifo = ControlFifo.open(control, manager);
+        Map<String, FailoverService> failovers = new LinkedHashMap<>();
+        for (Xl2tpdConfig.Failover f : cfg.failovers().values()) {
+            failovers.put(f.lac(), new FailoverService(f, cfg.lacs().get(f.lac()), manager));
+        }
+        manager.listener(new LacManager.Listener() {
+            @Override
+            public void up(String lac, Dialer.Status status) {
+                FailoverService f = failovers.get(lac);
+                if (f != null) {
+                    f.sessionUp(status);
+                }
+                SdNotify.notify("STATUS=" + lac + " up: " + (status.local() == null ? "" : status.local().getHostAddress()));
+            }
+
+            @Override
+            public void gaveUp(String lac) {
+                FailoverService f = failovers.get(lac);
+                if (f != null) {
+                    f.gaveUp();
+                }
+            }
+        });
+        ControlFifo fifo = ControlFifo.open(control, failovers.isEmpty() ? manager : new FailoverControl(manager, failovers));
         if (pidFile.getParent() != null) {
             Files.createDirectories(pidFile.getParent());
         }
@@ -94,8 +121,15 @@ public final class Xl2tpdCommand implements Callable<Integer> {
         Signals.onTerminate(stop::countDown);
         log.info("jl2tp xl2tpd started: {} LAC(s) from {}, control FIFO {}", cfg.lacs().size(), config, control);
         manager.autodial();
+        for (FailoverService f : failovers.values()) {
+            f.start();
+        }
+        SdNotify.notify("READY=1\nSTATUS=" + cfg.lacs().size() + " LAC(s), " + failovers.size() + " failover(s); control "
+                + control);
         stop.await();
+        SdNotify.notify("STOPPING=1");
         log.info("terminating: hanging up all sessions");
+        failovers.values().forEach(FailoverService::close);
         manager.close();
         fifo.close();
         Files.deleteIfExists(pidFile);

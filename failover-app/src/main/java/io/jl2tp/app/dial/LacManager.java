@@ -50,6 +50,18 @@ public final class LacManager implements LacController, AutoCloseable {
     private final Map<String, Runner> lacs = new LinkedHashMap<>();
     private final String hostName;
     private final TunnelSecrets tunnelSecrets;
+    private volatile Listener listener = new Listener() { };
+
+    /** What a LAC's runner reports (on the LAC's threads; keep it short). */
+    public interface Listener {
+        /** The LAC's session reached IPCP up. */
+        default void up(String lac, Dialer.Status status) {
+        }
+
+        /** The LAC stopped dialling by itself (redial = no, or max redials reached). */
+        default void gaveUp(String lac) {
+        }
+    }
 
     /**
      * @throws BadConfigException if the tunnel secrets file ({@code auth file}) is unreadable,
@@ -67,6 +79,29 @@ public final class LacManager implements LacController, AutoCloseable {
         });
         this.hostName = localHostName();
         config.lacs().values().forEach(l -> lacs.put(l.name(), new Runner(l)));
+    }
+
+    /** Sets the listener for session events. */
+    public void listener(Listener l) {
+        this.listener = l;
+    }
+
+    /**
+     * Makes the LAC's sessions install default routes (IPv4 and IPv6) through the tunnel with
+     * {@code metric}, as pppd's {@code defaultroute} + {@code defaultroute-metric} would.
+     */
+    public void defaultRoutes(String name, int metric) throws ControlException {
+        runner(name).defaultRouteMetric = metric;
+    }
+
+    /** Dials {@code name} now unless it is already active (dialling, up or waiting to redial). */
+    public void ensureActive(String name) throws ControlException {
+        Runner r = runner(name);
+        synchronized (r) {
+            if (!r.active) {
+                r.activate(null, null);
+            }
+        }
     }
 
     /** Dials every LAC with {@code autodial = yes}. */
@@ -174,6 +209,8 @@ public final class LacManager implements LacController, AutoCloseable {
         volatile String state = "idle";
         volatile Instant since = Instant.now();
         volatile String lastError;
+        volatile int defaultRouteMetric = -1;
+        private int generation;          // bumped by activate/deactivate: stale scheduled dials bail out
         private String user;
         private String password;
 
@@ -181,16 +218,20 @@ public final class LacManager implements LacController, AutoCloseable {
             this.lac = lac;
         }
 
-        void activate(String user, String password) {
+        synchronized void activate(String user, String password) {
             this.user = user;
             this.password = password;
             active = true;
             failures = 0;
-            scheduler.execute(this::dial);
+            int g = ++generation;
+            scheduler.execute(() -> dial(g));
         }
 
         void deactivate(String why) {
-            active = false;
+            synchronized (this) {
+                active = false;
+                generation++;
+            }
             Dialer d = dialer;
             if (d != null) {
                 d.hangUp(why, 2000);
@@ -203,9 +244,11 @@ public final class LacManager implements LacController, AutoCloseable {
             since = Instant.now();
         }
 
-        private void dial() {
-            if (!active) {
-                return;
+        private void dial(int g) {
+            synchronized (this) {
+                if (!active || g != generation || dialer != null) {
+                    return; // deactivated, superseded, or a session already exists
+                }
             }
             Dialer d;
             try {
@@ -217,6 +260,7 @@ public final class LacManager implements LacController, AutoCloseable {
             } catch (Exception e) {
                 lastError = e.getMessage();
                 log.warn("{}: cannot dial: {}", lac.name(), e.getMessage());
+                dialer = null;
                 scheduleRedial();
                 return;
             }
@@ -224,6 +268,7 @@ public final class LacManager implements LacController, AutoCloseable {
                 if (err == null) {
                     failures = 0;
                     setState("up");
+                    listener.up(lac.name(), d.status());
                 }
             });
             d.down().whenComplete((why, err) -> {
@@ -238,7 +283,7 @@ public final class LacManager implements LacController, AutoCloseable {
             });
         }
 
-        private void scheduleRedial() {
+        private synchronized void scheduleRedial() {
             if (!active) {
                 return;
             }
@@ -248,12 +293,15 @@ public final class LacManager implements LacController, AutoCloseable {
             if (wait.isEmpty()) {
                 log.info("{}: not redialling ({})", lac.name(), lac.redial() ? "max redials reached" : "redial = no");
                 active = false;
+                generation++;
                 setState("idle");
+                listener.gaveUp(lac.name());
                 return;
             }
             setState("waiting to redial");
             log.info("{}: redialling in {} ms", lac.name(), wait.getAsLong());
-            scheduler.schedule(this::dial, wait.getAsLong(), TimeUnit.MILLISECONDS);
+            int g = generation;
+            scheduler.schedule(() -> dial(g), wait.getAsLong(), TimeUnit.MILLISECONDS);
         }
 
         private Dialer.Config dialerConfig() throws Exception {
@@ -267,6 +315,9 @@ public final class LacManager implements LacController, AutoCloseable {
             }
             if (lac.defaultRoute()) {
                 b.defaultRoute(true);
+            }
+            if (defaultRouteMetric >= 0) {
+                b.defaultRoute(true).defaultRouteMetric(defaultRouteMetric);
             }
             if (lac.refusePap()) {
                 b.refusePap(true);

@@ -16,17 +16,17 @@ import java.util.function.BooleanSupplier;
  * configuration, options file, secrets and the seed's hook scripts in a private directory,
  * driven through its control FIFO and stopped with SIGTERM.
  */
-final class Xl2tpdProcess implements AutoCloseable {
+public final class Xl2tpdProcess implements AutoCloseable {
 
-    final Path dir;
-    final Path pppDir;
-    final Path control;
-    final Path pidFile;
-    final Path log;
-    final Path hookLog;
+    public final Path dir;
+    public final Path pppDir;
+    public final Path control;
+    public final Path pidFile;
+    public final Path log;
+    public final Path hookLog;
     private Process process;
 
-    Xl2tpdProcess(Path dir) throws IOException {
+    public Xl2tpdProcess(Path dir) throws IOException {
         this.dir = dir;
         this.pppDir = Files.createDirectories(dir.resolve("ppp"));
         Files.setPosixFilePermissions(pppDir, PosixFilePermissions.fromString("rwx------"));
@@ -37,7 +37,7 @@ final class Xl2tpdProcess implements AutoCloseable {
     }
 
     /** Writes a file with the given mode. */
-    Path write(String name, String text, String mode) throws IOException {
+    public Path write(String name, String text, String mode) throws IOException {
         Path p = dir.resolve(name);
         Files.writeString(p, text);
         Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(mode));
@@ -49,7 +49,7 @@ final class Xl2tpdProcess implements AutoCloseable {
      * store paths replaced: bash and ip by the system's, logger by a stand-in that appends its
      * message to {@link #hookLog} (a test namespace has no syslog to read back).
      */
-    void installSeedHooks() throws IOException {
+    public void installSeedHooks() throws IOException {
         String logger = write("logger", "#!/bin/sh\necho \"$*\" >> '" + hookLog + "'\n", "rwx------").toString();
         String ip = NetNs.host("sh", "-c", "command -v ip").strip();
         String up = """
@@ -89,7 +89,7 @@ final class Xl2tpdProcess implements AutoCloseable {
     }
 
     /** Starts {@code jl2tp xl2tpd -D -c CONF -p PID -C CONTROL --ppp-dir PPP} in {@code ns}. */
-    void start(NetNs ns, Path conf) throws Exception {
+    public void start(NetNs ns, Path conf) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         process = new ProcessBuilder("ip", "netns", "exec", ns.name(), java, "-cp", System.getProperty("java.class.path"),
                 "io.jl2tp.app.cli.Main", "xl2tpd", "-D", "-c", conf.toString(), "-p", pidFile.toString(), "-C",
@@ -99,15 +99,15 @@ final class Xl2tpdProcess implements AutoCloseable {
     }
 
     /** Writes one command into the control FIFO, as {@code echo "c aaisp" > control} does. */
-    void control(String command) throws IOException {
+    public void control(String command) throws IOException {
         Files.writeString(control, command + "\n", StandardCharsets.US_ASCII);
     }
 
-    String log() {
+    public String log() {
         return read(log);
     }
 
-    String hookLog() {
+    public String hookLog() {
         return read(hookLog);
     }
 
@@ -120,7 +120,7 @@ final class Xl2tpdProcess implements AutoCloseable {
     }
 
     /** Polls {@code condition} every 50 ms; fails with the daemon's log if it does not hold in time. */
-    void await(int seconds, String what, BooleanSupplier condition) throws InterruptedException {
+    public void await(int seconds, String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -135,13 +135,13 @@ final class Xl2tpdProcess implements AutoCloseable {
         }
     }
 
-    static String tail(String s) {
+    public static String tail(String s) {
         List<String> lines = s.lines().toList();
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
     }
 
     /** SIGTERM; returns the exit status, or -1 if it did not exit within {@code seconds}. */
-    int terminate(int seconds) throws InterruptedException {
+    public int terminate(int seconds) throws InterruptedException {
         process.destroy();
         if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
             return -1;
@@ -149,7 +149,7 @@ final class Xl2tpdProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    Process process() {
+    public Process process() {
         return process;
     }
 

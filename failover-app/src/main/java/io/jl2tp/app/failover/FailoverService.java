@@ -1,0 +1,299 @@
+package io.jl2tp.app.failover;
+
+import io.jl2tp.app.config.Xl2tpdConfig;
+import io.jl2tp.app.control.LacController;
+import io.jl2tp.app.dial.Dialer;
+import io.jl2tp.app.dial.LacManager;
+import io.jl2tp.app.failover.FailoverPolicy.Action;
+import io.jl2tp.app.failover.FailoverPolicy.CancelHold;
+import io.jl2tp.app.failover.FailoverPolicy.Dial;
+import io.jl2tp.app.failover.FailoverPolicy.HangUp;
+import io.jl2tp.app.failover.FailoverPolicy.StartHold;
+import io.jl2tp.tun.netlink.NetlinkEvent;
+import io.jl2tp.tun.netlink.Route;
+import io.jl2tp.tun.linux.IcmpProber;
+import io.jl2tp.tun.netlink.RtNetlink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One {@code [failover NAME]} section at work: watches the primary link over rtnetlink (and
+ * the optional probe), feeds {@link FailoverPolicy}, and carries out its actions — dial or hang
+ * up the LAC through {@link LacManager}, and keep the host route to the LNS via the backup
+ * link's gateway. Everything runs on one thread, so events, timers and actions never race.
+ */
+public final class FailoverService implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(FailoverService.class);
+    /** Metric of the host route to the LNS via the backup link (the seed's scripts use 10). */
+    static final int LNS_ROUTE_METRIC = 10;
+
+    private final Xl2tpdConfig.Failover cfg;
+    private final Xl2tpdConfig.Lac lac;
+    private final LacManager manager;
+    private final FailoverPolicy policy;
+    private final ScheduledExecutorService loop;
+    private final Map<Long, ScheduledFuture<?>> timers = new HashMap<>();
+    private RtNetlink netlink;
+    private RtNetlink.Subscription events;
+    private IcmpProber prober;
+    private ProbeHysteresis probeState;
+    private volatile boolean probeHealthy = true;
+    private Route lnsRoute;
+    private volatile String primaryState = "unknown";
+    private volatile Instant primarySince = Instant.now();
+    private volatile Instant downAt;
+    private volatile Duration lastFailover;
+    private volatile boolean closed;
+
+    public FailoverService(Xl2tpdConfig.Failover cfg, Xl2tpdConfig.Lac lac, LacManager manager) {
+        this.cfg = cfg;
+        this.lac = lac;
+        this.manager = manager;
+        this.policy = new FailoverPolicy(Duration.ofSeconds(cfg.holdUp()));
+        this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "failover-" + cfg.lac());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** The LAC this section dials. */
+    public String lacName() {
+        return cfg.lac();
+    }
+
+    /** Starts watching; the primary's current state decides at once (boot with it down: dial). */
+    public void start() throws Exception {
+        if (cfg.routes()) {
+            manager.defaultRoutes(cfg.lac(), cfg.routeMetric());
+        }
+        loop.submit(() -> {
+            netlink = RtNetlink.open();
+            events = RtNetlink.subscribe(this::netlinkEvent);
+            if (cfg.probe() != null) {
+                probeState = new ProbeHysteresis(cfg.probeDown(), cfg.probeUp());
+                prober = IcmpProber.start(cfg.primary(), InetAddress.getByName(cfg.probe()),
+                        Duration.ofSeconds(cfg.probeInterval()), answered -> loop.execute(() -> probed(answered)));
+            }
+            log.info("failover {}: watching {} (backup {}, hold up {} s{})", cfg.lac(), cfg.primary(), cfg.backup(),
+                    cfg.holdUp(), cfg.probe() == null ? "" : ", probing " + cfg.probe() + " every " + cfg.probeInterval() + " s");
+            evaluate();
+            return null;
+        }).get();
+    }
+
+    private void netlinkEvent(NetlinkEvent e) {
+        if (!closed) {
+            loop.execute(this::evaluate);
+        }
+    }
+
+    private void probed(boolean answered) {
+        boolean before = probeHealthy;
+        probeHealthy = probeState.record(answered);
+        if (before != probeHealthy) {
+            log.info("failover {}: probe {} through {}: {}", cfg.lac(), cfg.probe(), cfg.primary(),
+                    probeHealthy ? "answering again" : "lost " + cfg.probeDown() + " in a row");
+        }
+        evaluate();
+    }
+
+    /** Re-reads the primary's state from the kernel and feeds the policy (loop thread). */
+    private void evaluate() {
+        if (closed) {
+            return;
+        }
+        boolean link;
+        try {
+            link = linkUsable(cfg.primary());
+        } catch (IOException e) {
+            log.warn("failover {}: cannot read {}'s state: {}", cfg.lac(), cfg.primary(), e.getMessage());
+            return;
+        }
+        if (!link && probeState != null) {
+            probeState.reset(); // a link that comes back is probed afresh
+            probeHealthy = true;
+        }
+        boolean up = link && probeHealthy;
+        String state = up ? "up" : link ? "up, but the probe fails" : "down";
+        if (!state.equals(primaryState)) {
+            log.info("failover {}: primary {} is {}", cfg.lac(), cfg.primary(), state);
+            primaryState = state;
+            primarySince = Instant.now();
+        }
+        if (!up && !policy.active()) {
+            downAt = Instant.now();
+        }
+        act(policy.on(new FailoverPolicy.PrimaryChanged(up)));
+        if (policy.active() && cfg.routes()) {
+            refreshLnsRoute(); // the backup's gateway may have changed
+        }
+    }
+
+    /** Up = the interface exists, is administratively up with carrier, and has an IPv4 address. */
+    private boolean linkUsable(String ifname) throws IOException {
+        for (NetlinkEvent.LinkEvent l : netlink.links()) {
+            if (l.name().equals(ifname)) {
+                if (!l.up() || !l.running()) {
+                    return false;
+                }
+                for (NetlinkEvent.AddressEvent a : netlink.addresses()) {
+                    if (a.ifindex() == l.ifindex() && a.address() instanceof Inet4Address) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private void act(List<Action> actions) {
+        for (Action a : actions) {
+            try {
+                if (a instanceof Dial d) {
+                    log.info("failover {}: dialling ({})", cfg.lac(), d.reason());
+                    if (cfg.routes()) {
+                        refreshLnsRoute();
+                    }
+                    manager.ensureActive(cfg.lac());
+                } else if (a instanceof HangUp h) {
+                    log.info("failover {}: hanging up ({})", cfg.lac(), h.reason());
+                    manager.disconnect(cfg.lac());
+                    removeLnsRoute();
+                } else if (a instanceof StartHold s) {
+                    log.info("failover {}: primary back; hanging up if it stays up for {} s", cfg.lac(), s.after().toSeconds());
+                    timers.put(s.token(), loop.schedule(() -> act(policy.on(new FailoverPolicy.HoldExpired(s.token()))),
+                            s.after().toMillis(), TimeUnit.MILLISECONDS));
+                } else if (a instanceof CancelHold c) {
+                    ScheduledFuture<?> f = timers.remove(c.token());
+                    if (f != null) {
+                        f.cancel(false);
+                    }
+                }
+            } catch (LacController.ControlException e) {
+                log.warn("failover {}: {}", cfg.lac(), e.getMessage());
+            }
+        }
+    }
+
+    /** The host route to the LNS via the backup link's current gateway, so the tunnel never routes into itself. */
+    private void refreshLnsRoute() {
+        if (cfg.backup() == null) {
+            return; // no backup link named: the kernel's routing decides
+        }
+        try {
+            InetAddress lns = InetAddress.getByName(lac.lnsHost());
+            int backup = netlink.linkIndex(cfg.backup());
+            Optional<InetAddress> gw = netlink.defaultGateway(backup, lns.getAddress().length == 16);
+            Route want = new Route(lns, lns.getAddress().length == 16 ? 128 : 32, gw.orElse(null), backup, LNS_ROUTE_METRIC,
+                    Route.MAIN, gw.isEmpty());
+            if (!want.equals(lnsRoute)) {
+                removeLnsRoute();
+                netlink.replaceRoute(want);
+                lnsRoute = want;
+                log.info("failover {}: route {}", cfg.lac(), want.describe(cfg.backup()));
+            }
+        } catch (IOException e) {
+            log.warn("failover {}: cannot route the LNS via {}: {}", cfg.lac(), cfg.backup(), e.getMessage());
+        }
+    }
+
+    private void removeLnsRoute() {
+        if (lnsRoute != null) {
+            try {
+                netlink.deleteRoute(lnsRoute);
+            } catch (IOException e) {
+                log.debug("failover {}: {}", cfg.lac(), e.getMessage());
+            }
+            lnsRoute = null;
+        }
+    }
+
+    /** A manual {@code c}/{@code d} for this LAC: the policy records the override and acts. */
+    public void manual(boolean connect) {
+        runOnLoop(() -> act(policy.on(new FailoverPolicy.Manual(connect))));
+    }
+
+    /** The LAC gave up redialling by itself. */
+    public void gaveUp() {
+        runOnLoop(() -> {
+            act(policy.on(new FailoverPolicy.GaveUp()));
+            removeLnsRoute();
+        });
+    }
+
+    /** The LAC's session came up: the failover is complete. */
+    public void sessionUp(Dialer.Status status) {
+        Instant d = downAt;
+        if (d != null) {
+            lastFailover = Duration.between(d, Instant.now());
+            downAt = null;
+            log.info("failover {}: session up {} ms after the primary went down", cfg.lac(), lastFailover.toMillis());
+        }
+    }
+
+    private void runOnLoop(Runnable r) {
+        try {
+            loop.submit(r).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("failover {}: {}", cfg.lac(), e.toString());
+        }
+    }
+
+    /** Lines for the control FIFO's {@code s NAME}. */
+    public List<String> status() {
+        List<String> out = new ArrayList<>();
+        out.add("failover: primary " + cfg.primary() + " " + primaryState + " since " + primarySince
+                + ", backup " + cfg.backup());
+        out.add("failover: session " + (policy.active() ? policy.holding() ? "active, hang-up pending (hold up)" : "active"
+                : "standby") + ", failovers " + policy.failovers()
+                + (lastFailover == null ? "" : ", last failover " + lastFailover.toMillis() + " ms"));
+        return out;
+    }
+
+    /** Failovers so far (primary losses that started the session). */
+    public int failovers() {
+        return policy.failovers();
+    }
+
+    /** Stops watching and removes the LNS route; the LAC manager hangs up the session itself. */
+    @Override
+    public void close() {
+        closed = true;
+        if (prober != null) {
+            prober.close();
+        }
+        if (events != null) {
+            events.close();
+        }
+        try {
+            loop.submit(() -> {
+                timers.values().forEach(f -> f.cancel(false));
+                removeLnsRoute();
+                if (netlink != null) {
+                    netlink.close();
+                }
+            }).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.debug("failover close: {}", e.toString());
+        }
+        loop.shutdownNow();
+    }
+}

@@ -1,0 +1,183 @@
+package io.jl2tp.app.failover;
+
+import io.jl2tp.app.xl2tpd.Xl2tpdProcess;
+import io.jl2tp.testkit.L2tpnsFixture;
+import io.jl2tp.testkit.NetNs;
+import io.jl2tp.testkit.RequiresRoot;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The failover service in the seed's topology ({@link FailoverRig}): jl2tp xl2tpd with a
+ * [failover aaisp] section, the primary link taken down and up by the test, l2tpns as the LNS.
+ */
+@RequiresRoot(commands = {"ip", "ping", "l2tpns", "freeradius"})
+class FailoverSystemTest {
+
+    private static final String TUN = "l2tp-aaisp";
+
+    private static Path config(Xl2tpdProcess d, int routeMetric, String probe) throws Exception {
+        Path options = d.write("options.xl2tpd", "+ipv6\nipv6cp-use-ipaddr\nname alice\nnoauth\nifname " + TUN + "\n",
+                "rw-r--r--");
+        d.write("ppp/chap-secrets", "alice * s3cret\n", "rw-------");
+        return d.write("xl2tpd.conf", String.join("\n",
+                "[global]",
+                "max retries = 36",
+                "auth file = " + d.dir.resolve("l2tp-secrets"),
+                "[lac aaisp]",
+                "lns = " + L2tpnsFixture.LNS_IP,
+                "require authentication = no",
+                "redial = yes",
+                "redial timeout = 2",
+                "pppoptfile = " + options,
+                "[failover aaisp]",
+                "primary = " + FailoverRig.PRIMARY,
+                "backup = " + FailoverRig.BACKUP,
+                "routes = yes",
+                "route metric = " + routeMetric,
+                "hold up = 2",
+                probe == null ? "" : "probe = " + probe,
+                "probe interval = 1",
+                "probe down = 3",
+                "probe up = 3",
+                ""), "rw-r--r--");
+    }
+
+    private static String status(Xl2tpdProcess d, Path tmp) throws Exception {
+        Path reply = tmp.resolve("s-" + System.nanoTime());
+        d.control("@" + reply + " s aaisp");
+        d.await(10, "status", () -> Files.exists(reply) && read(reply).contains("failover:"));
+        return read(reply);
+    }
+
+    private static String statusQuietly(Xl2tpdProcess d, Path tmp) {
+        try {
+            return status(d, tmp);
+        } catch (Exception | AssertionError e) {
+            return "";
+        }
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    @Test
+    void primaryDownBringsTheTunnelUpAndItsReturnTakesItDown(@TempDir Path tmp) throws Exception {
+        try (FailoverRig rig = FailoverRig.start(); Xl2tpdProcess d = new Xl2tpdProcess(tmp)) {
+            d.start(rig.router, config(d, 100, null));
+            d.await(10, "watching", () -> d.log().contains("watching " + FailoverRig.PRIMARY));
+            Thread.sleep(500);
+            assertTrue(rig.tunnelGone(), "primary up at start: no session");
+
+            rig.primaryDown();
+            d.await(30, "the tunnel", rig::tunnelUp);
+            d.await(10, "the default routes via the tunnel", () -> rig.routes().contains("default dev " + TUN + " scope link metric 100"));
+            String routes = rig.routes();
+            assertTrue(routes.contains(L2tpnsFixture.LNS_IP + " via " + FailoverRig.FOURG_GW + " dev " + FailoverRig.BACKUP
+                    + " metric 10"), routes);
+            assertTrue(routes.contains("default dev " + TUN + " metric 100"), "IPv6 default route too:\n" + routes);
+            NetNs.Result ping = rig.router.run(20, TimeUnit.SECONDS, "ping", "-c", "3", "-W", "2", L2tpnsFixture.LNS_PPP_IP);
+            assertEquals(0, ping.status(), ping.output());
+            String route = rig.router.exec("ip", "route", "get", "192.0.2.99");
+            assertTrue(route.contains("dev " + TUN), "traffic to the Internet uses the tunnel: " + route);
+            String s = status(d, tmp);
+            assertTrue(s.contains("failover: primary " + FailoverRig.PRIMARY + " down") && s.contains("failovers 1")
+                    && s.contains("phase: up"), s);
+
+            long back = System.nanoTime();
+            rig.primaryUp();
+            d.await(15, "the hang-up after hold up", rig::tunnelGone);
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - back);
+            assertTrue(ms >= 1900, "not before 'hold up' (2 s): " + ms + " ms");
+            d.await(5, "the routes to go", () -> !rig.routes().contains(TUN) && !rig.routes().contains(L2tpnsFixture.LNS_IP + " via"));
+            route = rig.router.exec("ip", "route", "get", "192.0.2.99");
+            assertTrue(route.contains("dev " + FailoverRig.PRIMARY), "traffic uses the primary again: " + route);
+            assertEquals(0, d.terminate(10), Xl2tpdProcess.tail(d.log()));
+        }
+    }
+
+    @Test
+    void bootingWithThePrimaryDownDialsWithoutAnyEvent(@TempDir Path tmp) throws Exception {
+        try (FailoverRig rig = FailoverRig.start(); Xl2tpdProcess d = new Xl2tpdProcess(tmp)) {
+            rig.primaryDown();
+            d.start(rig.router, config(d, 100, null));
+            d.await(30, "the tunnel", rig::tunnelUp);
+            NetNs.Result ping = rig.router.run(20, TimeUnit.SECONDS, "ping", "-c", "2", "-W", "2", L2tpnsFixture.LNS_PPP_IP);
+            assertEquals(0, ping.status(), ping.output());
+            assertEquals(0, d.terminate(10));
+            assertTrue(rig.tunnelGone());
+            assertFalse(rig.routes().contains(L2tpnsFixture.LNS_IP + " via"), "LNS route removed on exit:\n" + rig.routes());
+        }
+    }
+
+    @Test
+    void twentyFlapsInTenSecondsSettleOnTheFinalState(@TempDir Path tmp) throws Exception {
+        try (FailoverRig rig = FailoverRig.start(); Xl2tpdProcess d = new Xl2tpdProcess(tmp)) {
+            d.start(rig.router, config(d, 100, null));
+            d.await(10, "watching", () -> d.log().contains("watching " + FailoverRig.PRIMARY));
+            for (int i = 0; i < 20; i++) {
+                rig.primaryDown();
+                Thread.sleep(250);
+                rig.primaryUp();
+                Thread.sleep(250);
+            }
+            // Stable up: after 'hold up' no session, no interface, no routes of ours.
+            d.await(20, "no session", () -> rig.tunnelGone() && statusQuietly(d, tmp).contains("session standby"));
+            Thread.sleep(3000); // longer than hold up + redial timeout: nothing comes back
+            assertTrue(rig.tunnelGone(), Xl2tpdProcess.tail(d.log()));
+            String routes = rig.routes();
+            assertFalse(routes.contains(TUN) || routes.contains(L2tpnsFixture.LNS_IP + " via"), routes);
+            // l2tpns: every tunnel it opened was closed again (no orphan).
+            String log = rig.lns.log();
+            long opened = log.lines().filter(l -> l.contains("New tunnel from")).count();
+            long closed = log.lines().filter(l -> l.contains("Shutting down tunnel") || l.contains("Kill tunnel")).count();
+            assertTrue(opened >= 1, "the flaps dialled at least once:\n" + log);
+            assertEquals(opened, closed, "every tunnel l2tpns opened was closed:\n" + log);
+
+            // Then down for good: exactly one session.
+            rig.primaryDown();
+            d.await(30, "the tunnel", rig::tunnelUp);
+            Thread.sleep(2000);
+            assertEquals(1, rig.router.exec("ip", "-o", "link", "show").lines().filter(l -> l.contains(TUN)).count());
+            System.out.printf("flaps: l2tpns saw %d tunnels opened, %d close lines%n", opened, closed);
+            assertEquals(0, d.terminate(10));
+        }
+    }
+
+    @Test
+    void aSilentFailureIsCaughtByTheProbe(@TempDir Path tmp) throws Exception {
+        try (FailoverRig rig = FailoverRig.start(); Xl2tpdProcess d = new Xl2tpdProcess(tmp)) {
+            d.start(rig.router, config(d, 50, FailoverRig.ISP_GW));
+            d.await(10, "watching", () -> d.log().contains("probing " + FailoverRig.ISP_GW));
+            Thread.sleep(1500);
+            assertTrue(rig.tunnelGone(), "probe answered: no session\n" + Xl2tpdProcess.tail(d.log()));
+            // The far side stops answering; the link stays up.
+            long t0 = System.nanoTime();
+            rig.isp.ip("addr", "del", FailoverRig.ISP_GW + "/30", "dev", "isp");
+            d.await(10, "the probe verdict", () -> d.log().contains("lost 3 in a row"));
+            long detectMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            assertTrue(detectMs <= 4500, "probe down × interval + 1 s = 4 s; took " + detectMs + " ms");
+            d.await(30, "the tunnel", rig::tunnelUp);
+            NetNs.Result ping = rig.router.run(20, TimeUnit.SECONDS, "ping", "-c", "2", "-W", "2", L2tpnsFixture.LNS_PPP_IP);
+            assertEquals(0, ping.status(), ping.output());
+            System.out.printf("silent failure detected after %d ms%n", detectMs);
+            // The far side answers again: after 3 answers and hold up, back to standby.
+            rig.isp.ip("addr", "add", FailoverRig.ISP_GW + "/30", "dev", "isp");
+            d.await(20, "the hang-up", rig::tunnelGone);
+            assertEquals(0, d.terminate(10));
+        }
+    }
+}
