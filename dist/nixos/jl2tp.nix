@@ -68,6 +68,12 @@ in
       default = "/etc/xl2tpd/ppp";
       description = "pppd's directory for jl2tp: chap-secrets/pap-secrets (mode 0600) and ip-up/ip-down/ipv6-up/ipv6-down.";
     };
+    metricsPort = mkOption {
+      type = types.nullOr types.port;
+      default = null;
+      example = 9617;
+      description = "Serve Prometheus metrics on http://127.0.0.1:PORT/metrics (loopback only); null = off.";
+    };
     extraArgs = mkOption {
       type = types.listOf types.str;
       default = [ ];
@@ -96,7 +102,9 @@ in
         RuntimeDirectory = "xl2tpd";
         RuntimeDirectoryMode = "0700";
         ExecStart = escapeShellArgs ([ "${cfg.package}/bin/jl2tp" "xl2tpd" "-D" "-c" "${conf}"
-          "-p" "/run/xl2tpd/pid" "-C" "/run/xl2tpd/control" "--ppp-dir" cfg.pppDir ] ++ cfg.extraArgs);
+          "-p" "/run/xl2tpd/pid" "-C" "/run/xl2tpd/control" "--ppp-dir" cfg.pppDir ]
+          ++ optionals (cfg.metricsPort != null) [ "--metrics-port" (toString cfg.metricsPort) ]
+          ++ cfg.extraArgs);
         KillMode = "mixed";
         TimeoutStopSec = 10;
         Restart = "on-failure";

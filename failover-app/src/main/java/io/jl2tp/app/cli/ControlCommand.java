@@ -30,6 +30,7 @@ import java.util.concurrent.TimeoutException;
             "  add-lac NAME KEY=VALUE...            add or replace a LAC; keys as in xl2tpd.conf (a NAME)",
             "  remove-lac NAME                      hang up and forget a LAC (r NAME)",
             "  status-lac NAME                      phase, addresses, uptime, counters (s NAME)",
+            "  status [NAME]                        the same, with the failover state; every LAC without NAME (s)",
             "  available                            the configured LACs (x)"},
         footer = {"", "Exit status: 0 when the daemon answered OK, 1 when it answered with an error, 2 when it did not answer.",
             "Example:  jl2tp control -c /run/xl2tpd/control status-lac aaisp"})
@@ -41,7 +42,7 @@ public final class ControlCommand implements Callable<Integer> {
     @Option(names = {"-t", "--timeout"}, paramLabel = "SECONDS", description = "how long to wait for the reply (default: ${DEFAULT-VALUE})")
     int timeout = 10;
 
-    @Parameters(index = "0", paramLabel = "COMMAND", description = "connect-lac, disconnect-lac, add-lac, remove-lac, status-lac, available")
+    @Parameters(index = "0", paramLabel = "COMMAND", description = "connect-lac, disconnect-lac, add-lac, remove-lac, status-lac, status, available")
     String command;
 
     @Parameters(index = "1..*", paramLabel = "ARGS", description = "the LAC's name, then the command's arguments")
@@ -67,6 +68,9 @@ public final class ControlCommand implements Callable<Integer> {
             case "status-lac":
                 expect(name != null && rest.isEmpty(), "usage: status-lac NAME");
                 return "s " + name;
+            case "status":
+                expect(rest.isEmpty(), "usage: status [NAME]");
+                return name == null ? "s" : "s " + name;
             case "add-lac":
                 expect(name != null, "usage: add-lac NAME KEY=VALUE...");
                 for (String kv : rest) {
@@ -75,7 +79,7 @@ public final class ControlCommand implements Callable<Integer> {
                 return "a " + name + " " + String.join(";", rest);
             default:
                 throw new IllegalArgumentException("unknown command '" + command
-                        + "' (connect-lac, disconnect-lac, add-lac, remove-lac, status-lac, available)");
+                        + "' (connect-lac, disconnect-lac, add-lac, remove-lac, status-lac, status, available)");
         }
     }
 

@@ -23,7 +23,11 @@ final class SdNotify {
 
     /** Sends {@code state} (newline-separated assignments); returns whether it was sent. */
     static boolean notify(String state) {
-        String socket = System.getenv("NOTIFY_SOCKET");
+        return send(System.getenv("NOTIFY_SOCKET"), state);
+    }
+
+    /** Sends {@code state} to {@code socket} (a path, or {@code @name} in the abstract namespace). */
+    static boolean send(String socket, String state) {
         if (socket == null || socket.isEmpty()) {
             return false;
         }

@@ -8,6 +8,7 @@ import io.jl2tp.app.dial.Dialer;
 import io.jl2tp.app.dial.LacManager;
 import io.jl2tp.app.failover.FailoverControl;
 import io.jl2tp.app.failover.FailoverService;
+import io.jl2tp.app.metrics.MetricsServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -54,6 +55,10 @@ public final class Xl2tpdCommand implements Callable<Integer> {
     @Option(names = "--ppp-dir", paramLabel = "DIR", description = "pppd's directory: secrets and hook scripts (default: ${DEFAULT-VALUE})")
     Path pppDir = Path.of("/etc/ppp");
 
+    @Option(names = "--metrics-port", paramLabel = "PORT", description = "serve Prometheus metrics at http://127.0.0.1:PORT/metrics "
+            + "(loopback only; default: off)")
+    int metricsPort;
+
     @Option(names = "--check", description = "parse the configuration and the LACs' options files, print a summary, exit")
     boolean check;
 
@@ -84,6 +89,13 @@ public final class Xl2tpdCommand implements Callable<Integer> {
                         lac.name(), lac.lnsHost(), lac.lnsPort(), yes(lac.autodial()), yes(lac.redial()), lac.redialTimeout(),
                         lac.maxRedials() == 0 ? "unlimited" : lac.maxRedials(), lac.pppOptFile());
             }
+            for (Xl2tpdConfig.Failover f : cfg.failovers().values()) {
+                System.out.printf("[failover %s] primary %s, backup %s, routes %s (metric %d), hold up %d s, probe %s%n",
+                        f.lac(), f.primary(), f.backup() == null ? "(none: the kernel's routes decide)" : f.backup(),
+                        yes(f.routes()), f.routeMetric(), f.holdUp(), f.probe() == null ? "off"
+                                : f.probe() + " every " + f.probeInterval() + " s (down after " + f.probeDown() + ", up after "
+                                + f.probeUp() + ")");
+            }
             System.out.printf("[global] max retries %d, retransmission cap %d s, HELLO after %d s%n",
                     cfg.global().maxRetries(), cfg.global().capBackoff(), cfg.global().helloInterval());
             System.out.println("configuration OK (" + cfg.warnings().size() + " warnings)");
@@ -112,6 +124,17 @@ public final class Xl2tpdCommand implements Callable<Integer> {
                 }
             }
         });
+        MetricsServer metrics = null;
+        if (metricsPort > 0) {
+            try {
+                metrics = MetricsServer.start(metricsPort, manager::snapshots,
+                        () -> failovers.values().stream().map(FailoverService::snapshot).toList());
+            } catch (java.io.IOException e) {
+                System.err.println("jl2tp xl2tpd: --metrics-port " + metricsPort + ": " + e.getMessage());
+                manager.close();
+                return 1;
+            }
+        }
         ControlFifo fifo = ControlFifo.open(control, failovers.isEmpty() ? manager : new FailoverControl(manager, failovers));
         if (pidFile.getParent() != null) {
             Files.createDirectories(pidFile.getParent());
@@ -132,6 +155,9 @@ public final class Xl2tpdCommand implements Callable<Integer> {
         failovers.values().forEach(FailoverService::close);
         manager.close();
         fifo.close();
+        if (metrics != null) {
+            metrics.close();
+        }
         Files.deleteIfExists(pidFile);
         log.info("exit");
         return 0;

@@ -167,7 +167,14 @@ public final class ControlFifo implements AutoCloseable {
                 case "s" -> {
                     List<String> out = new java.util.ArrayList<>();
                     out.add("00 OK");
-                    out.addAll(controller.status(need(name)));
+                    if (name == null || name.isEmpty()) { // jl2tp: every LAC, each under its name
+                        for (String n : controller.available()) {
+                            out.add("[" + n + "]");
+                            out.addAll(controller.status(n));
+                        }
+                    } else {
+                        out.addAll(controller.status(name));
+                    }
                     return out;
                 }
                 case "x" -> {

@@ -79,6 +79,7 @@ public final class Dialer implements AutoCloseable {
     private volatile String phase = "idle";
     private volatile long since = System.currentTimeMillis();
     private long connectedAt;
+    private volatile boolean routesEnabled = true;
 
     public Dialer(Config config, Consumer<PppEvent> listener) {
         this.config = config;
@@ -89,6 +90,9 @@ public final class Dialer implements AutoCloseable {
     public void start() throws Exception {
         String ifname = config.ppp().ifname().orElse("l2tp0");
         kernel = KernelLink.create(ifname);
+        if (!routesEnabled) {
+            kernel.routesEnabled(false);
+        }
         try {
             socket = L2tpSocket.bind(L2tpSocket.wildcardFor(config.lns().getAddress(), config.localPort()));
         } catch (Exception e) {
@@ -253,6 +257,22 @@ public final class Dialer implements AutoCloseable {
     private void setPhase(String p) {
         phase = p;
         since = System.currentTimeMillis();
+    }
+
+    /**
+     * Withdraws the session's routes ({@code false}) or installs them again ({@code true})
+     * without touching the session; routes added later follow the setting.
+     */
+    public void routesEnabled(boolean enabled) {
+        routesEnabled = enabled;
+        KernelLink k = kernel;
+        if (k != null) {
+            try {
+                k.routesEnabled(enabled);
+            } catch (IOException e) {
+                log.warn("{}: routes: {}", k.ifname(), e.getMessage());
+            }
+        }
     }
 
     /** Completes when IPCP is up and the interface is configured. */

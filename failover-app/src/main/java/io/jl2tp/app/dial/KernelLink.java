@@ -2,6 +2,7 @@ package io.jl2tp.app.dial;
 
 import io.jl2tp.ppp.PppLink;
 import io.jl2tp.tun.linux.LinuxTunDevice;
+import io.jl2tp.tun.netlink.NetlinkException;
 import io.jl2tp.tun.netlink.Route;
 import io.jl2tp.tun.netlink.RtNetlink;
 import io.netty.buffer.ByteBuf;
@@ -44,7 +45,10 @@ public final class KernelLink implements AutoCloseable {
     private final RtNetlink netlink;
     private final int ifindex;
     private final String ifname;
-    private final List<Route> installedRoutes = new ArrayList<>();
+    private final List<Route> wantedRoutes = new ArrayList<>();    // ours, while routes are enabled
+    private final List<Route> installedRoutes = new ArrayList<>(); // ours, in the kernel now
+    private final List<Route> displacedRoutes = new ArrayList<>(); // others', put back when ours go
+    private boolean routesEnabled = true;                            // (kernel thread only)
     private volatile Thread reader;
     private volatile boolean closed;
 
@@ -117,13 +121,107 @@ public final class KernelLink implements AutoCloseable {
         });
     }
 
-    /** Adds (replacing an equal one) a route and remembers it for {@link #close()}. */
+    /**
+     * Adds a route and remembers it for {@link #close()}. A route of someone else with the same
+     * key (table, destination, metric) — say the primary link's default route, still present
+     * while a probe says that link is dead — is moved aside, not destroyed: ours replaces it
+     * and it is put back when ours goes, so a hang-up never leaves the router without the
+     * route it had before.
+     */
     public void addRoute(Route r) throws IOException {
         onKernel(() -> {
-            netlink.replaceRoute(r);
-            installedRoutes.add(r);
+            wantedRoutes.add(r);
+            if (routesEnabled) {
+                install(r);
+            }
             return null;
         });
+    }
+
+    /**
+     * Withdraws our routes (putting back any we displaced) or installs them again, keeping the
+     * session: the failover service moves traffic back to the primary link the moment it is
+     * healthy while the session lingers for {@code hold up}.
+     */
+    public void routesEnabled(boolean enabled) throws IOException {
+        onKernel(() -> {
+            if (enabled != routesEnabled) {
+                routesEnabled = enabled;
+                if (enabled) {
+                    for (Route r : wantedRoutes) {
+                        install(r);
+                    }
+                } else {
+                    uninstallRoutes();
+                }
+            }
+            return null;
+        });
+    }
+
+    private void install(Route r) throws IOException {
+        try {
+            netlink.addRoute(r);
+        } catch (NetlinkException e) {
+            if (!e.exists()) {
+                throw e;
+            }
+            Route other = null;
+            for (Route x : netlink.routes(r.ipv6())) {
+                if (sameKey(x, r)) {
+                    other = x;
+                    break;
+                }
+            }
+            if (other == null || other.ifindex() != ifindex) {
+                if (other != null) {
+                    displacedRoutes.add(other);
+                    log.info("{}: route {} moved aside while the tunnel is up; it is put back on hang-up", ifname,
+                            other.describe(nameOf(other.ifindex())));
+                }
+                netlink.replaceRoute(r);
+            }
+        }
+        installedRoutes.add(r);
+    }
+
+    private static boolean sameKey(Route a, Route b) {
+        return a.table() == b.table() && a.prefixLength() == b.prefixLength() && a.metric() == b.metric()
+                && java.util.Objects.equals(a.destination(), b.destination());
+    }
+
+    private String nameOf(int index) {
+        try {
+            for (var l : netlink.links()) {
+                if (l.ifindex() == index) {
+                    return l.name();
+                }
+            }
+        } catch (IOException e) {
+            log.debug("{}: {}", ifname, e.getMessage());
+        }
+        return null;
+    }
+
+    /** Deletes our routes and puts back the ones we displaced (kernel thread). */
+    private void uninstallRoutes() {
+        for (Route r : installedRoutes) {
+            try {
+                netlink.deleteRoute(r);
+            } catch (IOException e) {
+                log.debug("{}: {}", ifname, e.getMessage()); // replaced by someone since, or gone with the link
+            }
+        }
+        installedRoutes.clear();
+        for (Route r : displacedRoutes) {
+            try {
+                netlink.addRoute(r);
+                log.info("{}: route {} put back", ifname, r.describe(nameOf(r.ifindex())));
+            } catch (IOException e) {
+                log.debug("{}: {} not put back: {}", ifname, r.describe(null), e.getMessage()); // its link is gone, or it was re-added
+            }
+        }
+        displacedRoutes.clear();
     }
 
     /** The device-only default route {@code default dev IF scope link metric M}. */
@@ -191,14 +289,8 @@ public final class KernelLink implements AutoCloseable {
         closed = true;
         try {
             onKernel(() -> {
-                for (Route r : installedRoutes) {
-                    try {
-                        netlink.deleteRoute(r);
-                    } catch (IOException e) {
-                        log.debug("{}: {}", ifname, e.getMessage());
-                    }
-                }
-                installedRoutes.clear();
+                uninstallRoutes();
+                wantedRoutes.clear();
                 return null;
             });
         } catch (IOException e) {

@@ -94,6 +94,19 @@ public final class LacManager implements LacController, AutoCloseable {
         runner(name).defaultRouteMetric = metric;
     }
 
+    /**
+     * Withdraws the routes of {@code name}'s session, keeping the session ({@code false}), or
+     * installs them again ({@code true}); a session dialled later starts with the setting.
+     */
+    public void routesEnabled(String name, boolean enabled) throws ControlException {
+        Runner r = runner(name);
+        r.routesEnabled = enabled;
+        Dialer d = r.dialer;
+        if (d != null) {
+            d.routesEnabled(enabled);
+        }
+    }
+
     /** Dials {@code name} now unless it is already active (dialling, up or waiting to redial). */
     public void ensureActive(String name) throws ControlException {
         Runner r = runner(name);
@@ -175,6 +188,20 @@ public final class LacManager implements LacController, AutoCloseable {
         return runner(name).status();
     }
 
+    /** One LAC's state for metrics: {@code session} is null when no session object exists. */
+    public record Snapshot(String name, String state, Instant since, boolean active, int failures, Dialer.Status session) {
+    }
+
+    /** Every LAC's state, in configuration order. */
+    public List<Snapshot> snapshots() {
+        List<Snapshot> out = new ArrayList<>();
+        for (Runner r : runners()) {
+            Dialer d = r.dialer;
+            out.add(new Snapshot(r.lac.name(), r.state, r.since, r.active, r.failures, d == null ? null : d.status()));
+        }
+        return out;
+    }
+
     @Override
     public synchronized List<String> available() {
         return new ArrayList<>(lacs.keySet());
@@ -210,6 +237,7 @@ public final class LacManager implements LacController, AutoCloseable {
         volatile Instant since = Instant.now();
         volatile String lastError;
         volatile int defaultRouteMetric = -1;
+        volatile boolean routesEnabled = true;
         private int generation;          // bumped by activate/deactivate: stale scheduled dials bail out
         private String user;
         private String password;
@@ -254,6 +282,7 @@ public final class LacManager implements LacController, AutoCloseable {
             try {
                 d = new Dialer(dialerConfig(), e -> { });
                 dialer = d;
+                d.routesEnabled(routesEnabled); // after publishing d: a concurrent routesEnabled() sees one or the other
                 setState("dialing");
                 log.info("{}: dialling {}:{}", lac.name(), lac.lnsHost(), lac.lnsPort());
                 d.start();

@@ -17,8 +17,12 @@ import java.util.List;
  *    └──────────┘       (primary stayed up `hold up` s)      │  connected)  │──┘
  *         ▲                                                  └──────────────┘
  *         │                                                    │ primary up: StartHold(hold up)
- *         └────────── manual 'd NAME' (HangUp) ────────────────┘
+ *         └────────── manual 'd NAME' (HangUp) ────────────────┘   and Routes(primary)
  * </pre>
+ *
+ * Traffic follows the primary's health at once ({@link Routes}): when it comes back, the
+ * default routes through the tunnel are withdrawn while the session lingers for {@code hold up},
+ * and a relapse within the hold puts them back without a new call.
  *
  * The session is dialled at most once per outage: redialling a lost session is the LAC's own
  * business (its redial policy), so the policy only ever has zero or one session. A manual
@@ -69,12 +73,21 @@ public final class FailoverPolicy {
     public record CancelHold(long token) implements Action {
     }
 
+    /**
+     * Route traffic through the session ({@code true}) or leave it to the primary
+     * ({@code false}) while the session lingers for {@code hold up}: traffic follows the
+     * primary's health at once, the session only after the hold.
+     */
+    public record Routes(boolean viaTunnel) implements Action {
+    }
+
     private final Duration holdUp;
     private Primary primary = Primary.UNKNOWN;
-    private boolean active;
-    private long holdToken;     // the pending hold timer, 0 when none
+    private volatile boolean active;          // volatile: status and metrics read it from other threads
+    private volatile long holdToken; // the pending hold timer, 0 when none
     private long nextToken = 1;
-    private int failovers;
+    private volatile int failovers;
+    private boolean routes = true; // what the last Routes action said (sessions start with routes)
 
     /** @param holdUp how long the primary must stay up before the backup session is hung up */
     public FailoverPolicy(Duration holdUp) {
@@ -105,6 +118,9 @@ public final class FailoverPolicy {
             if (m.connect() && !active) {
                 active = true;
                 out.add(new Dial("connect requested"));
+            }
+            if (m.connect()) {
+                routes(true, out);
             } else if (!m.connect() && active) {
                 active = false;
                 out.add(new HangUp("disconnect requested"));
@@ -126,9 +142,18 @@ public final class FailoverPolicy {
                 failovers++;
                 out.add(new Dial("primary link down"));
             }
+            routes(true, out);
         } else if (active && holdToken == 0) {
             holdToken = nextToken++;
             out.add(new StartHold(holdToken, holdUp));
+            routes(false, out);
+        }
+    }
+
+    private void routes(boolean viaTunnel, List<Action> out) {
+        if (routes != viaTunnel) {
+            routes = viaTunnel;
+            out.add(new Routes(viaTunnel));
         }
     }
 

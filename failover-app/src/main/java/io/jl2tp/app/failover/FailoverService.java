@@ -8,6 +8,7 @@ import io.jl2tp.app.failover.FailoverPolicy.Action;
 import io.jl2tp.app.failover.FailoverPolicy.CancelHold;
 import io.jl2tp.app.failover.FailoverPolicy.Dial;
 import io.jl2tp.app.failover.FailoverPolicy.HangUp;
+import io.jl2tp.app.failover.FailoverPolicy.Routes;
 import io.jl2tp.app.failover.FailoverPolicy.StartHold;
 import io.jl2tp.tun.netlink.NetlinkEvent;
 import io.jl2tp.tun.netlink.Route;
@@ -186,6 +187,12 @@ public final class FailoverService implements AutoCloseable {
                     if (f != null) {
                         f.cancel(false);
                     }
+                } else if (a instanceof Routes r) {
+                    if (cfg.routes()) {
+                        log.info("failover {}: default routes {}", cfg.lac(),
+                                r.viaTunnel() ? "through the tunnel" : "left to " + cfg.primary() + " (the session lingers)");
+                        manager.routesEnabled(cfg.lac(), r.viaTunnel());
+                    }
                 }
             } catch (LacController.ControlException e) {
                 log.warn("failover {}: {}", cfg.lac(), e.getMessage());
@@ -266,6 +273,17 @@ public final class FailoverService implements AutoCloseable {
                 : "standby") + ", failovers " + policy.failovers()
                 + (lastFailover == null ? "" : ", last failover " + lastFailover.toMillis() + " ms"));
         return out;
+    }
+
+    /** The section's state for metrics. */
+    public record Snapshot(String lac, String primary, boolean primaryUp, Instant primarySince, boolean active,
+                           boolean holding, int failovers, Duration lastFailover) {
+    }
+
+    /** A consistent-enough view for metrics (read without stopping the loop). */
+    public Snapshot snapshot() {
+        return new Snapshot(cfg.lac(), cfg.primary(), "up".equals(primaryState), primarySince, policy.active(),
+                policy.holding(), policy.failovers(), lastFailover);
     }
 
     /** Failovers so far (primary losses that started the session). */

@@ -124,6 +124,9 @@ class ControlCommandTest {
         assertEquals("c aaisp", ControlCommand.toFifoCommand("connect-lac", List.of("aaisp")));
         assertEquals("a b lns=x;redial timeout=5", ControlCommand.toFifoCommand("add-lac", List.of("b", "lns=x", "redial timeout=5")));
         assertThrows(IllegalArgumentException.class, () -> ControlCommand.toFifoCommand("status-lac", List.of()));
+        assertEquals("s", ControlCommand.toFifoCommand("status", List.of()));
+        assertEquals("s aaisp", ControlCommand.toFifoCommand("status", List.of("aaisp")));
+        assertThrows(IllegalArgumentException.class, () -> ControlCommand.toFifoCommand("status", List.of("a", "b")));
         assertThrows(IllegalArgumentException.class, () -> ControlCommand.toFifoCommand("add-lac", List.of("b", "x;y=1")));
         assertThrows(IllegalArgumentException.class, () -> ControlCommand.toFifoCommand("frobnicate", List.of()));
         Run r = run("control", "-c", dir.resolve("x").toString(), "frobnicate");

@@ -112,6 +112,8 @@ class ControlFifoTest {
             assertTrue(reply(dir.resolve("r6")).startsWith("01 message longer than 1024"));
             write(fifo, "@" + dir.resolve("r7") + " x\n");
             assertEquals("00 OK\naaisp\n", reply(dir.resolve("r7")));
+            write(fifo, "@" + dir.resolve("r8") + " s\n");
+            assertEquals("00 OK\n[aaisp]\nphase: up\nlocal: 198.51.100.128\n", reply(dir.resolve("r8")), "every LAC");
         }
     }
 

@@ -8,6 +8,7 @@ import io.jl2tp.app.failover.FailoverPolicy.HangUp;
 import io.jl2tp.app.failover.FailoverPolicy.HoldExpired;
 import io.jl2tp.app.failover.FailoverPolicy.Manual;
 import io.jl2tp.app.failover.FailoverPolicy.PrimaryChanged;
+import io.jl2tp.app.failover.FailoverPolicy.Routes;
 import io.jl2tp.app.failover.FailoverPolicy.StartHold;
 import org.junit.jupiter.api.Test;
 
@@ -51,6 +52,7 @@ class FailoverPolicyTest {
         List<Action> back = p.on(UP);
         StartHold hold = assertInstanceOf(StartHold.class, back.get(0));
         assertEquals(Duration.ofSeconds(5), hold.after());
+        assertEquals(new Routes(false), back.get(1), "traffic moves to the primary at once, the session lingers");
         assertTrue(p.active() && p.holding());
         List<Action> end = p.on(new HoldExpired(hold.token()));
         assertInstanceOf(HangUp.class, end.get(0));
@@ -62,7 +64,8 @@ class FailoverPolicyTest {
         p.on(DOWN);
         StartHold hold = (StartHold) p.on(UP).get(0);
         List<Action> a = p.on(DOWN);
-        assertEquals(List.of(new CancelHold(hold.token())), a, "no second Dial: the session is still there");
+        assertEquals(List.of(new CancelHold(hold.token()), new Routes(true)), a,
+                "no second Dial: the session is still there, and traffic goes back into it");
         assertEquals(List.of(), p.on(new HoldExpired(hold.token())), "a stale timer is ignored");
         assertTrue(p.active());
     }
@@ -85,6 +88,7 @@ class FailoverPolicyTest {
         assertTrue(p.active());
         assertInstanceOf(HangUp.class, p.on(new Manual(false)).get(0));
         assertInstanceOf(Dial.class, p.on(DOWN).get(0), "the next loss dials again");
+        assertEquals(List.of(), p.on(DOWN));
         assertEquals(1, p.failovers());
     }
 
@@ -95,6 +99,15 @@ class FailoverPolicyTest {
         List<Action> a = p.on(new Manual(false));
         assertEquals(new CancelHold(hold.token()), a.get(0));
         assertInstanceOf(HangUp.class, a.get(1));
+    }
+
+    @Test
+    void aManualConnectDuringHoldKeepsTheSessionAndTakesTheTrafficBack() {
+        p.on(DOWN);
+        StartHold hold = (StartHold) p.on(UP).get(0);
+        assertEquals(List.of(new CancelHold(hold.token()), new Routes(true)), p.on(new Manual(true)));
+        assertTrue(p.active());
+        assertFalse(p.holding());
     }
 
     @Test
@@ -113,6 +126,7 @@ class FailoverPolicyTest {
         for (int run = 0; run < 500; run++) {
             FailoverPolicy q = new FailoverPolicy(Duration.ofSeconds(5));
             int sessions = 0;
+            boolean routesViaTunnel = true;
             List<Long> timers = new ArrayList<>();
             int steps = 1 + r.nextInt(40);
             boolean last = true;
@@ -134,6 +148,8 @@ class FailoverPolicyTest {
                         sessions--;
                     } else if (a instanceof StartHold h) {
                         timers.add(h.token());
+                    } else if (a instanceof Routes rt) {
+                        routesViaTunnel = rt.viaTunnel();
                     }
                     assertTrue(sessions == 0 || sessions == 1, "run " + run + ": sessions " + sessions);
                 }
@@ -145,6 +161,9 @@ class FailoverPolicyTest {
                 }
             }
             assertEquals(last ? 0 : 1, sessions, "run " + run + ": final primary " + (last ? "up" : "down"));
+            if (!last) {
+                assertTrue(routesViaTunnel, "run " + run + ": primary down, so traffic must go through the tunnel");
+            }
             assertEquals(sessions == 1, q.active());
         }
     }

@@ -66,6 +66,13 @@ class FailoverSystemTest {
         }
     }
 
+    /** The Prometheus endpoint, read from inside the router namespace (it listens on loopback only). */
+    private static String metrics(FailoverRig rig) {
+        return rig.router.run(10, TimeUnit.SECONDS, "python3", "-c",
+                "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:9617/metrics', timeout=5).read().decode())")
+                .output();
+    }
+
     private static String read(Path p) {
         try {
             return Files.readString(p);
@@ -77,10 +84,11 @@ class FailoverSystemTest {
     @Test
     void primaryDownBringsTheTunnelUpAndItsReturnTakesItDown(@TempDir Path tmp) throws Exception {
         try (FailoverRig rig = FailoverRig.start(); Xl2tpdProcess d = new Xl2tpdProcess(tmp)) {
-            d.start(rig.router, config(d, 100, null));
+            d.start(rig.router, config(d, 100, null), "--metrics-port", "9617");
             d.await(10, "watching", () -> d.log().contains("watching " + FailoverRig.PRIMARY));
             Thread.sleep(500);
             assertTrue(rig.tunnelGone(), "primary up at start: no session");
+            assertTrue(metrics(rig).contains("jl2tp_failover_primary_up{lac=\"aaisp\"} 1"), metrics(rig));
 
             rig.primaryDown();
             d.await(30, "the tunnel", rig::tunnelUp);
@@ -96,9 +104,20 @@ class FailoverSystemTest {
             String s = status(d, tmp);
             assertTrue(s.contains("failover: primary " + FailoverRig.PRIMARY + " down") && s.contains("failovers 1")
                     && s.contains("phase: up"), s);
+            String m = metrics(rig);
+            for (String want : new String[] {"jl2tp_failover_primary_up{lac=\"aaisp\"} 0", "jl2tp_lac_up{lac=\"aaisp\"} 1",
+                    "jl2tp_failover_failovers_total{lac=\"aaisp\"} 1", "jl2tp_failover_last_duration_seconds{lac=\"aaisp\"} "}) {
+                assertTrue(m.contains(want), want + " in\n" + m);
+            }
 
             long back = System.nanoTime();
             rig.primaryUp();
+            // Traffic follows the primary at once (the IPv6 default route via the tunnel is
+            // withdrawn too — the rig only puts back the primary's IPv4 one); the session lingers.
+            // (The kernel's own route from the LNS's RA, proto ra metric 1024, stays with the link.)
+            d.await(2, "the tunnel's default routes withdrawn", () -> rig.routes().lines()
+                    .noneMatch(l -> l.startsWith("default") && l.contains(TUN) && !l.contains("proto ra")));
+            assertFalse(rig.tunnelGone(), "the session lingers for hold up\n" + rig.routes() + Xl2tpdProcess.tail(d.log()));
             d.await(15, "the hang-up after hold up", rig::tunnelGone);
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - back);
             assertTrue(ms >= 1900, "not before 'hold up' (2 s): " + ms + " ms");
@@ -160,7 +179,9 @@ class FailoverSystemTest {
     @Test
     void aSilentFailureIsCaughtByTheProbe(@TempDir Path tmp) throws Exception {
         try (FailoverRig rig = FailoverRig.start(); Xl2tpdProcess d = new Xl2tpdProcess(tmp)) {
-            d.start(rig.router, config(d, 50, FailoverRig.ISP_GW));
+            // Same metric as the primary's default route, which stays while its link is up:
+            // ours must take its place, and it must come back afterwards.
+            d.start(rig.router, config(d, 100, FailoverRig.ISP_GW));
             d.await(10, "watching", () -> d.log().contains("probing " + FailoverRig.ISP_GW));
             Thread.sleep(1500);
             assertTrue(rig.tunnelGone(), "probe answered: no session\n" + Xl2tpdProcess.tail(d.log()));
@@ -173,10 +194,17 @@ class FailoverSystemTest {
             d.await(30, "the tunnel", rig::tunnelUp);
             NetNs.Result ping = rig.router.run(20, TimeUnit.SECONDS, "ping", "-c", "2", "-W", "2", L2tpnsFixture.LNS_PPP_IP);
             assertEquals(0, ping.status(), ping.output());
+            d.await(5, "traffic through the tunnel", () -> rig.router.exec("ip", "route", "get", "192.0.2.99").contains("dev " + TUN));
+            assertFalse(rig.routes().contains("default via " + FailoverRig.ISP_GW), "the primary's route is aside:\n" + rig.routes());
             System.out.printf("silent failure detected after %d ms%n", detectMs);
             // The far side answers again: after 3 answers and hold up, back to standby.
             rig.isp.ip("addr", "add", FailoverRig.ISP_GW + "/30", "dev", "isp");
             d.await(20, "the hang-up", rig::tunnelGone);
+            String routes = rig.routes();
+            assertTrue(routes.contains("default via " + FailoverRig.ISP_GW + " dev " + FailoverRig.PRIMARY + " metric 100"),
+                    "the primary's default route is back:\n" + routes);
+            String route = rig.router.exec("ip", "route", "get", "192.0.2.99");
+            assertTrue(route.contains("dev " + FailoverRig.PRIMARY), route);
             assertEquals(0, d.terminate(10));
         }
     }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -89,12 +90,13 @@ public final class Xl2tpdProcess implements AutoCloseable {
     }
 
     /** Starts {@code jl2tp xl2tpd -D -c CONF -p PID -C CONTROL --ppp-dir PPP} in {@code ns}. */
-    public void start(NetNs ns, Path conf) throws Exception {
+    public void start(NetNs ns, Path conf, String... extraArgs) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        process = new ProcessBuilder("ip", "netns", "exec", ns.name(), java, "-cp", System.getProperty("java.class.path"),
-                "io.jl2tp.app.cli.Main", "xl2tpd", "-D", "-c", conf.toString(), "-p", pidFile.toString(), "-C",
-                control.toString(), "--ppp-dir", pppDir.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns.name(), java, "-cp",
+                System.getProperty("java.class.path"), "io.jl2tp.app.cli.Main", "xl2tpd", "-D", "-c", conf.toString(), "-p",
+                pidFile.toString(), "-C", control.toString(), "--ppp-dir", pppDir.toString()));
+        cmd.addAll(List.of(extraArgs));
+        process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         await(30, "the control FIFO", () -> Files.exists(control));
     }
 
