@@ -177,7 +177,7 @@ public final class KernelLink implements AutoCloseable {
                 if (other != null) {
                     displacedRoutes.add(other);
                     log.info("{}: route {} moved aside while the tunnel is up; it is put back on hang-up", ifname,
-                            other.describe(nameOf(other.ifindex())));
+                            other.describe(netlink.nameOf(other.ifindex())));
                 }
                 netlink.replaceRoute(r);
             }
@@ -188,19 +188,6 @@ public final class KernelLink implements AutoCloseable {
     private static boolean sameKey(Route a, Route b) {
         return a.table() == b.table() && a.prefixLength() == b.prefixLength() && a.metric() == b.metric()
                 && java.util.Objects.equals(a.destination(), b.destination());
-    }
-
-    private String nameOf(int index) {
-        try {
-            for (var l : netlink.links()) {
-                if (l.ifindex() == index) {
-                    return l.name();
-                }
-            }
-        } catch (IOException e) {
-            log.debug("{}: {}", ifname, e.getMessage());
-        }
-        return null;
     }
 
     /** Deletes our routes and puts back the ones we displaced (kernel thread). */
@@ -216,7 +203,7 @@ public final class KernelLink implements AutoCloseable {
         for (Route r : displacedRoutes) {
             try {
                 netlink.addRoute(r);
-                log.info("{}: route {} put back", ifname, r.describe(nameOf(r.ifindex())));
+                log.info("{}: route {} put back", ifname, r.describe(netlink.nameOf(r.ifindex())));
             } catch (IOException e) {
                 log.debug("{}: {} not put back: {}", ifname, r.describe(null), e.getMessage()); // its link is gone, or it was re-added
             }

@@ -235,7 +235,8 @@ public final class RtNetlink implements AutoCloseable {
         return out;
     }
 
-    private String nameOf(int ifindex) {
+    /** The interface's name for messages ({@code #N} if it is gone, null for 0); never throws. */
+    public String nameOf(int ifindex) {
         try {
             for (NetlinkEvent.LinkEvent l : links()) {
                 if (l.ifindex() == ifindex) {
