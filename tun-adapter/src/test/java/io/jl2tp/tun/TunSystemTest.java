@@ -152,6 +152,8 @@ class TunSystemTest {
             ns.ip("link", "set", "pppoe-aaisp", "down");
             ns.ip("addr", "add", "198.51.100.9/32", "dev", "pppoe-aaisp");
             ns.ip("link", "set", "pppoe-aaisp", "up");
+            ns.ip("route", "add", "default", "dev", "pppoe-aaisp", "metric", "100");
+            ns.ip("route", "del", "default", "dev", "pppoe-aaisp", "metric", "100");
             ns.ip("addr", "del", "198.51.100.9/32", "dev", "pppoe-aaisp");
             ns.ip("link", "del", "pppoe-aaisp");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -164,6 +166,11 @@ class TunSystemTest {
                     && ad.address().getHostAddress().equals("198.51.100.9")), events.toString());
             assertTrue(events.stream().anyMatch(e -> e instanceof NetlinkEvent.AddressEvent ad && !ad.added()), events.toString());
             assertTrue(events.stream().anyMatch(e -> e instanceof NetlinkEvent.LinkEvent l && l.removed()), events.toString());
+            for (boolean added : new boolean[] {true, false}) {
+                assertTrue(events.stream().anyMatch(e -> e instanceof NetlinkEvent.RouteEvent r && r.added() == added
+                        && r.route().isDefault() && r.route().metric() == 100), "default route " + (added ? "added" : "removed")
+                        + ": " + events);
+            }
         }
     }
 

@@ -61,6 +61,7 @@ public final class FailoverService implements AutoCloseable {
     private volatile Instant downAt;
     private volatile Duration lastFailover;
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean evaluationQueued = new java.util.concurrent.atomic.AtomicBoolean();
 
     public FailoverService(Xl2tpdConfig.Failover cfg, Xl2tpdConfig.Lac lac, LacManager manager) {
         this.cfg = cfg;
@@ -99,9 +100,16 @@ public final class FailoverService implements AutoCloseable {
         }).get();
     }
 
+    /**
+     * Any link, address or route change (or a lost batch of them) re-reads the state; a burst
+     * of events queues one evaluation, which reads the kernel after the last of them arrived.
+     */
     private void netlinkEvent(NetlinkEvent e) {
-        if (!closed) {
-            loop.execute(this::evaluate);
+        if (!closed && evaluationQueued.compareAndSet(false, true)) {
+            loop.execute(() -> {
+                evaluationQueued.set(false);
+                evaluate();
+            });
         }
     }
 

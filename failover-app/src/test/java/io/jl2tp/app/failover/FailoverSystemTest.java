@@ -142,6 +142,48 @@ class FailoverSystemTest {
         }
     }
 
+    /**
+     * PPPoE's way of going down — pppd removes the interface — and of coming back (a new
+     * interface with its address); an address that disappears while the link stays up; and the
+     * 4G router's gateway changing while the tunnel runs over it (the LNS route follows).
+     */
+    @Test
+    void interfaceRemovalAddressLossAndANewBackupGateway(@TempDir Path tmp) throws Exception {
+        try (FailoverRig rig = FailoverRig.start(); Xl2tpdProcess d = new Xl2tpdProcess(tmp)) {
+            d.start(rig.router, config(d, 100, null));
+            d.await(10, "watching", () -> d.log().contains("watching " + FailoverRig.PRIMARY));
+
+            rig.router.ip("link", "del", FailoverRig.PRIMARY);
+            d.await(30, "the tunnel after the interface went away", rig::tunnelUp);
+            d.await(10, "the LNS route via the 4G router", () -> rig.routes().contains(
+                    L2tpnsFixture.LNS_IP + " via " + FailoverRig.FOURG_GW + " dev " + FailoverRig.BACKUP + " metric 10"));
+
+            String newGw = "198.51.100.19";
+            rig.fourG.ip("addr", "add", newGw + "/29", "dev", "lan");
+            Thread.sleep(3000); // the session's own address and route events are over: only the route change remains
+            rig.router.ip("route", "replace", "default", "via", newGw, "dev", FailoverRig.BACKUP, "metric", "200");
+            d.await(1, "the LNS route re-learned from the route event", () -> rig.routes().contains(
+                    L2tpnsFixture.LNS_IP + " via " + newGw + " dev " + FailoverRig.BACKUP + " metric 10"));
+            assertFalse(rig.routes().contains(L2tpnsFixture.LNS_IP + " via " + FailoverRig.FOURG_GW), rig.routes());
+            NetNs.Result ping = rig.router.run(20, TimeUnit.SECONDS, "ping", "-c", "2", "-W", "2", L2tpnsFixture.LNS_PPP_IP);
+            assertEquals(0, ping.status(), "through the tunnel, now via the new gateway: " + ping.output());
+
+            NetNs.veth(rig.router, FailoverRig.PRIMARY, "198.51.100.9/30", rig.isp, "isp", FailoverRig.ISP_GW + "/30");
+            rig.primaryUp();
+            d.await(15, "the hang-up once the new interface stayed up", rig::tunnelGone);
+            d.await(5, "the LNS route to go", () -> !rig.routes().contains(L2tpnsFixture.LNS_IP + " via"));
+
+            rig.router.ip("addr", "flush", "dev", FailoverRig.PRIMARY);
+            d.await(30, "the tunnel after the address went away", rig::tunnelUp);
+            rig.router.ip("addr", "add", "198.51.100.9/30", "dev", FailoverRig.PRIMARY);
+            rig.primaryUp();
+            d.await(15, "the hang-up once the address is back", rig::tunnelGone);
+            String s = status(d, tmp);
+            assertTrue(s.contains("failovers 2"), s);
+            assertEquals(0, d.terminate(10), Xl2tpdProcess.tail(d.log()));
+        }
+    }
+
     @Test
     void twentyFlapsInTenSecondsSettleOnTheFinalState(@TempDir Path tmp) throws Exception {
         try (FailoverRig rig = FailoverRig.start(); Xl2tpdProcess d = new Xl2tpdProcess(tmp)) {

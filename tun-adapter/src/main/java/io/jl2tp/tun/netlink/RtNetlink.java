@@ -69,6 +69,9 @@ public final class RtNetlink implements AutoCloseable {
     static final int RTMGRP_LINK = 1;
     static final int RTMGRP_IPV4_IFADDR = 0x10;
     static final int RTMGRP_IPV6_IFADDR = 0x100;
+    static final int RTMGRP_IPV4_ROUTE = 0x40;
+    static final int RTMGRP_IPV6_ROUTE = 0x400;
+    private static final int ENOBUFS = 105;
 
     private final int fd;
     private final Memory rx = new Memory(1 << 16);
@@ -489,10 +492,14 @@ public final class RtNetlink implements AutoCloseable {
         return new Route(dst[0], dstLen, gw[0], oif[0], prio[0], table[0], scope == RT_SCOPE_LINK);
     }
 
-    /** Parses an RTM_NEWLINK/DELLINK/NEWADDR/DELADDR message into an event, or null. */
+    /** Parses an RTM_NEWLINK/DELLINK/NEWADDR/DELADDR/NEWROUTE/DELROUTE message into an event, or null. */
     static NetlinkEvent parse(ByteBuffer m) {
         int len = m.getInt(0);
         short type = m.getShort(4);
+        if (type == RTM_NEWROUTE || type == RTM_DELROUTE) {
+            Route r = parseRoute(m);
+            return r == null ? null : new NetlinkEvent.RouteEvent(r, type == RTM_NEWROUTE);
+        }
         if ((type == RTM_NEWLINK || type == RTM_DELLINK) && len >= 32) {
             int index = m.getInt(20);
             int flags = m.getInt(24);
@@ -565,7 +572,10 @@ public final class RtNetlink implements AutoCloseable {
                 try {
                     n = LibC.recv(fd, buf, buf.size(), 0x40 /* MSG_DONTWAIT */);
                 } catch (LastErrorException e) {
-                    continue; // ENOBUFS after an overrun, EAGAIN: keep listening
+                    if (e.getErrorCode() == ENOBUFS) {
+                        deliver(listener, new NetlinkEvent.Overrun()); // events were lost: the listener re-reads
+                    }
+                    continue; // EAGAIN, EINTR: keep listening
                 }
                 ByteBuffer b = buf.getByteBuffer(0, n).order(ByteOrder.nativeOrder());
                 int off = 0;
@@ -576,14 +586,18 @@ public final class RtNetlink implements AutoCloseable {
                     }
                     NetlinkEvent e = parse(b.slice(off, len).order(ByteOrder.nativeOrder()));
                     if (e != null) {
-                        try {
-                            listener.accept(e);
-                        } catch (RuntimeException ex) {
-                            org.slf4j.LoggerFactory.getLogger(RtNetlink.class).warn("netlink event listener failed", ex);
-                        }
+                        deliver(listener, e);
                     }
                     off += (len + 3) & ~3;
                 }
+            }
+        }
+
+        private static void deliver(Consumer<NetlinkEvent> listener, NetlinkEvent e) {
+            try {
+                listener.accept(e);
+            } catch (RuntimeException ex) {
+                org.slf4j.LoggerFactory.getLogger(RtNetlink.class).warn("netlink event listener failed", ex);
             }
         }
 
@@ -612,11 +626,11 @@ public final class RtNetlink implements AutoCloseable {
     }
 
     /**
-     * Subscribes to link and IPv4/IPv6 address events of the calling thread's namespace; the
-     * listener runs on a dedicated reader thread.
+     * Subscribes to link, IPv4/IPv6 address and IPv4/IPv6 route events of the calling thread's
+     * namespace; the listener runs on a dedicated reader thread.
      */
     public static Subscription subscribe(Consumer<NetlinkEvent> listener) throws NativeIoException {
-        int fd = openSocket(RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR);
+        int fd = openSocket(RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE);
         int wake;
         try {
             wake = LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
