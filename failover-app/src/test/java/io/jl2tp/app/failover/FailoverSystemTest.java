@@ -167,6 +167,10 @@ class FailoverSystemTest {
             assertFalse(rig.routes().contains(L2tpnsFixture.LNS_IP + " via " + FailoverRig.FOURG_GW), rig.routes());
             NetNs.Result ping = rig.router.run(20, TimeUnit.SECONDS, "ping", "-c", "2", "-W", "2", L2tpnsFixture.LNS_PPP_IP);
             assertEquals(0, ping.status(), "through the tunnel, now via the new gateway: " + ping.output());
+            // The seed's L2TP ip-down deletes the LNS route; while the failover is active it comes back.
+            rig.router.ip("route", "del", L2tpnsFixture.LNS_IP + "/32");
+            d.await(1, "the LNS route put back", () -> rig.routes().contains(
+                    L2tpnsFixture.LNS_IP + " via " + newGw + " dev " + FailoverRig.BACKUP + " metric 10"));
 
             NetNs.veth(rig.router, FailoverRig.PRIMARY, "198.51.100.9/30", rig.isp, "isp", FailoverRig.ISP_GW + "/30");
             rig.primaryUp();
