@@ -168,7 +168,7 @@ public final class KernelLink implements AutoCloseable {
             }
             Route other = null;
             for (Route x : netlink.routes(r.ipv6())) {
-                if (sameKey(x, r)) {
+                if (x.sameKey(r)) {
                     other = x;
                     break;
                 }
@@ -183,11 +183,6 @@ public final class KernelLink implements AutoCloseable {
             }
         }
         installedRoutes.add(r);
-    }
-
-    private static boolean sameKey(Route a, Route b) {
-        return a.table() == b.table() && a.prefixLength() == b.prefixLength() && a.metric() == b.metric()
-                && java.util.Objects.equals(a.destination(), b.destination());
     }
 
     /** Deletes our routes and puts back the ones we displaced (kernel thread). */

@@ -219,7 +219,7 @@ public final class FailoverService implements AutoCloseable {
             Optional<InetAddress> gw = netlink.defaultGateway(backup, lns.getAddress().length == 16);
             Route want = new Route(lns, lns.getAddress().length == 16 ? 128 : 32, gw.orElse(null), backup, LNS_ROUTE_METRIC,
                     Route.MAIN, gw.isEmpty());
-            if (want.equals(lnsRoute) && installed(want)) {
+            if (want.equals(lnsRoute) && netlink.routes(want.ipv6()).contains(want)) {
                 return;
             }
             if (!want.equals(lnsRoute)) {
@@ -234,17 +234,6 @@ public final class FailoverService implements AutoCloseable {
         } catch (IOException e) {
             log.warn("failover {}: cannot route the LNS via {}: {}", cfg.lac(), cfg.backup(), e.getMessage());
         }
-    }
-
-    private boolean installed(Route r) throws IOException {
-        for (Route x : netlink.routes(r.ipv6())) {
-            if (x.table() == r.table() && x.prefixLength() == r.prefixLength() && x.metric() == r.metric()
-                    && x.destination().equals(r.destination()) && java.util.Objects.equals(x.gateway(), r.gateway())
-                    && x.ifindex() == r.ifindex()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void removeLnsRoute() {

@@ -171,6 +171,9 @@ class FailoverSystemTest {
             rig.router.ip("route", "del", L2tpnsFixture.LNS_IP + "/32");
             d.await(1, "the LNS route put back", () -> rig.routes().contains(
                     L2tpnsFixture.LNS_IP + " via " + newGw + " dev " + FailoverRig.BACKUP + " metric 10"));
+            Thread.sleep(500);
+            assertEquals(1, d.log().lines().filter(l -> l.contains("was removed; adding it again")).count(),
+                    "put back once, and left alone while it is there:\n" + Xl2tpdProcess.tail(d.log()));
 
             NetNs.veth(rig.router, FailoverRig.PRIMARY, "198.51.100.9/30", rig.isp, "isp", FailoverRig.ISP_GW + "/30");
             rig.primaryUp();

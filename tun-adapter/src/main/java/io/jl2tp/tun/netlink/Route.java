@@ -31,6 +31,16 @@ public record Route(InetAddress destination, int prefixLength, InetAddress gatew
         return prefixLength == 0;
     }
 
+    /**
+     * Whether {@code other} occupies the same slot in the kernel's table — same table,
+     * destination, prefix length and metric — so that adding one fails with EEXIST while the
+     * other exists, whatever their next hops.
+     */
+    public boolean sameKey(Route other) {
+        return table == other.table && prefixLength == other.prefixLength && metric == other.metric
+                && java.util.Objects.equals(destination, other.destination);
+    }
+
     /** A device-only default route: {@code default dev X scope link metric M}. */
     public static Route defaultVia(int ifindex, boolean ipv6, int metric) {
         try {
