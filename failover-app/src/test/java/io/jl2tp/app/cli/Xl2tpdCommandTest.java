@@ -66,6 +66,28 @@ class Xl2tpdCommandTest {
     }
 
     @Test
+    void failoverSectionsAreSummarised(@TempDir Path dir) throws Exception {
+        Path conf = seed(dir, "noauth\n");
+        Files.writeString(conf, Files.readString(conf) + "[failover aaisp]\nprimary = pppoe-aaisp\nbackup = wan-4g\n"
+                + "probe = 203.0.113.7\nhold up = 3\n");
+        Run r = run("xl2tpd", "--check", "-c", conf.toString(), "--ppp-dir", dir.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("[failover aaisp] primary pppoe-aaisp, backup wan-4g, routes yes (metric 100), hold up 3 s, "
+                + "probe 203.0.113.7 every 1 s (down after 3, up after 5)"), r.out());
+    }
+
+    @Test
+    void aMetricsPortInUseIsAClearError(@TempDir Path dir) throws Exception {
+        Path conf = seed(dir, "noauth\n");
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Run r = run("xl2tpd", "-c", conf.toString(), "--ppp-dir", dir.toString(), "-C", dir.resolve("control").toString(),
+                    "-p", dir.resolve("pid").toString(), "--metrics-port", String.valueOf(taken.getLocalPort()));
+            assertEquals(1, r.status());
+            assertTrue(r.err().contains("--metrics-port " + taken.getLocalPort()), r.err());
+        }
+    }
+
+    @Test
     void aBrokenOptionsFileNamesFileLineAndOption(@TempDir Path dir) throws Exception {
         Path conf = seed(dir, "+ipv6\nnoauth\nlcp-echo-interval soon\n");
         Run r = run("xl2tpd", "--check", "-c", conf.toString(), "--ppp-dir", dir.toString());
