@@ -88,6 +88,14 @@ class LoopbackTest {
             assertEquals("echo:frame-99", atLac.get(99));
             assertEquals(100, lacSession[0].txPackets());
             assertEquals(100, lnsSession[0].rxPackets());
+            // A jumbo frame (PPP MRU 9000 and more) arrives whole through recvmmsg's fixed slots.
+            String jumbo = "J".repeat(9100);
+            lacSession[0].send(frame(jumbo));
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (atLac.size() < 101 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals("echo:" + jumbo, atLac.get(100));
 
             lac.call(() -> {
                 t.close("test over");
