@@ -200,11 +200,37 @@ public final class FailoverService implements AutoCloseable {
                         log.info("failover {}: default routes {}", cfg.lac(),
                                 r.viaTunnel() ? "through the tunnel" : "left to " + cfg.primary() + " (the session lingers)");
                         manager.routesEnabled(cfg.lac(), r.viaTunnel());
+                        if (!r.viaTunnel()) {
+                            // Its ip-up runs after the address appears: look once it has had time.
+                            loop.schedule(this::warnIfPrimaryHasNoDefaultRoute, Math.max(3, cfg.holdUp()), TimeUnit.SECONDS);
+                        }
                     }
                 }
             } catch (LacController.ControlException e) {
                 log.warn("failover {}: {}", cfg.lac(), e.getMessage());
             }
+        }
+    }
+
+    /**
+     * Traffic was handed back to the primary: say so if it has no default route to take it —
+     * typically its ip-up's {@code ip route add … metric M} failed with "File exists" while the
+     * tunnel's route of the same metric was still there.
+     */
+    private void warnIfPrimaryHasNoDefaultRoute() {
+        if (closed || policy.primary() != FailoverPolicy.Primary.UP) {
+            return;
+        }
+        try {
+            int primary = netlink.linkIndex(cfg.primary());
+            boolean any = netlink.routes(false).stream().anyMatch(x -> x.isDefault() && x.ifindex() == primary);
+            if (!any) {
+                log.warn("failover {}: {} is up but has no IPv4 default route; if its ip-up adds one with 'ip route add' "
+                        + "at metric {}, that collided with the tunnel's route: use 'ip route replace' there, or another "
+                        + "'route metric' here", cfg.lac(), cfg.primary(), cfg.routeMetric());
+            }
+        } catch (IOException e) {
+            log.debug("failover {}: {}", cfg.lac(), e.getMessage());
         }
     }
 

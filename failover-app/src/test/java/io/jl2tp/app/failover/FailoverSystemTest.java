@@ -124,6 +124,8 @@ class FailoverSystemTest {
             d.await(5, "the routes to go", () -> !rig.routes().contains(TUN) && !rig.routes().contains(L2tpnsFixture.LNS_IP + " via"));
             route = rig.router.exec("ip", "route", "get", "192.0.2.99");
             assertTrue(route.contains("dev " + FailoverRig.PRIMARY), "traffic uses the primary again: " + route);
+            Thread.sleep(1500); // past the default-route check (3 s after the hand-back)
+            assertFalse(d.log().contains("has no IPv4 default route"), "the primary has its route:\n" + Xl2tpdProcess.tail(d.log()));
             assertEquals(0, d.terminate(10), Xl2tpdProcess.tail(d.log()));
         }
     }
@@ -183,8 +185,10 @@ class FailoverSystemTest {
             rig.router.ip("addr", "flush", "dev", FailoverRig.PRIMARY);
             d.await(30, "the tunnel after the address went away", rig::tunnelUp);
             rig.router.ip("addr", "add", "198.51.100.9/30", "dev", FailoverRig.PRIMARY);
-            rig.primaryUp();
+            // No default route comes with it this time (as when an ip-up's 'ip route add' failed).
             d.await(15, "the hang-up once the address is back", rig::tunnelGone);
+            d.await(10, "the warning that the primary has no default route",
+                    () -> d.log().contains(FailoverRig.PRIMARY + " is up but has no IPv4 default route"));
             String s = status(d, tmp);
             assertTrue(s.contains("failovers 2"), s);
             assertEquals(0, d.terminate(10), Xl2tpdProcess.tail(d.log()));
