@@ -22,7 +22,7 @@ cleanup() { ip netns pids "$NS" 2>/dev/null | xargs -r kill -9 2>/dev/null || tr
 trap cleanup EXIT
 
 gcc -O2 -Wall -o "$WORK/tunbench" tun-adapter/bench/tunbench.c
-mvn -B -q -o -ntp -pl tun-adapter -am -DskipTests test-compile dependency:build-classpath \
+mvn -B -q -ntp -pl tun-adapter -am -DskipTests test-compile dependency:build-classpath \
     -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
 CP="tun-adapter/target/classes:tun-adapter/target/test-classes:$(cat "$WORK/cp.txt")"
 
