@@ -47,7 +47,7 @@ public final class KernelLink implements AutoCloseable {
     private final String ifname;
     private final List<Route> wantedRoutes = new ArrayList<>();    // ours, while routes are enabled
     private final List<Route> installedRoutes = new ArrayList<>(); // ours, in the kernel now
-    private final List<Route> displacedRoutes = new ArrayList<>(); // others', put back when ours go
+    private final List<Displaced> displacedRoutes = new ArrayList<>(); // others', put back when ours go
     private boolean routesEnabled = true;                            // (kernel thread only)
     private volatile Thread reader;
     private volatile boolean closed;
@@ -162,27 +162,55 @@ public final class KernelLink implements AutoCloseable {
     private void install(Route r) throws IOException {
         try {
             netlink.addRoute(r);
+            installedRoutes.add(r);
+            return;
         } catch (NetlinkException e) {
             if (!e.exists()) {
                 throw e;
             }
-            Route other = null;
-            for (Route x : netlink.routes(r.ipv6())) {
-                if (x.sameKey(r)) {
-                    other = x;
-                    break;
-                }
-            }
-            if (other == null || other.ifindex() != ifindex) {
-                if (other != null) {
-                    displacedRoutes.add(other);
-                    log.info("{}: route {} moved aside while the tunnel is up; it is put back on hang-up", ifname,
-                            other.describe(netlink.nameOf(other.ifindex())));
-                }
-                netlink.replaceRoute(r);
+        }
+        Route other = null;
+        for (Route x : netlink.routes(r.ipv6())) {
+            if (x.sameKey(r)) {
+                other = x;
+                break;
             }
         }
+        if (other != null && other.ifindex() != ifindex) {
+            // Park theirs just behind ours (next free metric) before ours takes its slot: lookups
+            // bound to its device — the failover probe's SO_BINDTODEVICE through an Ethernet
+            // primary with a gateway — still find it, and there is no instant without a route.
+            Route parked = park(other);
+            displacedRoutes.add(new Displaced(other, parked));
+            log.info("{}: route {} moved aside{} while the tunnel is up; it is put back on hang-up", ifname,
+                    other.describe(netlink.nameOf(other.ifindex())), parked == null ? "" : " (to metric " + parked.metric() + ")");
+        }
+        if (other == null || other.ifindex() != ifindex) {
+            netlink.replaceRoute(r);
+        }
         installedRoutes.add(r);
+    }
+
+    /** Adds a copy of {@code r} at the first free metric above its own, or returns null. */
+    private Route park(Route r) {
+        long base = Math.max(0, r.metric());
+        for (long m = base + 1; m <= base + 16 && m <= Integer.MAX_VALUE; m++) {
+            Route p = new Route(r.destination(), r.prefixLength(), r.gateway(), r.ifindex(), (int) m, r.table(), r.scopeLink());
+            try {
+                netlink.addRoute(p);
+                return p;
+            } catch (IOException e) {
+                if (!(e instanceof NetlinkException n && n.exists())) {
+                    log.debug("{}: cannot park {}: {}", ifname, r.describe(null), e.getMessage());
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Someone else's route that ours replaced, and where it waits meanwhile (null: nowhere). */
+    private record Displaced(Route original, Route parked) {
     }
 
     /** Deletes our routes and puts back the ones we displaced (kernel thread). */
@@ -195,12 +223,20 @@ public final class KernelLink implements AutoCloseable {
             }
         }
         installedRoutes.clear();
-        for (Route r : displacedRoutes) {
+        for (Displaced d : displacedRoutes) {
+            Route r = d.original();
             try {
                 netlink.addRoute(r);
                 log.info("{}: route {} put back", ifname, r.describe(netlink.nameOf(r.ifindex())));
             } catch (IOException e) {
                 log.debug("{}: {} not put back: {}", ifname, r.describe(null), e.getMessage()); // its link is gone, or it was re-added
+            }
+            if (d.parked() != null) {
+                try {
+                    netlink.deleteRoute(d.parked());
+                } catch (IOException e) {
+                    log.debug("{}: {}", ifname, e.getMessage()); // gone with its link
+                }
             }
         }
         displacedRoutes.clear();

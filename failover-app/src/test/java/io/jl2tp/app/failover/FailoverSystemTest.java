@@ -233,9 +233,16 @@ class FailoverSystemTest {
     void aSilentFailureIsCaughtByTheProbe(@TempDir Path tmp) throws Exception {
         try (FailoverRig rig = FailoverRig.start(); Xl2tpdProcess d = new Xl2tpdProcess(tmp)) {
             // Same metric as the primary's default route, which stays while its link is up:
-            // ours must take its place, and it must come back afterwards.
-            d.start(rig.router, config(d, 100, FailoverRig.ISP_GW));
-            d.await(10, "watching", () -> d.log().contains("probing " + FailoverRig.ISP_GW));
+            // ours must take its place, and it must come back afterwards. The probe target lies
+            // beyond the ISP's gateway (as 'probe = 203.0.113.7' in the issue), so the probe needs
+            // a route through the primary even while the tunnel's default route is in front.
+            String target = "203.0.113.77";
+            rig.isp.ip("addr", "add", target + "/32", "dev", "lo");
+            // An Ethernet primary with a gateway, not a point-to-point link: the kernel's fallback
+            // for a device-bound socket with no route (send as if on-link) must not save the day.
+            rig.isp.exec("sysctl", "-qw", "net.ipv4.conf.all.arp_ignore=1");
+            d.start(rig.router, config(d, 100, target));
+            d.await(10, "watching", () -> d.log().contains("probing " + target));
             Thread.sleep(1500);
             assertTrue(rig.tunnelGone(), "probe answered: no session\n" + Xl2tpdProcess.tail(d.log()));
             // The far side stops answering; the link stays up.
@@ -248,14 +255,16 @@ class FailoverSystemTest {
             NetNs.Result ping = rig.router.run(20, TimeUnit.SECONDS, "ping", "-c", "2", "-W", "2", L2tpnsFixture.LNS_PPP_IP);
             assertEquals(0, ping.status(), ping.output());
             d.await(5, "traffic through the tunnel", () -> rig.router.exec("ip", "route", "get", "192.0.2.99").contains("dev " + TUN));
-            assertFalse(rig.routes().contains("default via " + FailoverRig.ISP_GW), "the primary's route is aside:\n" + rig.routes());
+            String primaryRoute = "default via " + FailoverRig.ISP_GW + " dev " + FailoverRig.PRIMARY + " metric ";
+            assertFalse(rig.routes().contains(primaryRoute + "100"), "the primary's route is aside:\n" + rig.routes());
+            assertTrue(rig.routes().contains(primaryRoute + "101"), "parked behind ours, for the probe:\n" + rig.routes());
             System.out.printf("silent failure detected after %d ms%n", detectMs);
             // The far side answers again: after 3 answers and hold up, back to standby.
             rig.isp.ip("addr", "add", FailoverRig.ISP_GW + "/30", "dev", "isp");
             d.await(20, "the hang-up", rig::tunnelGone);
             String routes = rig.routes();
-            assertTrue(routes.contains("default via " + FailoverRig.ISP_GW + " dev " + FailoverRig.PRIMARY + " metric 100"),
-                    "the primary's default route is back:\n" + routes);
+            assertTrue(routes.contains(primaryRoute + "100") && !routes.contains(primaryRoute + "101"),
+                    "the primary's default route is back where it was:\n" + routes);
             String route = rig.router.exec("ip", "route", "get", "192.0.2.99");
             assertTrue(route.contains("dev " + FailoverRig.PRIMARY), route);
             assertEquals(0, d.terminate(10));
