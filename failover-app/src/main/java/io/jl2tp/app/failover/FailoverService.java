@@ -55,6 +55,7 @@ public final class FailoverService implements AutoCloseable {
     private IcmpProber prober;
     private ProbeHysteresis probeState;
     private volatile boolean probeHealthy = true;
+    private boolean primaryLink;           // the link part of the primary's state, as last read (loop thread)
     private Route lnsRoute;
     private volatile String primaryState = "unknown";
     private volatile Instant primarySince = Instant.now();
@@ -114,6 +115,9 @@ public final class FailoverService implements AutoCloseable {
     }
 
     private void probed(boolean answered) {
+        if (!primaryLink) {
+            return; // no link to judge: the probe starts afresh when it is back (see evaluate)
+        }
         boolean before = probeHealthy;
         probeHealthy = probeState.record(answered);
         if (before != probeHealthy) {
@@ -135,6 +139,7 @@ public final class FailoverService implements AutoCloseable {
             log.warn("failover {}: cannot read {}'s state: {}", cfg.lac(), cfg.primary(), e.getMessage());
             return;
         }
+        primaryLink = link;
         if (!link && probeState != null) {
             probeState.reset(); // a link that comes back is probed afresh
             probeHealthy = true;

@@ -145,6 +145,31 @@ class FailoverSystemTest {
     }
 
     /**
+     * A router that boots while pppd has no interface yet, with a probe configured: the probe
+     * cannot bind to a missing interface, so it must wait for it — and bind to each new one
+     * pppd creates (a new ifindex every time), or the primary would never look healthy again.
+     */
+    @Test
+    void bootingWithoutThePrimaryInterfaceAndWithAProbe(@TempDir Path tmp) throws Exception {
+        try (FailoverRig rig = FailoverRig.start(); Xl2tpdProcess d = new Xl2tpdProcess(tmp)) {
+            rig.router.ip("link", "del", FailoverRig.PRIMARY);
+            d.start(rig.router, config(d, 100, FailoverRig.ISP_GW));
+            d.await(30, "the tunnel", rig::tunnelUp);
+            for (int round = 1; round <= 2; round++) {
+                NetNs.veth(rig.router, FailoverRig.PRIMARY, "198.51.100.9/30", rig.isp, "isp", FailoverRig.ISP_GW + "/30");
+                rig.primaryUp();
+                d.await(20, "the hang-up once the new interface answers the probe (round " + round + ")", rig::tunnelGone);
+                Thread.sleep(4000); // longer than probe down × interval: a probe stuck on the old interface would tell
+                assertFalse(d.log().contains("in a row"), "the probe answers through each new interface:\n"
+                        + Xl2tpdProcess.tail(d.log()));
+                rig.router.ip("link", "del", FailoverRig.PRIMARY);
+                d.await(30, "the tunnel again (round " + round + ")", rig::tunnelUp);
+            }
+            assertEquals(0, d.terminate(10), Xl2tpdProcess.tail(d.log()));
+        }
+    }
+
+    /**
      * PPPoE's way of going down — pppd removes the interface — and of coming back (a new
      * interface with its address); an address that disappears while the link stays up; and the
      * 4G router's gateway changing while the tunnel runs over it (the LNS route follows).

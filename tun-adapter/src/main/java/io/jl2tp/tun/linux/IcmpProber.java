@@ -34,9 +34,15 @@ public final class IcmpProber implements AutoCloseable {
     private final Consumer<Boolean> results;
     private final int id = ThreadLocalRandom.current().nextInt(1, 0x10000);
     private final Thread thread;
+    private final String ifname;
+    private final Memory ifnameC;
     private volatile boolean closed;
 
     private IcmpProber(int fd, Inet4Address target, Duration interval, Consumer<Boolean> results, String ifname) {
+        byte[] name = (ifname + "\0").getBytes(StandardCharsets.US_ASCII);
+        this.ifname = ifname;
+        this.ifnameC = new Memory(name.length);
+        this.ifnameC.write(0, name, 0, name.length);
         this.fd = fd;
         this.target = target;
         this.interval = interval;
@@ -45,7 +51,10 @@ public final class IcmpProber implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
-    /** Opens the socket on {@code ifname} (in the calling thread's namespace) and starts probing. */
+    /**
+     * Opens the socket (in the calling thread's namespace) and starts probing through
+     * {@code ifname}, which need not exist yet: a probe sent while it is missing is unanswered.
+     */
     public static IcmpProber start(String ifname, InetAddress target, Duration interval, Consumer<Boolean> results)
             throws IOException {
         if (!(target instanceof Inet4Address v4)) {
@@ -57,15 +66,6 @@ public final class IcmpProber implements AutoCloseable {
             fd = LibC.socket(LibC.AF_INET, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, IPPROTO_ICMP);
         } catch (LastErrorException e) {
             throw new NativeIoException("socket(AF_INET, SOCK_RAW, ICMP) for the probe", e.getErrorCode(), null);
-        }
-        byte[] name = (ifname + "\0").getBytes(StandardCharsets.US_ASCII);
-        Memory m = new Memory(name.length);
-        m.write(0, name, 0, name.length);
-        try {
-            LibC.setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, m, name.length);
-        } catch (LastErrorException e) {
-            LibC.close(fd);
-            throw new NativeIoException("SO_BINDTODEVICE " + ifname, e.getErrorCode(), null);
         }
         IcmpProber p = new IcmpProber(fd, v4, interval, results, ifname);
         p.thread.start();
@@ -88,11 +88,14 @@ public final class IcmpProber implements AutoCloseable {
             long deadline = start + interval.toNanos();
             boolean answered = false;
             try {
+                // Bound afresh every time: SO_BINDTODEVICE keeps an ifindex, and pppd makes a new
+                // interface (a new index) on every connection; ENODEV while there is none.
+                LibC.setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifnameC, (int) ifnameC.size());
                 byte[] echo = echoRequest(id, seq);
                 out.write(0, echo, 0, echo.length);
                 LibC.sendto(fd, out, echo.length, 0, addr, 16);
             } catch (LastErrorException e) {
-                log.debug("probe to {}: send failed: errno {}", target.getHostAddress(), e.getErrorCode());
+                log.debug("probe to {} through {}: errno {}", target.getHostAddress(), ifname, e.getErrorCode());
             }
             while (!closed) {
                 long left = deadline - System.nanoTime();
