@@ -28,7 +28,14 @@ public final class Main {
 
     /** The command tree, as {@link #main} runs it. */
     static CommandLine commandLine() {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler((e, cl, parsed) -> {
+                    // What went wrong, in one line a user can act on; the stack trace is for DEBUG.
+                    Throwable t = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+                    cl.getErr().println("jl2tp " + cl.getCommandName() + ": " + (t.getMessage() != null ? t.getMessage() : t));
+                    org.slf4j.LoggerFactory.getLogger(Main.class).debug("jl2tp {} failed", cl.getCommandName(), e);
+                    return 1;
+                });
     }
 
     /** Version from the jar manifest. */

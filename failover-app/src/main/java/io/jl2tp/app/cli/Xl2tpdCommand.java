@@ -145,7 +145,20 @@ public final class Xl2tpdCommand implements Callable<Integer> {
         log.info("jl2tp xl2tpd started: {} LAC(s) from {}, control FIFO {}", cfg.lacs().size(), config, control);
         manager.autodial();
         for (FailoverService f : failovers.values()) {
-            f.start();
+            try {
+                f.start();
+            } catch (Exception e) {
+                Throwable c = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+                System.err.println("jl2tp xl2tpd: [failover " + f.lacName() + "] cannot start: " + c.getMessage());
+                failovers.values().forEach(FailoverService::close);
+                manager.close();
+                fifo.close();
+                if (metrics != null) {
+                    metrics.close();
+                }
+                Files.deleteIfExists(pidFile);
+                return 1;
+            }
         }
         SdNotify.notify("READY=1\nSTATUS=" + cfg.lacs().size() + " LAC(s), " + failovers.size() + " failover(s); control "
                 + control);

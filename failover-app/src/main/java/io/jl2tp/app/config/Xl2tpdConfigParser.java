@@ -31,6 +31,9 @@ public final class Xl2tpdConfigParser {
             "tx bps", "rx bps", "bps", "exclusive", "require authentication", "refuse authentication", "require auth",
             "refuse auth");
 
+    private static final java.util.regex.Pattern IPV4 =
+            java.util.regex.Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+
     private Xl2tpdConfigParser() {
     }
 
@@ -284,15 +287,32 @@ public final class Xl2tpdConfigParser {
         }
 
         Xl2tpdConfig.Failover failover() throws BadConfigException {
-            String primary = string("primary", null);
-            String backup = string("backup", null);
+            String primary = interfaceName("primary");
+            String backup = interfaceName("backup");
             if (primary == null) {
                 throw new BadConfigException(file, section.line(), label(section), "primary", "missing: the link to watch");
             }
+            if (primary.equals(backup)) {
+                throw bad("backup", "\"" + backup + "\" is the primary link too");
+            }
+            String probe = string("probe", null);
+            if (probe != null && !IPV4.matcher(probe).matches()) {
+                throw bad("probe", "\"" + probe + "\" is not an IPv4 address (the probe is an ICMP echo through the primary)");
+            }
             return new Xl2tpdConfig.Failover(section.name(), primary, backup, bool("routes", true),
-                    integer("route metric", 100, 0, 1 << 30), integer("hold up", 5, 0, 3600), string("probe", null),
+                    integer("route metric", 100, 0, 1 << 30), integer("hold up", 5, 0, 3600), probe,
                     integer("probe interval", 1, 1, 3600), integer("probe down", 3, 1, 1000), integer("probe up", 5, 1, 1000),
                     section.line());
+        }
+
+        /** A Linux interface name: 1 to 15 octets, no '/', ':' or white space (dev_valid_name). */
+        private String interfaceName(String key) throws BadConfigException {
+            String v = string(key, null);
+            if (v != null && (v.isEmpty() || v.length() > 15 || v.equals(".") || v.equals("..")
+                    || !v.chars().allMatch(c -> c > 32 && c < 127 && c != '/' && c != ':'))) {
+                throw bad(key, "\"" + v + "\" is not an interface name (1 to 15 characters, no '/', ':' or spaces)");
+            }
+            return v;
         }
     }
 }

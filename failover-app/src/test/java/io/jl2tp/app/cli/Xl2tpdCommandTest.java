@@ -117,6 +117,17 @@ class Xl2tpdCommandTest {
     }
 
     @Test
+    void anUnexpectedFailureIsOneLineNotAStackTrace(@TempDir Path dir) throws Exception {
+        Path pw = dir.resolve("pw");
+        Files.writeString(pw, "secret\n");
+        Files.setPosixFilePermissions(pw, PosixFilePermissions.fromString("rw-------"));
+        Run r = run("dial", "--lns", "no-such-host.invalid", "--user", "u", "--password-file", pw.toString(), "--no-redial");
+        assertEquals(1, r.status(), r.err());
+        assertTrue(r.err().startsWith("jl2tp dial: no-such-host.invalid"), r.err());
+        assertTrue(!r.err().contains("\tat ") && !r.err().contains("Exception"), "no stack trace:\n" + r.err());
+    }
+
+    @Test
     void aMissingConfigurationFileIsNamed(@TempDir Path dir) {
         Run r = run("xl2tpd", "--check", "-c", dir.resolve("nope.conf").toString());
         assertEquals(2, r.status());
