@@ -204,6 +204,17 @@ class SecretsFileTest {
         assertTrue(e.reason().contains("mode 0620"), e.getMessage());
     }
 
+    /** NixOS + agenix: /etc/xl2tpd/ppp/chap-secrets is a symlink (mode 0777) to a 0600 file in /run/agenix. */
+    @Test
+    void load_theModeOfASymlinksTargetCounts() throws Exception {
+        Path target = write("agenix-secret", "alice lns s3cret\n", "rw-------");
+        Path link = Files.createSymbolicLink(dir.resolve("chap-secrets-link"), target);
+        assertEquals("s3cret", secret(SecretsFile.load(link), "alice", "lns"));
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
+        PppConfigException e = assertThrows(PppConfigException.class, () -> SecretsFile.load(link));
+        assertTrue(e.reason().contains("mode 0644"), e.getMessage());
+    }
+
     @Test
     void load_missingFileIsAClearError() {
         Path p = dir.resolve("nope");
