@@ -143,6 +143,20 @@ public final class Xl2tpdCommand implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTerminate(stop::countDown);
         log.info("jl2tp xl2tpd started: {} LAC(s) from {}, control FIFO {}", cfg.lacs().size(), config, control);
+        MetricsServer m = metrics;
+        Runnable shutdown = () -> {
+            failovers.values().forEach(FailoverService::close);
+            manager.close();
+            fifo.close();
+            if (m != null) {
+                m.close();
+            }
+            try {
+                Files.deleteIfExists(pidFile);
+            } catch (java.io.IOException e) {
+                log.warn("cannot remove {}: {}", pidFile, e.getMessage());
+            }
+        };
         manager.autodial();
         for (FailoverService f : failovers.values()) {
             try {
@@ -150,13 +164,7 @@ public final class Xl2tpdCommand implements Callable<Integer> {
             } catch (Exception e) {
                 Throwable c = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
                 System.err.println("jl2tp xl2tpd: [failover " + f.lacName() + "] cannot start: " + c.getMessage());
-                failovers.values().forEach(FailoverService::close);
-                manager.close();
-                fifo.close();
-                if (metrics != null) {
-                    metrics.close();
-                }
-                Files.deleteIfExists(pidFile);
+                shutdown.run();
                 return 1;
             }
         }
@@ -165,13 +173,7 @@ public final class Xl2tpdCommand implements Callable<Integer> {
         stop.await();
         SdNotify.notify("STOPPING=1");
         log.info("terminating: hanging up all sessions");
-        failovers.values().forEach(FailoverService::close);
-        manager.close();
-        fifo.close();
-        if (metrics != null) {
-            metrics.close();
-        }
-        Files.deleteIfExists(pidFile);
+        shutdown.run();
         log.info("exit");
         return 0;
     }
