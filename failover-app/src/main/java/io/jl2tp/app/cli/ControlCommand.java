@@ -1,16 +1,16 @@
 package io.jl2tp.app.cli;
 
-import io.jl2tp.app.control.ControlFifo;
+import io.jl2tp.app.control.ReplyFifo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -107,12 +107,11 @@ public final class ControlCommand implements Callable<Integer> {
         }
         Path dir = control.toAbsolutePath().getParent();
         Path reply = dir.resolve("jl2tp-control-" + ProcessHandle.current().pid() + ".out");
-        ControlFifo.makeFifo(reply);
-        try {
+        try (ReplyFifo fifo = ReplyFifo.create(reply)) {
             // Opening a FIFO for writing blocks until a reader has it open: bound it.
             await(CompletableFuture.runAsync(() -> write(control, "@" + reply + " " + line + "\n")),
                     "nobody reads " + control);
-            String text = await(CompletableFuture.supplyAsync(() -> readAll(reply)), "no reply from the daemon");
+            String text = fifo.read(Duration.ofSeconds(timeout));
             List<String> lines = text.lines().toList();
             if (lines.isEmpty()) {
                 System.err.println("jl2tp control: empty reply");
@@ -122,17 +121,35 @@ public final class ControlCommand implements Callable<Integer> {
                 System.err.println("jl2tp control: " + lines.get(0).replaceFirst("^\\d+ ?", ""));
                 return 1;
             }
-            lines.subList(1, lines.size()).forEach(System.out::println);
-            if (lines.size() == 1) {
+            List<String> shown = shown(lines.subList(1, lines.size()));
+            shown.forEach(System.out::println);
+            if (shown.isEmpty()) {
                 System.out.println("OK");
             }
             return 0;
         } catch (TimeoutException e) {
-            System.err.println("jl2tp control: " + e.getMessage() + " within " + timeout + " s");
+            String what = e.getMessage() != null && e.getMessage().startsWith("nobody") ? e.getMessage() : "no reply from the daemon";
+            System.err.println("jl2tp control: " + what + " within " + timeout + " s");
             return 2;
-        } finally {
-            Files.deleteIfExists(reply);
         }
+    }
+
+    /**
+     * The reply's lines after {@code 00 OK} as a user reads them: {@code 00 STATUS line} → line,
+     * {@code 00 AVAILABLE lac.N.name=NAME} → NAME (the counts are dropped); anything else as is.
+     */
+    static List<String> shown(List<String> reply) {
+        List<String> out = new ArrayList<>();
+        for (String l : reply) {
+            if (l.startsWith("00 STATUS ")) {
+                out.add(l.substring("00 STATUS ".length()));
+            } else if (l.matches("00 AVAILABLE lac\\.\\d+\\.name=.*")) {
+                out.add(l.substring(l.indexOf('=') + 1));
+            } else if (!l.startsWith("00 AVAILABLE ")) {
+                out.add(l);
+            }
+        }
+        return out;
     }
 
     private <T> T await(CompletableFuture<T> f, String what) throws Exception {
@@ -147,15 +164,7 @@ public final class ControlCommand implements Callable<Integer> {
 
     private static void write(Path fifo, String text) {
         try {
-            Files.writeString(fifo, text, StandardCharsets.US_ASCII, StandardOpenOption.WRITE);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static String readAll(Path fifo) {
-        try (InputStream in = Files.newInputStream(fifo)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            Files.writeString(fifo, text, StandardCharsets.UTF_8, StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -305,12 +305,12 @@ public final class Xl2tpdConfigParser {
                     section.line());
         }
 
-        /** A Linux interface name: 1 to 15 octets, no '/', ':' or white space (dev_valid_name). */
+        /** A Linux interface name ({@link io.jl2tp.tun.InterfaceName}, the kernel's dev_valid_name). */
         private String interfaceName(String key) throws BadConfigException {
             String v = string(key, null);
-            if (v != null && (v.isEmpty() || v.length() > 15 || v.equals(".") || v.equals("..")
-                    || !v.chars().allMatch(c -> c > 32 && c < 127 && c != '/' && c != ':'))) {
-                throw bad(key, "\"" + v + "\" is not an interface name (1 to 15 characters, no '/', ':' or spaces)");
+            String problem = v == null ? null : io.jl2tp.tun.InterfaceName.problem(v);
+            if (problem != null) {
+                throw bad(key, problem);
             }
             return v;
         }

@@ -1,7 +1,7 @@
 package io.jl2tp.app.cli;
 
 import io.jl2tp.app.control.ControlFifo;
-import io.jl2tp.app.control.LacController;
+import io.jl2tp.app.control.FakeLacController;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,7 +10,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,42 +21,7 @@ class ControlCommandTest {
     @TempDir
     Path dir;
 
-    private final List<String> calls = new CopyOnWriteArrayList<>();
-
-    private final LacController fake = new LacController() {
-        @Override
-        public void connect(String name, String user, String password) throws ControlException {
-            if (!name.equals("aaisp")) {
-                throw new ControlException("no such LAC '" + name + "'");
-            }
-            calls.add("connect " + name + " " + user + " " + password);
-        }
-
-        @Override
-        public void disconnect(String name) {
-            calls.add("disconnect " + name);
-        }
-
-        @Override
-        public void add(String name, String settings) {
-            calls.add("add " + name + " " + settings);
-        }
-
-        @Override
-        public void remove(String name) {
-            calls.add("remove " + name);
-        }
-
-        @Override
-        public List<String> status(String name) {
-            return List.of("phase: up", "ipv4: local 198.51.100.128");
-        }
-
-        @Override
-        public List<String> available() {
-            return List.of("aaisp", "backup");
-        }
-    };
+    private final FakeLacController fake = new FakeLacController("phase: up", "ipv4: local 198.51.100.128");
 
     private record Run(int status, String out, String err) {
     }
@@ -95,7 +59,7 @@ class ControlCommandTest {
             run("control", "-c", fifo.toString(), "disconnect-lac", "aaisp");
             run("control", "-c", fifo.toString(), "remove-lac", "backup");
             assertEquals(List.of("connect aaisp me@a.1 pw", "add backup lns=203.0.113.2;redial=yes", "disconnect aaisp",
-                    "remove backup"), calls);
+                    "remove backup"), fake.next(4));
 
             Run bad = run("control", "-c", fifo.toString(), "connect-lac", "nope");
             assertEquals(1, bad.status());

@@ -106,7 +106,7 @@ class Xl2tpdConfigParserTest {
         "bad-twice.conf|bad-twice.conf:3: [lac a] defined twice",
         "bad-failover-lac.conf|bad-failover-lac.conf:1: [failover aaisp] no [lac aaisp] section to dial",
         "bad-probe.conf|bad-probe.conf:5: [failover aaisp] probe: \"2001:db8::1\" is not an IPv4 address (the probe is an ICMP echo through the primary)",
-        "bad-interface.conf|bad-interface.conf:4: [failover aaisp] primary: \"pppoe-aaisp-is-far-too-long\" is not an interface name (1 to 15 characters, no '/', ':' or spaces)",
+        "bad-interface.conf|bad-interface.conf:4: [failover aaisp] primary: \"pppoe-aaisp-is-far-too-long\" is 27 octets; Linux allows at most 15 (IFNAMSIZ)",
         "bad-same-link.conf|bad-same-link.conf:5: [failover aaisp] backup: \"wan\" is the primary link too",
         "bad-cap.conf|bad-cap.conf:2: [global] cap backoff: 4 is out of range (8..3600)",
         "bad-syntax.conf|bad-syntax.conf:3: [lac aaisp] expected 'key = value': this line has no equals sign"})

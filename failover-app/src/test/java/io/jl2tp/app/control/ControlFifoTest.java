@@ -3,80 +3,51 @@ package io.jl2tp.app.control;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A real FIFO, written the way the seed's scripts do ({@code echo "c aaisp" > control}). */
+/**
+ * A real FIFO, written the way the seed's scripts do ({@code echo "c aaisp" > control}) and the
+ * way xl2tpd-control does (one write, no newline, the reply read from a FIFO made first).
+ * Every wait is on an event: a controller call or the reply FIFO's writer closing it.
+ */
 class ControlFifoTest {
 
     @TempDir
     Path dir;
 
-    private final List<String> calls = new CopyOnWriteArrayList<>();
+    private final FakeLacController fake = new FakeLacController("phase: up", "local: 198.51.100.128");
 
-    private final LacController fake = new LacController() {
-        @Override
-        public void connect(String name, String user, String password) throws ControlException {
-            if (!name.equals("aaisp")) {
-                throw new ControlException("no such LAC '" + name + "'");
-            }
-            calls.add("connect " + name + " " + user + " " + password);
-        }
-
-        @Override
-        public void disconnect(String name) {
-            calls.add("disconnect " + name);
-        }
-
-        @Override
-        public void add(String name, String settings) {
-            calls.add("add " + name + " " + settings);
-        }
-
-        @Override
-        public void remove(String name) {
-            calls.add("remove " + name);
-        }
-
-        @Override
-        public List<String> status(String name) {
-            return List.of("phase: up", "local: 198.51.100.128");
-        }
-
-        @Override
-        public List<String> available() {
-            return List.of("aaisp");
-        }
-    };
-
-    private void write(Path fifo, String text) throws Exception {
-        // as a shell's "echo ... > fifo" does: open, write, close
-        Files.writeString(fifo, text, java.nio.file.StandardOpenOption.WRITE);
-    }
-
-    private void await(int n) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (calls.size() < n && System.nanoTime() < deadline) {
-            Thread.sleep(10);
+    /** One open-write-close, as a shell's {@code printf ... > fifo} does. */
+    private static void write(Path fifo, byte[] bytes) throws IOException {
+        try (OutputStream out = Files.newOutputStream(fifo, StandardOpenOption.WRITE)) {
+            out.write(bytes);
         }
     }
 
-    private String reply(Path file) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!Files.exists(file) && System.nanoTime() < deadline) {
-            Thread.sleep(10);
+    private static void write(Path fifo, String text) throws IOException {
+        write(fifo, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends {@code command} as xl2tpd-control does and returns the reply. */
+    private String ask(Path fifo, String command) throws Exception {
+        try (ReplyFifo r = ReplyFifo.create(dir.resolve("reply-" + System.nanoTime()))) {
+            write(fifo, "@" + r.path() + " " + command); // no trailing newline, as xl2tpd-control writes it
+            return r.read(Duration.ofSeconds(10));
         }
-        Thread.sleep(50);
-        return Files.readString(file);
     }
 
     @Test
@@ -85,35 +56,97 @@ class ControlFifoTest {
         try (ControlFifo f = ControlFifo.open(fifo, fake)) {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(fifo)));
             write(fifo, "c aaisp\n");
+            assertEquals(List.of("connect aaisp null null"), fake.next(1));
             write(fifo, "d aaisp\n");
+            assertEquals(List.of("disconnect aaisp"), fake.next(1));
             write(fifo, "c aaisp alice s3cret\nr aaisp\na new lns=198.51.100.1;redial=yes;\n");
-            await(5);
-            assertEquals(List.of("connect aaisp null null", "disconnect aaisp", "connect aaisp alice s3cret", "remove aaisp",
-                    "add new lns=198.51.100.1;redial=yes;"), calls);
+            assertEquals(List.of("connect aaisp alice s3cret", "remove aaisp", "add new lns=198.51.100.1;redial=yes;"),
+                    fake.next(3));
         }
         assertFalse(Files.exists(fifo), "removed on close");
     }
 
     @Test
-    void replyFilesCarryXl2tpdStatusLines() throws Exception {
+    void eachWriteIsOneCommandWithOrWithoutANewline() throws Exception {
         Path fifo = dir.resolve("control");
         try (ControlFifo f = ControlFifo.open(fifo, fake)) {
-            write(fifo, "@" + dir.resolve("r1") + " c aaisp\n");
-            assertEquals("00 OK\n", reply(dir.resolve("r1")));
-            write(fifo, "@" + dir.resolve("r2") + " c nope\n");
-            assertEquals("01 no such LAC 'nope'\n", reply(dir.resolve("r2")));
-            write(fifo, "@" + dir.resolve("r3") + " s aaisp\n");
-            assertEquals("00 OK\nphase: up\nlocal: 198.51.100.128\n", reply(dir.resolve("r3")));
-            write(fifo, "@" + dir.resolve("r4") + " q aaisp\n");
-            assertEquals("01 unknown command 'q'\n", reply(dir.resolve("r4")));
-            write(fifo, "@" + dir.resolve("r5") + " c\n");
-            assertEquals("01 missing LAC name\n", reply(dir.resolve("r5")));
-            write(fifo, "@" + dir.resolve("r6") + " c " + "x".repeat(2000) + "\n");
-            assertTrue(reply(dir.resolve("r6")).startsWith("01 message longer than 1024"));
-            write(fifo, "@" + dir.resolve("r7") + " x\n");
-            assertEquals("00 OK\naaisp\n", reply(dir.resolve("r7")));
-            write(fifo, "@" + dir.resolve("r8") + " s\n");
-            assertEquals("00 OK\n[aaisp]\nphase: up\nlocal: 198.51.100.128\n", reply(dir.resolve("r8")), "every LAC");
+            // xl2tpd-control: no newline. Before the fix the first command waited for one and the
+            // second was glued to it ("c aaispd aaisp").
+            write(fifo, "c aaisp");
+            assertEquals(List.of("connect aaisp null null"), fake.next(1));
+            write(fifo, "d aaisp");
+            assertEquals(List.of("disconnect aaisp"), fake.next(1));
+            assertEquals("00 OK\n", ask(fifo, "c aaisp"));
+        }
+    }
+
+    @Test
+    void repliesAreInXl2tpdsFormat() throws Exception {
+        Path fifo = dir.resolve("control");
+        try (ControlFifo f = ControlFifo.open(fifo, fake)) {
+            assertEquals("00 OK\n", ask(fifo, "c aaisp"));
+            assertEquals(List.of("connect aaisp null null"), fake.next(1));
+            assertEquals("01 no such LAC 'nope'\n", ask(fifo, "c nope"));
+            assertEquals("00 OK\n00 STATUS phase: up\n00 STATUS local: 198.51.100.128\n", ask(fifo, "s aaisp"));
+            assertEquals("01 unknown command 'q'\n", ask(fifo, "q aaisp"));
+            assertEquals("01 missing LAC name\n", ask(fifo, "c"));
+            assertTrue(ask(fifo, "c " + "x".repeat(2000)).startsWith("01 message longer than 1024"));
+            assertEquals("00 OK\n00 AVAILABLE lns.count=0\n00 AVAILABLE lac.0.name=aaisp\n00 AVAILABLE lac.1.name=backup\n"
+                    + "00 AVAILABLE lac.count=2\n", ask(fifo, "x"));
+            assertEquals("00 OK\n00 STATUS [aaisp]\n00 STATUS phase: up\n00 STATUS local: 198.51.100.128\n"
+                    + "00 STATUS [backup]\n00 STATUS phase: up\n00 STATUS local: 198.51.100.128\n", ask(fifo, "s"), "every LAC");
+            // A regular file as the reply target (xl2tpd's fopen "w"): created, or truncated.
+            Path file = dir.resolve("reply.txt");
+            Files.writeString(file, "old contents that are longer than the reply\n");
+            write(fifo, "@" + file + " c aaisp\nd aaisp\n");
+            assertEquals(List.of("connect aaisp null null", "disconnect aaisp"), fake.next(2));
+            assertEquals("00 OK\n", Files.readString(file));
+        }
+    }
+
+    /** Issue 11 row 5: a NUL in the reply path killed the reader; later writers hung, close() hung. */
+    @Test
+    void hostileMessagesNeverStopTheReader() throws Exception {
+        Path fifo = dir.resolve("control");
+        ControlFifo f = ControlFifo.open(fifo, fake);
+        try {
+            write(fifo, "@/tmp/x\0 s x\n");
+            write(fifo, "@relative/path c aaisp\n");
+            write(fifo, new byte[] {'c', ' ', (byte) 0xff, (byte) 0xfe, '\n'}); // not UTF-8
+            write(fifo, "c aa\u001b[2Jisp\n");                                  // an escape sequence
+            write(fifo, "@" + "/".repeat(5000) + " c aaisp\n");
+            assertEquals("00 OK\n", ask(fifo, "c backup"), "still serving");
+            assertEquals(List.of("connect backup null null"), fake.next(1), "none of the hostile ones reached the controller");
+        } finally {
+            CompletableFuture<Void> closing = CompletableFuture.runAsync(f::close);
+            closing.get(20, TimeUnit.SECONDS); // SIGTERM's path: close() must return
+        }
+        assertFalse(Files.exists(fifo), "removed on close");
+        assertEquals(List.of(), fake.pending());
+    }
+
+    @Test
+    void aReplyPathThatIsASymlinkIsNotFollowed() throws Exception {
+        Path fifo = dir.resolve("control");
+        Path victim = Files.writeString(dir.resolve("victim"), "precious\n");
+        Path link = Files.createSymbolicLink(dir.resolve("link"), victim);
+        try (ControlFifo f = ControlFifo.open(fifo, fake)) {
+            write(fifo, "@" + link + " c aaisp\n");
+            assertEquals(List.of("connect aaisp null null"), fake.next(1));
+            assertEquals("00 OK\n", ask(fifo, "d aaisp")); // the first one has been handled in full
+        }
+        assertEquals("precious\n", Files.readString(victim));
+    }
+
+    @Test
+    void aReplyFifoNobodyReadsDoesNotBlockTheReader() throws Exception {
+        Path fifo = dir.resolve("control");
+        Path orphan = dir.resolve("orphan");
+        ControlFifo.makeFifo(orphan);
+        try (ControlFifo f = ControlFifo.open(fifo, fake)) {
+            write(fifo, "@" + orphan + " c aaisp\n");
+            assertEquals("00 OK\n", ask(fifo, "d aaisp"));
+            assertEquals(List.of("connect aaisp null null", "disconnect aaisp"), fake.next(2));
         }
     }
 
@@ -123,8 +156,7 @@ class ControlFifoTest {
         Files.writeString(fifo, "stale regular file");
         try (ControlFifo f = ControlFifo.open(fifo, fake)) {
             write(fifo, "d aaisp\n");
-            await(1);
-            assertEquals(new ArrayList<>(List.of("disconnect aaisp")), new ArrayList<>(calls));
+            assertEquals(List.of("disconnect aaisp"), fake.next(1));
         }
     }
 }

@@ -18,9 +18,14 @@ public final class LibC {
     private LibC() {
     }
 
+    public static final int O_RDONLY = 0;
+    public static final int O_WRONLY = 1;
     public static final int O_RDWR = 2;
+    public static final int O_CREAT = 0x40;
+    public static final int O_NOFOLLOW = 0x20000;
     public static final int O_NONBLOCK = 0x800;
     public static final int O_CLOEXEC = 0x80000;
+    public static final int AF_UNIX = 1;
     public static final int AF_INET = 2;
     public static final int AF_INET6 = 10;
     public static final int AF_NETLINK = 16;
@@ -30,10 +35,23 @@ public final class LibC {
     public static final short POLLIN = 1;
     public static final int EFD_CLOEXEC = 0x80000;
     public static final int EFD_NONBLOCK = 0x800;
+    public static final int CLONE_NEWNET = 0x40000000;
+    public static final int ENXIO = 6;
+    public static final int ELOOP = 40;
 
     public static native int open(String path, int flags) throws LastErrorException;
 
+    /** open(2) with a creation mode (used with {@link #O_CREAT}). */
+    public static native int open(String path, int flags, int mode) throws LastErrorException;
+
     public static native int close(int fd) throws LastErrorException;
+
+    public static native int ftruncate(int fd, long length) throws LastErrorException;
+
+    public static native int mkfifo(String path, int mode) throws LastErrorException;
+
+    /** setns(2): moves the calling thread into the namespace {@code fd} refers to. */
+    public static native int setns(int fd, int nstype) throws LastErrorException;
 
     public static native int ioctl(int fd, long request, Pointer arg) throws LastErrorException;
 
@@ -45,6 +63,9 @@ public final class LibC {
 
     /** read(2) into a Pointer (setup paths). */
     public static native long read(int fd, Pointer buf, long count) throws LastErrorException;
+
+    /** write(2) from a Pointer (setup and control paths). */
+    public static native long write(int fd, Pointer buf, long count) throws LastErrorException;
 
     public static native int socket(int domain, int type, int protocol) throws LastErrorException;
 
@@ -72,7 +93,8 @@ public final class LibC {
         return Native.getLastError();
     }
 
-    static String strerrorText(int errno) {
+    /** strerror(3) text for {@code errno}, or "errno N". */
+    public static String strerrorText(int errno) {
         try {
             Pointer p = strerror(errno);
             return p == null ? "errno " + errno : p.getString(0);

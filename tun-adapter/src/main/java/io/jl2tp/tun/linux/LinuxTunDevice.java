@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class LinuxTunDevice implements TunDevice {
 
     /** Linux IFNAMSIZ minus the terminating NUL. */
-    public static final int MAX_NAME = 15;
+    public static final int MAX_NAME = io.jl2tp.tun.InterfaceName.MAX_OCTETS;
 
     private static final long TUNSETIFF = 0x400454caL;
     private static final long TUNSETPERSIST = 0x400454cbL;
@@ -73,19 +73,9 @@ public final class LinuxTunDevice implements TunDevice {
         }
     }
 
-    /** Checks an interface name the way the kernel will: 1..15 bytes, no '/', ':' or spaces. */
+    /** Checks an interface name the way the kernel will ({@link io.jl2tp.tun.InterfaceName}). */
     public static void validateName(String name) {
-        if (name == null || name.isEmpty()) {
-            throw new IllegalArgumentException("interface name must not be empty");
-        }
-        byte[] b = name.getBytes(StandardCharsets.UTF_8);
-        if (b.length > MAX_NAME) {
-            throw new IllegalArgumentException("interface name \"" + name + "\" is " + b.length
-                    + " bytes; Linux allows at most " + MAX_NAME + " (IFNAMSIZ)");
-        }
-        if (name.equals(".") || name.equals("..") || name.chars().anyMatch(c -> c == '/' || c == ':' || Character.isWhitespace(c))) {
-            throw new IllegalArgumentException("interface name \"" + name + "\" contains a character Linux does not allow");
-        }
+        io.jl2tp.tun.InterfaceName.require(name);
     }
 
     /**
