@@ -26,4 +26,20 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
+# Debian's real xl2tpd-control, unpacked but not installed (nothing of xl2tpd runs or is set
+# up): the control-FIFO compatibility test drives jl2tp with it. Same place as testkit's
+# DebianPackage looks ($JL2TP_DEBS, default /tmp/jl2tp-debs), which fetches it itself if absent.
+debs="${JL2TP_DEBS:-/tmp/jl2tp-debs}"
+if [ ! -x "$debs/xl2tpd/usr/sbin/xl2tpd-control" ] && [ "$(id -u)" -eq 0 ]; then
+  work="$(mktemp -d)"
+  chmod 755 "$work"  # apt downloads as _apt when it can
+  if (cd "$work" && apt-get download -q xl2tpd >/dev/null 2>&1) && mkdir -p "$debs/xl2tpd" \
+      && dpkg-deb -x "$work"/xl2tpd_*.deb "$debs/xl2tpd"; then
+    echo "test.sh: unpacked xl2tpd-control into $debs/xl2tpd"
+  else
+    echo "test.sh: could not fetch the xl2tpd .deb (the test will try again)" >&2
+  fi
+  rm -rf "$work"
+fi
+
 exec mvn -B -ntp verify "$@"
