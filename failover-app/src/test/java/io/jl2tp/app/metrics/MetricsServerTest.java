@@ -88,4 +88,60 @@ class MetricsServerTest {
             }
         }
     }
+
+    /**
+     * Issue 11 row 10: one client that sends half a request and waits used to hold the single
+     * thread (no read timeout) and every later scrape hung. Now others are served while it
+     * waits, and it is disconnected after the request deadline. (The 60 s bounds only a failure.)
+     */
+    @Test
+    void idleHalfSentRequestsHoldNobody() throws Exception {
+        try (MetricsServer m = MetricsServer.start(0, () -> List.of(new LacManager.Snapshot("aaisp", "up", T, true, 0, session(5))),
+                List::of)) {
+            List<Socket> idle = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < MetricsServer.WORKERS + 2; i++) {
+                    Socket s = new Socket(InetAddress.getLoopbackAddress(), m.port());
+                    s.getOutputStream().write("GET /metr".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                    idle.add(s);
+                }
+                HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(60)).build();
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.port() + "/metrics"))
+                        .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode());
+                assertTrue(r.body().contains("jl2tp_lac_up{lac=\"aaisp\"} 1"), r.body());
+                Socket first = idle.get(0);
+                first.setSoTimeout(60_000);
+                assertEquals(-1, first.getInputStream().read(), "the idle client is disconnected, not served forever");
+            } finally {
+                for (Socket s : idle) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void malformedAndOversizedRequestsAreRefused() throws Exception {
+        try (MetricsServer m = MetricsServer.start(0, List::of, List::of)) {
+            for (String req : List.of("NONSENSE\r\n\r\n", "GET /metrics HTTP/1.1\r\nX: " + "y".repeat(20_000) + "\r\n\r\n")) {
+                try (Socket s = new Socket(InetAddress.getLoopbackAddress(), m.port())) {
+                    s.setSoTimeout(60_000);
+                    try {
+                        s.getOutputStream().write(req.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    } catch (IOException e) {
+                        continue; // closed on us mid-way: refused too
+                    }
+                    String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+                    assertTrue(answer.isEmpty() || answer.startsWith("HTTP/1.1 400"), answer);
+                } catch (java.net.SocketException e) {
+                    // reset after the 400: refused
+                }
+            }
+            HttpResponse<String> ok = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + m.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, ok.statusCode(), "still serving");
+        }
+    }
 }
