@@ -24,16 +24,20 @@ import java.util.concurrent.TimeoutException;
  */
 @Command(name = "control", mixinStandardHelpOptions = true,
         description = {"Send a command to a running 'jl2tp xl2tpd' through its control FIFO, as xl2tpd-control does.",
+            "",
             "Commands:",
             "  connect-lac NAME [USER [PASSWORD]]   dial (c NAME)",
             "  disconnect-lac NAME                  hang up and stop redialling (d NAME)",
-            "  add-lac NAME KEY=VALUE...            add or replace a LAC; keys as in xl2tpd.conf (a NAME)",
+            "  add-lac NAME KEY=VALUE...            add or replace a LAC (a NAME);",
+            "                                       keys as in xl2tpd.conf",
             "  remove-lac NAME                      hang up and forget a LAC (r NAME)",
-            "  status-lac NAME                      phase, addresses, uptime, counters (s NAME)",
-            "  status [NAME]                        the same, with the failover state; every LAC without NAME (s)",
+            "  status-lac NAME                      phase, addresses, uptime, counters",
+            "                                       (s NAME)",
+            "  status [NAME]                        the same, with the failover state;",
+            "                                       every LAC without NAME (s)",
             "  available                            the configured LACs (x)"},
         footer = {"", "Exit status: 0 when the daemon answered OK, 1 when it answered with an error, 2 when it did not answer.",
-            "Example:  jl2tp control -c /run/xl2tpd/control status-lac aaisp"})
+            "", "Example:", "  jl2tp control -c /run/xl2tpd/control status-lac aaisp"})
 public final class ControlCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--control"}, paramLabel = "FIFO", description = "control FIFO (default: ${DEFAULT-VALUE})")

@@ -12,30 +12,88 @@ import picocli.CommandLine.Command;
         subcommands = {DemoCommand.class, DialCommand.class, Xl2tpdCommand.class, ControlCommand.class, LnsCommand.class, CommandLine.HelpCommand.class},
         description = {"Pure-Java L2TPv2 (RFC 2661) + PPP client and LNS: a drop-in for xl2tpd + pppd,",
             "with no kernel PPP or L2TP modules (one JVM is the LAC, the PPP peer and a TUN interface)."},
-        footer = {"", "Examples:", "  sudo jl2tp demo", "  sudo jl2tp dial --lns 194.4.172.12 --user me@a.1 --password-file /etc/jl2tp/pw"
-                + " --ipv6 --usepeerdns --defaultroute"})
+        footer = {"", "Examples:", "  sudo jl2tp demo", "  sudo jl2tp dial --lns 194.4.172.12 --user me@a.1 \\",
+            "      --password-file /etc/jl2tp/pw --ipv6 --usepeerdns --defaultroute"})
 public final class Main {
 
     private Main() {
     }
 
     public static void main(String[] args) {
-        if (System.getenv("INVOCATION_ID") != null || System.getenv("JOURNAL_STREAM") != null) {
-            System.setProperty("jl2tp.log.pattern", "%msg%n"); // journald stamps lines itself
+        String pattern = io.jl2tp.app.log.Logging.pattern(System.getenv());
+        if (pattern != null) {
+            System.setProperty("jl2tp.log.pattern", pattern); // before logback starts
         }
         System.exit(commandLine().execute(args));
     }
 
     /** The command tree, as {@link #main} runs it. */
     static CommandLine commandLine() {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
+        CommandLine root = new CommandLine(new Main());
+        reflow(root);
+        return root.setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((e, cl, parsed) -> {
                     // What went wrong, in one line a user can act on; the stack trace is for DEBUG.
                     Throwable t = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
-                    cl.getErr().println("jl2tp " + cl.getCommandName() + ": " + (t.getMessage() != null ? t.getMessage() : t));
+                    cl.getErr().println("jl2tp " + cl.getCommandName() + ": " + describe(t));
                     org.slf4j.LoggerFactory.getLogger(Main.class).debug("jl2tp {} failed", cl.getCommandName(), e);
                     return 1;
                 });
+    }
+
+    /**
+     * What went wrong, in words: a file-system exception's message is only the path
+     * ({@code /var/run/xl2tpd}), so its kind is said too.
+     */
+    static String describe(Throwable t) {
+        if (t instanceof java.nio.file.FileSystemException f) {
+            String what = t instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : t instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
+                    : t instanceof java.nio.file.NotDirectoryException ? "not a directory"
+                    : t instanceof java.nio.file.FileAlreadyExistsException ? "already exists (and is in the way)"
+                    : t instanceof java.nio.file.DirectoryNotEmptyException ? "directory not empty"
+                    : f.getReason() != null ? f.getReason() : t.getClass().getSimpleName();
+            return f.getFile() + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "") + ": " + what;
+        }
+        String m = t.getMessage();
+        return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
+    }
+
+    /**
+     * Joins the hand-broken lines of every command's description into paragraphs for picocli
+     * to wrap at the terminal's width, so help text is never cut mid-sentence; an empty line
+     * ends a paragraph, and indented lines (examples, command tables) are kept as they are.
+     */
+    static void reflow(CommandLine cl) {
+        CommandLine.Model.UsageMessageSpec u = cl.getCommandSpec().usageMessage();
+        u.description(paragraphs(u.description()));
+        u.footer(paragraphs(u.footer()));
+        cl.getSubcommands().values().forEach(Main::reflow);
+    }
+
+    static String[] paragraphs(String[] lines) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        StringBuilder p = null;
+        for (String l : lines) {
+            boolean prose = !l.isEmpty() && !l.startsWith(" ");
+            if (prose && p != null) {
+                p.append(' ').append(l.strip());
+                continue;
+            }
+            if (p != null) {
+                out.add(p.toString());
+                p = null;
+            }
+            if (prose && !l.endsWith(":")) {
+                p = new StringBuilder(l.strip());
+            } else {
+                out.add(l);
+            }
+        }
+        if (p != null) {
+            out.add(p.toString());
+        }
+        return out.toArray(String[]::new);
     }
 
     /** Version from the jar manifest. */

@@ -8,7 +8,12 @@ import io.jl2tp.app.dial.Dialer;
 import io.jl2tp.app.dial.LacManager;
 import io.jl2tp.app.failover.FailoverControl;
 import io.jl2tp.app.failover.FailoverService;
+import io.jl2tp.app.log.Logging;
 import io.jl2tp.app.metrics.MetricsServer;
+import io.jl2tp.ppp.options.PppConfigException;
+import io.jl2tp.ppp.options.PppOptions;
+import io.jl2tp.ppp.options.PppOptionsParser;
+import io.jl2tp.ppp.options.SecretsFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -23,13 +28,16 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code jl2tp xl2tpd}: the drop-in daemon, taking xl2tpd's own flags. */
 @Command(name = "xl2tpd", mixinStandardHelpOptions = true,
-        description = {"Drop-in for xl2tpd + pppd: read xl2tpd.conf, dial its [lac] sections (autodial, or on",
-            "'c NAME' written to the control FIFO), run PPP with each LAC's pppoptfile, and answer the control FIFO",
-            "(c, d, a, r, s, x) like xl2tpd. Accepts xl2tpd's flags, so an existing ExecStart works with only",
-            "the program path changed, e.g.:",
-            "  jl2tp xl2tpd -D -c /etc/xl2tpd/xl2tpd.conf -p /run/xl2tpd/pid -C /run/xl2tpd/control",
-            "Secrets (chap-secrets, pap-secrets) and hook scripts (ip-up, ip-down, ipv6-up, ipv6-down) come from",
-            "--ppp-dir, as pppd takes them from /etc/ppp."})
+        description = {"Drop-in for xl2tpd + pppd: dial the [lac] sections of an xl2tpd.conf.",
+            "",
+            "Reads xl2tpd.conf, dials its [lac] sections (autodial, or on 'c NAME' written to the control FIFO),",
+            "runs PPP with each LAC's pppoptfile, and answers the control FIFO (c, d, a, r, s, x) like xl2tpd,",
+            "so xl2tpd-control works unchanged. Accepts xl2tpd's flags, so an existing ExecStart works with",
+            "only the program path changed, e.g.:",
+            "  jl2tp xl2tpd -D -c /etc/xl2tpd/xl2tpd.conf -p /run/xl2tpd/pid \\",
+            "      -C /run/xl2tpd/control",
+            "Secrets (chap-secrets, pap-secrets) and hook scripts (ip-up, ip-down, ipv6-up, ipv6-down) come",
+            "from --ppp-dir, as pppd takes them from /etc/ppp."})
 public final class Xl2tpdCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(Xl2tpdCommand.class);
@@ -49,7 +57,7 @@ public final class Xl2tpdCommand implements Callable<Integer> {
     @Option(names = "-D", description = "stay in the foreground and log to stdout (jl2tp always does; accepted for xl2tpd compatibility)")
     boolean foreground;
 
-    @Option(names = "-l", description = "log to syslog (accepted; jl2tp logs to stdout, which systemd's journal collects)")
+    @Option(names = {"-l", "--syslog"}, description = "log to syslog (/dev/log, facility daemon) instead of stdout, as xl2tpd -l does")
     boolean syslog;
 
     @Option(names = "--ppp-dir", paramLabel = "DIR", description = "pppd's directory: secrets and hook scripts (default: ${DEFAULT-VALUE})")
@@ -64,22 +72,38 @@ public final class Xl2tpdCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (syslog && !check) {
+            Logging.toSyslog("/dev/log", "jl2tp");
+        }
         Xl2tpdConfig cfg;
         LacManager manager;
+        int optionWarnings = 0;
         try {
             cfg = Xl2tpdConfigParser.parse(config);
             if (secrets != null) {
-                Xl2tpdConfig.Global g = cfg.global();
-                cfg = new Xl2tpdConfig(new Xl2tpdConfig.Global(g.listenAddr(), g.port(), secrets, g.maxRetries(),
-                        g.capBackoff(), g.helloInterval(), g.debug()), cfg.lacs(), cfg.failovers(), cfg.warnings());
+                cfg = new Xl2tpdConfig(cfg.global().withAuthFile(secrets), cfg.lacs(), cfg.failovers(), cfg.warnings(),
+                        cfg.warningCount());
             }
+            Logging.debug(cfg.global().debugLoggers());
             manager = new LacManager(cfg, pppDir);
-            for (Xl2tpdConfig.Lac lac : cfg.lacs().values()) {
-                if (lac.pppOptFile() != null) {
-                    new io.jl2tp.ppp.options.PppOptionsParser().parseFile(lac.pppOptFile());
+            try {
+                // The rules the daemon applies when it dials, applied now (and by --check): every
+                // options file parses, and the PPP secrets file it would read is usable (mode 0600).
+                for (Xl2tpdConfig.Lac lac : cfg.lacs().values()) {
+                    if (lac.pppOptFile() != null) {
+                        PppOptions o = new PppOptionsParser().parseFile(lac.pppOptFile());
+                        optionWarnings += o.unknown().size() + o.ignored().size();
+                    }
                 }
+                Path pppSecrets = pppSecretsFile(pppDir);
+                if (pppSecrets != null) {
+                    SecretsFile.load(pppSecrets);
+                }
+            } catch (PppConfigException e) {
+                manager.close();
+                throw e;
             }
-        } catch (BadConfigException | io.jl2tp.ppp.options.PppConfigException e) {
+        } catch (BadConfigException | PppConfigException e) {
             System.err.println("jl2tp xl2tpd: " + e.getMessage());
             return 2;
         }
@@ -98,7 +122,8 @@ public final class Xl2tpdCommand implements Callable<Integer> {
             }
             System.out.printf("[global] max retries %d, retransmission cap %d s, HELLO after %d s%n",
                     cfg.global().maxRetries(), cfg.global().capBackoff(), cfg.global().helloInterval());
-            System.out.println("configuration OK (" + cfg.warnings().size() + " warnings)");
+            int warnings = cfg.warningCount() + optionWarnings;
+            System.out.println("configuration OK (" + warnings + (warnings == 1 ? " warning" : " warnings") + ")");
             manager.close();
             return 0;
         }
@@ -135,11 +160,31 @@ public final class Xl2tpdCommand implements Callable<Integer> {
                 return 1;
             }
         }
-        ControlFifo fifo = ControlFifo.open(control, failovers.isEmpty() ? manager : new FailoverControl(manager, failovers));
-        if (pidFile.getParent() != null) {
-            Files.createDirectories(pidFile.getParent());
+        ControlFifo fifo;
+        try {
+            fifo = ControlFifo.open(control, failovers.isEmpty() ? manager : new FailoverControl(manager, failovers));
+        } catch (java.io.IOException e) {
+            System.err.println("jl2tp xl2tpd: cannot create the control FIFO " + control + " (-C): " + Main.describe(e));
+            manager.close();
+            if (metrics != null) {
+                metrics.close();
+            }
+            return 1;
         }
-        Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
+        try {
+            if (pidFile.getParent() != null) {
+                Files.createDirectories(pidFile.getParent());
+            }
+            Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
+        } catch (java.io.IOException e) {
+            System.err.println("jl2tp xl2tpd: cannot write the pid file " + pidFile + " (-p): " + Main.describe(e));
+            manager.close();
+            fifo.close();
+            if (metrics != null) {
+                metrics.close();
+            }
+            return 1;
+        }
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTerminate(stop::countDown);
         log.info("jl2tp xl2tpd started: {} LAC(s) from {}, control FIFO {}", cfg.lacs().size(), config, control);
@@ -176,6 +221,20 @@ public final class Xl2tpdCommand implements Callable<Integer> {
         shutdown.run();
         log.info("exit");
         return 0;
+    }
+
+    /**
+     * The PPP secrets file a LAC's session reads, as LacManager picks it: chap-secrets if it
+     * exists, else pap-secrets, else none (only 'noauth' LNSs will accept us).
+     */
+    static Path pppSecretsFile(Path pppDir) {
+        for (String name : new String[] {"chap-secrets", "pap-secrets"}) {
+            Path p = pppDir.resolve(name);
+            if (Files.exists(p)) {
+                return p;
+            }
+        }
+        return null;
     }
 
     private static String yes(boolean b) {

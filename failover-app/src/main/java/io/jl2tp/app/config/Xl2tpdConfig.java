@@ -1,5 +1,7 @@
 package io.jl2tp.app.config;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -11,24 +13,45 @@ import java.util.Map;
  * @param global    the [global] section
  * @param lacs      [lac NAME] sections by name, in file order
  * @param failovers [failover NAME] sections by the LAC they dial
- * @param warnings  unknown keys and keys accepted but without effect, each with file:line
+ * @param warnings  unknown keys and keys accepted but without effect, each with file:line; at
+ *                  most {@link Xl2tpdConfigParser#MAX_WARNINGS}, the last then saying how many more
+ * @param warningCount every warning, shown or not
  */
-public record Xl2tpdConfig(Global global, Map<String, Lac> lacs, Map<String, Failover> failovers, List<String> warnings) {
+public record Xl2tpdConfig(Global global, Map<String, Lac> lacs, Map<String, Failover> failovers, List<String> warnings,
+                           int warningCount) {
+
+    /**
+     * The local address a LAC's UDP socket binds, as xl2tpd binds its one socket to
+     * {@code listen-addr}:{@code port}: the LAC's {@code local port} if set, else [global]
+     * {@code port} if the file sets it, else an ephemeral port (jl2tp's default, so that
+     * several LACs and an LNS on the same host never collide); the address is
+     * {@code listen-addr}, or the wildcard.
+     */
+    public InetSocketAddress localAddress(Lac lac) {
+        int p = lac.localPort() != 0 ? lac.localPort() : global.portGiven() ? global.port() : 0;
+        return global.listenAddr() == null ? new InetSocketAddress(p) : new InetSocketAddress(global.listenAddr(), p);
+    }
 
     /**
      * [global].
      *
-     * @param listenAddr   {@code listen-addr} (xl2tpd: address the LNS side binds; default all)
-     * @param port         {@code port} (default 1701; jl2tp's LACs use an ephemeral port unless
-     *                     their {@code local port} says otherwise)
+     * @param listenAddr   {@code listen-addr}: the address to bind (an IP literal; null = all)
+     * @param port         {@code port} (default 1701)
+     * @param portGiven    whether the file sets {@code port} (then the LACs send from it, as xl2tpd's do;
+     *                     see {@link Xl2tpdConfig#localAddress(Lac)})
      * @param authFile     {@code auth file} (default /etc/xl2tpd/l2tp-secrets)
      * @param maxRetries   {@code max retries} (default 5): control retransmissions before a tunnel is cleared
      * @param capBackoff   {@code cap backoff} seconds (default 8; xl2tpd parses but ignores it, jl2tp applies it)
      * @param helloInterval {@code hello interval} seconds (jl2tp; default 60)
-     * @param debug        any {@code debug *} key set to yes
+     * @param debugLoggers logger names (packages) raised to DEBUG by the {@code debug *} keys set to yes
      */
-    public record Global(String listenAddr, int port, Path authFile, int maxRetries, int capBackoff, int helloInterval,
-                         boolean debug) {
+    public record Global(InetAddress listenAddr, int port, boolean portGiven, Path authFile, int maxRetries, int capBackoff,
+                         int helloInterval, List<String> debugLoggers) {
+
+        /** The same settings with another tunnel secrets file (xl2tpd's {@code -s}). */
+        public Global withAuthFile(Path file) {
+            return new Global(listenAddr, port, portGiven, file, maxRetries, capBackoff, helloInterval, debugLoggers);
+        }
     }
 
     /**

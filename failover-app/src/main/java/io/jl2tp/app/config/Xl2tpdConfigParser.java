@@ -28,8 +28,18 @@ public final class Xl2tpdConfigParser {
     private static final Set<String> GLOBAL_IGNORED = Set.of("access control", "ipsec saref", "saref refinfo",
             "force userspace", "rand source");
     private static final Set<String> LAC_IGNORED = Set.of("local ip", "remote ip", "ppp debug", "pass peer", "call rws",
-            "tx bps", "rx bps", "bps", "exclusive", "require authentication", "refuse authentication", "require auth",
-            "refuse auth");
+            "tx bps", "rx bps", "bps", "exclusive");
+
+    /** Warnings kept (and logged) one by one; the rest are counted in one summary line. */
+    public static final int MAX_WARNINGS = 50;
+
+    /** xl2tpd's {@code debug …} keys and the loggers (packages) each raises to DEBUG. */
+    static final Map<String, List<String>> DEBUG_KEYS = Map.of(
+            "debug avp", List.of("io.jl2tp.l2tp.wire"),
+            "debug network", List.of("io.jl2tp.l2tp.netty", "io.jl2tp.l2tp.transport"),
+            "debug packet", List.of("io.jl2tp.l2tp.netty", "io.jl2tp.l2tp.wire"),
+            "debug state", List.of("io.jl2tp.l2tp.tunnel"),
+            "debug tunnel", List.of("io.jl2tp.l2tp.tunnel", "io.jl2tp.l2tp.transport"));
 
     private static final java.util.regex.Pattern IPV4 =
             java.util.regex.Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
@@ -39,13 +49,73 @@ public final class Xl2tpdConfigParser {
 
     /** Parses a file. */
     public static Xl2tpdConfig parse(Path file) throws BadConfigException {
-        String text;
+        byte[] bytes;
         try {
-            text = Files.readString(file);
+            bytes = Files.readAllBytes(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new BadConfigException(file.toString(), 0, null, null, "no such file");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new BadConfigException(file.toString(), 0, null, null, "permission denied");
         } catch (IOException e) {
-            throw new BadConfigException(file.toString(), 0, null, null, "cannot read: " + e.getMessage());
+            throw new BadConfigException(file.toString(), 0, null, null, "cannot read: "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
-        return parse(text, file.toString());
+        return parse(text(bytes, file.toString()), file.toString());
+    }
+
+    /**
+     * The file's text, or an error naming the line of the first octet that makes it no text
+     * file: a NUL (a binary file) or a sequence that is not UTF-8.
+     */
+    static String text(byte[] bytes, String fileName) throws BadConfigException {
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == 0) {
+                throw new BadConfigException(fileName, lineOf(bytes, i), null, null,
+                        "a NUL octet: this is a binary file, not an xl2tpd.conf");
+            }
+        }
+        java.nio.charset.CharsetDecoder dec = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
+        java.nio.charset.CoderResult r = dec.decode(in, out, true);
+        if (r.isError()) {
+            throw new BadConfigException(fileName, lineOf(bytes, in.position()), null, null, String.format(
+                    "not UTF-8 text (octet 0x%02x); save the file as UTF-8 (or ASCII)", bytes[in.position()] & 0xff));
+        }
+        dec.flush(out);
+        return out.flip().toString();
+    }
+
+    private static int lineOf(byte[] bytes, int offset) {
+        int line = 1;
+        for (int i = 0; i < offset; i++) {
+            if (bytes[i] == '\n') {
+                line++;
+            }
+        }
+        return line;
+    }
+
+    /**
+     * A value as it may appear in a message: control characters escaped ({@code \x1b}), and at
+     * most 64 characters, a longer one cut with its length said.
+     */
+    static String shown(String value) {
+        String v = value.length() > 64 ? value.substring(0, 64) : value;
+        StringBuilder sb = new StringBuilder();
+        v.codePoints().forEach(c -> {
+            if (Character.isISOControl(c)) {
+                sb.append(String.format("\\x%02x", c));
+            } else {
+                sb.appendCodePoint(c);
+            }
+        });
+        if (value.length() > 64) {
+            sb.append("…(").append(value.length()).append(" characters)");
+        }
+        return sb.toString();
     }
 
     /** A section being read: its header line and key → (value, line). */
@@ -66,17 +136,17 @@ public final class Xl2tpdConfigParser {
             }
             if (line.startsWith("[")) {
                 if (!line.endsWith("]")) {
-                    throw new BadConfigException(fileName, lineNo, null, null, "section header without ']': " + line);
+                    throw new BadConfigException(fileName, lineNo, null, null, "section header without ']': " + shown(line));
                 }
                 String inner = line.substring(1, line.length() - 1).strip();
                 String[] parts = inner.split("\\s+", 2);
                 String kind = parts[0].toLowerCase(Locale.ROOT);
                 if (!Set.of("global", "lac", "lns", "failover").contains(kind)) {
-                    throw new BadConfigException(fileName, lineNo, inner, null,
+                    throw new BadConfigException(fileName, lineNo, shown(inner), null,
                             "unknown section type (expected global, lac NAME, lns NAME or failover NAME)");
                 }
                 if (!kind.equals("global") && parts.length < 2) {
-                    throw new BadConfigException(fileName, lineNo, inner, null, "[" + kind + "] needs a name");
+                    throw new BadConfigException(fileName, lineNo, shown(inner), null, "[" + kind + "] needs a name");
                 }
                 current = new Section(kind, parts.length > 1 ? parts[1].strip() : "", lineNo, new LinkedHashMap<>());
                 sections.add(current);
@@ -85,17 +155,18 @@ public final class Xl2tpdConfigParser {
             int eq = line.indexOf('=');
             if (eq < 0) {
                 throw new BadConfigException(fileName, lineNo, current == null ? null : label(current), null,
-                        "expected 'key = value': " + line);
+                        "expected 'key = value': " + shown(line));
             }
             if (current == null) {
-                throw new BadConfigException(fileName, lineNo, null, line.substring(0, eq).strip(),
+                throw new BadConfigException(fileName, lineNo, null, shown(line.substring(0, eq).strip()),
                         "setting outside any section");
             }
             String key = line.substring(0, eq).strip().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
             String value = line.substring(eq + 1).strip();
             current.values().put(key, new String[] {value, Integer.toString(lineNo)});
         }
-        Xl2tpdConfig.Global global = new Xl2tpdConfig.Global(null, 1701, Path.of("/etc/xl2tpd/l2tp-secrets"), 5, 8, 60, false);
+        Xl2tpdConfig.Global global = new Xl2tpdConfig.Global(null, 1701, false, Path.of("/etc/xl2tpd/l2tp-secrets"), 5, 8, 60,
+                List.of());
         Map<String, Xl2tpdConfig.Lac> lacs = new LinkedHashMap<>();
         Map<String, Xl2tpdConfig.Failover> failovers = new LinkedHashMap<>();
         for (Section s : sections) {
@@ -104,7 +175,7 @@ public final class Xl2tpdConfigParser {
                 case "global" -> global = r.global();
                 case "lac" -> {
                     if (lacs.containsKey(s.name())) {
-                        throw new BadConfigException(fileName, s.line(), label(s), null, "defined twice");
+                        throw new BadConfigException(fileName, s.line(), shown(label(s)), null, "defined twice");
                     }
                     lacs.put(s.name(), r.lac());
                 }
@@ -123,12 +194,17 @@ public final class Xl2tpdConfigParser {
                         "no [lac " + f.lac() + "] section to dial");
             }
         }
-        warnings.forEach(w -> log.warn("{}", w));
-        return new Xl2tpdConfig(global, lacs, failovers, List.copyOf(warnings));
+        int count = warnings.size();
+        List<String> kept = new ArrayList<>(warnings.subList(0, Math.min(count, MAX_WARNINGS)));
+        if (count > MAX_WARNINGS) {
+            kept.add(fileName + ": " + (count - MAX_WARNINGS) + " more warnings not shown (" + count + " in all)");
+        }
+        kept.forEach(w -> log.warn("{}", w));
+        return new Xl2tpdConfig(global, lacs, failovers, List.copyOf(kept), count);
     }
 
     private static String label(Section s) {
-        return s.kind().equals("global") ? "global" : s.kind() + " " + s.name();
+        return s.kind().equals("global") ? "global" : s.kind() + " " + shown(s.name());
     }
 
     private static String stripComment(String line) {
@@ -176,7 +252,7 @@ public final class Xl2tpdConfigParser {
             return switch (v[0].toLowerCase(Locale.ROOT)) {
                 case "yes", "true", "on", "1" -> true;
                 case "no", "false", "off", "0" -> false;
-                default -> throw bad(key, "\"" + v[0] + "\" is not yes or no");
+                default -> throw bad(key, "\"" + shown(v[0]) + "\" is not yes or no");
             };
         }
 
@@ -189,12 +265,26 @@ public final class Xl2tpdConfigParser {
             try {
                 n = Integer.parseInt(v[0]);
             } catch (NumberFormatException e) {
-                throw bad(key, "\"" + v[0] + "\" is not a number");
+                throw bad(key, "\"" + shown(v[0]) + "\" is not a number");
             }
             if (n < min || n > max) {
                 throw bad(key, n + " is out of range (" + min + ".." + max + ")");
             }
             return n;
+        }
+
+        /**
+         * A {@code require …} key: xl2tpd has pppd ask the LNS to authenticate itself; jl2tp's
+         * LAC does not, so {@code yes} warns with file:line (never silence) and {@code no} is the same.
+         */
+        boolean warnIfYes(String key) throws BadConfigException {
+            String[] v = left.get(key);
+            boolean yes = bool(key, false);
+            if (yes) {
+                warnings.add(file + ":" + v[1] + ": [" + label(section) + "] " + key + " = yes: has no effect in jl2tp, "
+                        + "which does not ask the LNS to authenticate itself (the LAC authenticates to the LNS)");
+            }
+            return yes;
         }
 
         void ignore(Set<String> keys) {
@@ -211,22 +301,38 @@ public final class Xl2tpdConfigParser {
         }
 
         void warnUnknown() {
-            left.forEach((k, v) -> warnings.add(file + ":" + v[1] + ": [" + label(section) + "] unknown key \"" + k + "\" ignored"));
+            left.forEach((k, v) -> warnings.add(file + ":" + v[1] + ": [" + label(section) + "] unknown key \"" + shown(k)
+                    + "\" ignored"));
         }
 
         Xl2tpdConfig.Global global() throws BadConfigException {
             String listen = string("listen-addr", null);
+            java.net.InetAddress listenAddr = null;
+            if (listen != null) {
+                // xl2tpd takes an address here; jl2tp never resolves a name for a bind address
+                if (!IPV4.matcher(listen).matches() && !(listen.contains(":") && listen.matches("[0-9A-Fa-f:.]+"))) {
+                    throw bad("listen-addr", "\"" + shown(listen) + "\" is not an IP address");
+                }
+                try {
+                    listenAddr = java.net.InetAddress.getByName(listen);
+                } catch (java.net.UnknownHostException e) {
+                    throw bad("listen-addr", "\"" + shown(listen) + "\" is not an IP address");
+                }
+            }
+            boolean portGiven = left.containsKey("port");
             int port = integer("port", 1701, 1, 65535);
             String auth = string("auth file", "/etc/xl2tpd/l2tp-secrets");
             int retries = integer("max retries", 5, 1, 1000);
             int cap = integer("cap backoff", 8, 8, 3600); // RFC 2661 §5.8: any cap must be >= 8 s
             int hello = integer("hello interval", 60, 0, 86400);
-            boolean debug = false;
-            for (String k : List.of("debug avp", "debug network", "debug packet", "debug state", "debug tunnel")) {
-                debug |= bool(k, false);
+            java.util.Set<String> debug = new java.util.TreeSet<>();
+            for (Map.Entry<String, List<String>> d : DEBUG_KEYS.entrySet()) {
+                if (bool(d.getKey(), false)) {
+                    debug.addAll(d.getValue());
+                }
             }
             ignore(GLOBAL_IGNORED);
-            return new Xl2tpdConfig.Global(listen, port, Path.of(auth), retries, cap, hello, debug);
+            return new Xl2tpdConfig.Global(listenAddr, port, portGiven, Path.of(auth), retries, cap, hello, List.copyOf(debug));
         }
 
         Xl2tpdConfig.Lac lac() throws BadConfigException {
@@ -240,7 +346,7 @@ public final class Xl2tpdConfigParser {
                 if (lns.startsWith("[")) {
                     int end = lns.indexOf(']');
                     if (end < 0) {
-                        throw bad("lns", "\"" + lns + "\": unterminated [IPv6 address]");
+                        throw bad("lns", "\"" + shown(lns) + "\": unterminated [IPv6 address]");
                     }
                     host = lns.substring(1, end);
                     if (lns.length() > end + 1) {
@@ -251,7 +357,7 @@ public final class Xl2tpdConfigParser {
                     port = Integer.parseInt(lns.substring(lns.indexOf(':') + 1));
                 }
             } catch (NumberFormatException e) {
-                throw bad("lns", "\"" + lns + "\": the port is not a number");
+                throw bad("lns", "\"" + shown(lns) + "\": the port is not a number");
             }
             if (port < 1 || port > 65535) {
                 throw bad("lns", "port " + port + " is out of range (1..65535)");
@@ -260,12 +366,14 @@ public final class Xl2tpdConfigParser {
             boolean redial = bool("redial", false);
             int redialTimeout = integer("redial timeout", 30, 1, 86400);
             int maxRedials = integer("max redials", 0, 0, 1_000_000);
-            boolean requireAuth = bool("require authentication", false) | bool("require auth", false);
-            boolean refuseAuth = bool("refuse authentication", false) | bool("refuse auth", false);
+            boolean requireAuth = warnIfYes("require authentication") | warnIfYes("require auth");
+            // refuse authentication = yes is pppd's noauth: jl2tp's LAC never asks the LNS to authenticate
+            bool("refuse authentication", false);
+            bool("refuse auth", false);
             boolean refusePap = bool("refuse pap", false);
             boolean refuseChap = bool("refuse chap", false);
-            boolean requirePap = bool("require pap", false);
-            boolean requireChap = bool("require chap", false);
+            boolean requirePap = warnIfYes("require pap");
+            boolean requireChap = warnIfYes("require chap");
             String user = string("name", null);
             String hostname = string("hostname", null);
             String opt = string("pppoptfile", null);
@@ -277,10 +385,6 @@ public final class Xl2tpdConfigParser {
             boolean defaultRoute = bool("defaultroute", false);
             int localPort = integer("local port", 0, 0, 65535);
             ignore(LAC_IGNORED);
-            if (requireAuth && !refuseAuth) {
-                warnings.add(file + ":" + section.line() + ": [" + label(section) + "] require authentication = yes: "
-                        + "jl2tp dials as a client and does not authenticate the LNS; use pppd's 'auth' in the options file");
-            }
             return new Xl2tpdConfig.Lac(section.name(), host, port, autodial, redial, redialTimeout, maxRedials, requireAuth,
                     refusePap, refuseChap, requirePap, requireChap, user, hostname, opt == null ? null : Path.of(opt), rws,
                     hidden, length, challenge, flow, defaultRoute, localPort, section.line());
@@ -293,11 +397,11 @@ public final class Xl2tpdConfigParser {
                 throw new BadConfigException(file, section.line(), label(section), "primary", "missing: the link to watch");
             }
             if (primary.equals(backup)) {
-                throw bad("backup", "\"" + backup + "\" is the primary link too");
+                throw bad("backup", "\"" + shown(backup) + "\" is the primary link too");
             }
             String probe = string("probe", null);
             if (probe != null && !IPV4.matcher(probe).matches()) {
-                throw bad("probe", "\"" + probe + "\" is not an IPv4 address (the probe is an ICMP echo through the primary)");
+                throw bad("probe", "\"" + shown(probe) + "\" is not an IPv4 address (the probe is an ICMP echo through the primary)");
             }
             return new Xl2tpdConfig.Failover(section.name(), primary, backup, bool("routes", true),
                     integer("route metric", 100, 0, 1 << 30), integer("hold up", 5, 0, 3600), probe,
@@ -310,7 +414,7 @@ public final class Xl2tpdConfigParser {
             String v = string(key, null);
             String problem = v == null ? null : io.jl2tp.tun.InterfaceName.problem(v);
             if (problem != null) {
-                throw bad(key, problem);
+                throw bad(key, problem.replace("\"" + v + "\"", "\"" + shown(v) + "\""));
             }
             return v;
         }

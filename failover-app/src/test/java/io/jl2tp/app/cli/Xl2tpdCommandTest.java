@@ -133,4 +133,56 @@ class Xl2tpdCommandTest {
         assertEquals(2, r.status());
         assertTrue(r.err().contains("nope.conf"), r.err());
     }
+
+    /** Issue 12 bug 4: --check passed a chap-secrets of mode 0644 that the daemon then refused. */
+    @Test
+    void aGroupReadableChapSecretsFailsTheCheckAsTheDaemonWould(@TempDir Path dir) throws Exception {
+        Path conf = seed(dir, "name alice\n");
+        Path chap = dir.resolve("chap-secrets");
+        Files.writeString(chap, "alice * s3cret\n");
+        Files.setPosixFilePermissions(chap, PosixFilePermissions.fromString("rw-r--r--"));
+        Run r = run("xl2tpd", "--check", "-c", conf.toString(), "--ppp-dir", dir.toString());
+        assertEquals(2, r.status(), r.out());
+        assertTrue(r.err().contains("chap-secrets") && r.err().contains("group access") && r.err().contains("chmod 600"), r.err());
+        assertTrue(!r.err().contains("s3cret") && !r.out().contains("s3cret"));
+        Files.setPosixFilePermissions(chap, PosixFilePermissions.fromString("rw-------"));
+        assertEquals(0, run("xl2tpd", "--check", "-c", conf.toString(), "--ppp-dir", dir.toString()).status());
+    }
+
+    /** Issue 12 bug 4: the summary said "0 warnings" after printing the options file's warnings. */
+    @Test
+    void theSummaryCountsTheOptionsFilesWarningsToo(@TempDir Path dir) throws Exception {
+        Path conf = seed(dir, "noauth\nfrobnicate\nmodem\n");
+        Files.writeString(conf, Files.readString(conf) + "no such key = 1\n");
+        Run r = run("xl2tpd", "--check", "-c", conf.toString(), "--ppp-dir", dir.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("configuration OK (3 warnings)"), r.out());
+    }
+
+    @Test
+    void aControlFifoThatCannotBeMadeSaysWhy(@TempDir Path dir) throws Exception {
+        Path conf = seed(dir, "noauth\n");
+        Path blocker = Files.writeString(dir.resolve("not-a-dir"), "");
+        Run r = run("xl2tpd", "-c", conf.toString(), "--ppp-dir", dir.toString(), "-C", blocker.resolve("control").toString(),
+                "-p", dir.resolve("pid").toString());
+        assertEquals(1, r.status());
+        assertTrue(r.err().startsWith("jl2tp xl2tpd: cannot create the control FIFO " + blocker.resolve("control") + " (-C): "),
+                r.err());
+        assertTrue(r.err().contains("already exists") || r.err().contains("not a directory"), r.err());
+    }
+
+    @Test
+    void xl2tpdsDebugKeysRaiseThatPartsLogLevel(@TempDir Path dir) throws Exception {
+        Path conf = seed(dir, "noauth\n");
+        Files.writeString(conf, Files.readString(conf).replace("[global]\n", "[global]\ndebug avp = yes\ndebug state = no\n"));
+        ch.qos.logback.classic.LoggerContext ctx = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+        try {
+            Run r = run("xl2tpd", "--check", "-c", conf.toString(), "--ppp-dir", dir.toString());
+            assertEquals(0, r.status(), r.err());
+            assertEquals(ch.qos.logback.classic.Level.DEBUG, ctx.getLogger("io.jl2tp.l2tp.wire").getLevel());
+            assertEquals(null, ctx.getLogger("io.jl2tp.l2tp.tunnel").getLevel(), "debug state = no changes nothing");
+        } finally {
+            ctx.getLogger("io.jl2tp.l2tp.wire").setLevel(null);
+        }
+    }
 }
