@@ -7,6 +7,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -117,5 +118,84 @@ class Xl2tpdConfigParserTest {
         }
         BadConfigException e = assertThrows(BadConfigException.class, () -> Xl2tpdConfigParser.parse(text, resource));
         assertEquals(message, e.getMessage());
+    }
+
+    /** Issue 11 row 12: "cannot read: Input length = 3" named neither the line nor the problem. */
+    @Test
+    void binaryAndNonUtf8FilesSayWhichLine(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path latin1 = dir.resolve("latin1.conf");
+        java.nio.file.Files.write(latin1, "[global]\n; caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+        BadConfigException e = assertThrows(BadConfigException.class, () -> Xl2tpdConfigParser.parse(latin1));
+        assertEquals(latin1 + ":2: not UTF-8 text (octet 0xe9); save the file as UTF-8 (or ASCII)", e.getMessage());
+        Path binary = dir.resolve("binary.conf");
+        java.nio.file.Files.write(binary, new byte[] {'[', 'g', ']', '\n', 0x7f, 'E', 'L', 'F', 0, 1});
+        e = assertThrows(BadConfigException.class, () -> Xl2tpdConfigParser.parse(binary));
+        assertEquals(binary + ":2: a NUL octet: this is a binary file, not an xl2tpd.conf", e.getMessage());
+        e = assertThrows(BadConfigException.class, () -> Xl2tpdConfigParser.parse(dir.resolve("absent.conf")));
+        assertEquals(dir.resolve("absent.conf") + ":0: no such file", e.getMessage());
+    }
+
+    /** Issue 11 row 12: a 5 MB value was echoed whole; control characters went out raw. */
+    @Test
+    void hugeAndHostileValuesAreCutAndEscapedInMessages() {
+        String huge = "x".repeat(5_000_000);
+        BadConfigException e = assertThrows(BadConfigException.class,
+                () -> Xl2tpdConfigParser.parse("[lac a]\nlns = h\nredial = " + huge + "\n", "big.conf"));
+        assertEquals("big.conf:3: [lac a] redial: \"" + "x".repeat(64) + "…(5000000 characters)\" is not yes or no", e.getMessage());
+        e = assertThrows(BadConfigException.class,
+                () -> Xl2tpdConfigParser.parse("[lac a]\nlns = h\nredial = \u001b[2J\n", "esc.conf"));
+        assertEquals("esc.conf:3: [lac a] redial: \"\\x1b[2J\" is not yes or no", e.getMessage());
+    }
+
+    /** Issue 11 row 12: 200 000 unknown keys printed 200 000 warnings. */
+    @Test
+    void warningsAreCappedWithASummary() throws Exception {
+        StringBuilder sb = new StringBuilder("[lac a]\nlns = h\n");
+        for (int i = 0; i < 200_000; i++) {
+            sb.append("unknown").append(i).append(" = 1\n");
+        }
+        Xl2tpdConfig c = Xl2tpdConfigParser.parse(sb.toString(), "many.conf");
+        assertEquals(200_000, c.warningCount());
+        assertEquals(Xl2tpdConfigParser.MAX_WARNINGS + 1, c.warnings().size());
+        assertEquals("many.conf: 199950 more warnings not shown (200000 in all)", c.warnings().get(c.warnings().size() - 1));
+        assertTrue(c.warnings().get(0).startsWith("many.conf:3: [lac a] unknown key \"unknown0\""), c.warnings().get(0));
+    }
+
+    /** Issue 12: [global] listen-addr and port were parsed and ignored; now they give the LACs' bind address. */
+    @Test
+    void listenAddrAndPortGiveTheLocalAddress() throws Exception {
+        Xl2tpdConfig c = Xl2tpdConfigParser.parse("[global]\nlisten-addr = 203.0.113.5\nport = 1702\n[lac a]\nlns = h\n"
+                + "[lac b]\nlns = h\nlocal port = 5000\n", "l.conf");
+        assertEquals(new java.net.InetSocketAddress("203.0.113.5", 1702), c.localAddress(c.lacs().get("a")));
+        assertEquals(new java.net.InetSocketAddress("203.0.113.5", 5000), c.localAddress(c.lacs().get("b")), "local port wins");
+        Xl2tpdConfig d = Xl2tpdConfigParser.parse("[lac a]\nlns = h\n", "d.conf");
+        assertEquals(new java.net.InetSocketAddress(0), d.localAddress(d.lacs().get("a")), "default: any address, ephemeral port");
+        BadConfigException e = assertThrows(BadConfigException.class,
+                () -> Xl2tpdConfigParser.parse("[global]\nlisten-addr = router.example\n", "n.conf"));
+        assertEquals("n.conf:2: [global] listen-addr: \"router.example\" is not an IP address", e.getMessage());
+    }
+
+    /** Issue 12: xl2tpd's debug keys and [lac] require pap/chap/authentication, refuse authentication. */
+    @Test
+    void debugKeysAndAuthenticationKeys() throws Exception {
+        Xl2tpdConfig c = Xl2tpdConfigParser.parse("""
+                [global]
+                debug avp = yes
+                debug tunnel = yes
+                debug state = no
+                [lac a]
+                lns = h
+                require pap = yes
+                require chap = no
+                refuse authentication = yes
+                require authentication = yes
+                """, "k.conf");
+        assertEquals(List.of("io.jl2tp.l2tp.transport", "io.jl2tp.l2tp.tunnel", "io.jl2tp.l2tp.wire"), c.global().debugLoggers());
+        assertTrue(c.warnings().stream().anyMatch(w -> w.startsWith("k.conf:7: [lac a] require pap = yes: has no effect")),
+                c.warnings().toString());
+        assertTrue(c.warnings().stream().anyMatch(w -> w.startsWith("k.conf:10: [lac a] require authentication = yes: has no effect")),
+                c.warnings().toString());
+        assertEquals(2, c.warningCount(), "require chap = no and refuse authentication = yes mean what jl2tp does: "
+                + c.warnings());
     }
 }
