@@ -1,7 +1,6 @@
 package io.jl2tp.app.demo;
 
-import com.sun.jna.LastErrorException;
-import com.sun.jna.Native;
+import io.jl2tp.tun.linux.LibC;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,17 +16,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class DemoLab implements AutoCloseable {
 
-    private static final int CLONE_NEWNET = 0x40000000;
-
-    static {
-        Native.register(DemoLab.class, "c");
-    }
-
-    private static native int open(String path, int flags) throws LastErrorException;
-
-    private static native int close(int fd) throws LastErrorException;
-
-    private static native int setns(int fd, int nstype) throws LastErrorException;
+    private static final int CLONE_NEWNET = LibC.CLONE_NEWNET;
 
     final String lns;
     final String lac;
@@ -55,18 +44,18 @@ final class DemoLab implements AutoCloseable {
 
     /** Runs {@code body} on this thread inside namespace {@code ns}, then moves back. */
     static <T> T in(String ns, Callable<T> body) throws Exception {
-        int target = open("/run/netns/" + ns, 0);
-        int home = open("/proc/thread-self/ns/net", 0);
+        int target = LibC.open("/run/netns/" + ns, 0);
+        int home = LibC.open("/proc/thread-self/ns/net", 0);
         try {
-            setns(target, CLONE_NEWNET);
+            LibC.setns(target, CLONE_NEWNET);
             try {
                 return body.call();
             } finally {
-                setns(home, CLONE_NEWNET);
+                LibC.setns(home, CLONE_NEWNET);
             }
         } finally {
-            close(target);
-            close(home);
+            LibC.close(target);
+            LibC.close(home);
         }
     }
 

@@ -57,7 +57,7 @@ public final class FailoverService implements AutoCloseable {
     private volatile boolean probeHealthy = true;
     private boolean primaryLink;           // the link part of the primary's state, as last read (loop thread)
     private Route lnsRoute;
-    private volatile String primaryState = "unknown";
+    private volatile PrimaryState primaryState = PrimaryState.UNKNOWN;
     private volatile Instant primarySince = Instant.now();
     private volatile Instant downAt;
     private volatile Duration lastFailover;
@@ -145,8 +145,8 @@ public final class FailoverService implements AutoCloseable {
             probeHealthy = true;
         }
         boolean up = link && probeHealthy;
-        String state = up ? "up" : link ? "up, but the probe fails" : "down";
-        if (!state.equals(primaryState)) {
+        PrimaryState state = up ? PrimaryState.UP : link ? PrimaryState.PROBE_FAILING : PrimaryState.DOWN;
+        if (state != primaryState) {
             log.info("failover {}: primary {} is {}", cfg.lac(), cfg.primary(), state);
             primaryState = state;
             primarySince = Instant.now();
@@ -327,7 +327,7 @@ public final class FailoverService implements AutoCloseable {
 
     /** A consistent-enough view for metrics (read without stopping the loop). */
     public Snapshot snapshot() {
-        return new Snapshot(cfg.lac(), cfg.primary(), "up".equals(primaryState), primarySince, policy.active(),
+        return new Snapshot(cfg.lac(), cfg.primary(), primaryState == PrimaryState.UP, primarySince, policy.active(),
                 policy.holding(), policy.failovers(), lastFailover);
     }
 
@@ -358,5 +358,21 @@ public final class FailoverService implements AutoCloseable {
             log.debug("failover close: {}", e.toString());
         }
         loop.shutdownNow();
+    }
+
+    /** The primary link's state as last judged (link, carrier, address, and probe when configured). */
+    enum PrimaryState {
+        UNKNOWN("unknown"), UP("up"), PROBE_FAILING("up, but the probe fails"), DOWN("down");
+
+        private final String text;
+
+        PrimaryState(String text) {
+            this.text = text;
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
     }
 }
