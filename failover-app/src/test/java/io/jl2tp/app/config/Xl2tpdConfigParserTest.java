@@ -198,4 +198,66 @@ class Xl2tpdConfigParserTest {
         assertEquals(2, c.warningCount(), "require chap = no and refuse authentication = yes mean what jl2tp does: "
                 + c.warnings());
     }
+
+    /** docs/compat.md "## xl2tpd.conf": every key of xl2tpd 1.3 is read into a setting or warned about at its line. */
+    @Test
+    void everyXl2tpdKeyIsReadOrWarnedAboutAtItsLine() throws Exception {
+        Xl2tpdConfig c = Xl2tpdConfigParser.parse("""
+                [global]
+                access control = no
+                ipsec saref = no
+                saref refinfo = 30
+                force userspace = yes
+                rand source = dev
+                hello interval = 30
+                cap backoff = 16
+                [lac a]
+                lns = 198.51.100.1:1702
+                autodial = yes
+                redial = yes
+                redial timeout = 7
+                max redials = 4
+                local ip = 198.51.100.9
+                remote ip = 198.51.100.10
+                defaultroute = yes
+                length bit = yes
+                hidden bit = yes
+                refuse pap = yes
+                refuse chap = yes
+                name = alice
+                hostname = router1
+                ppp debug = yes
+                pass peer = yes
+                tunnel rws = 4
+                call rws = 4
+                flow bit = yes
+                challenge = yes
+                tx bps = 1
+                rx bps = 1
+                bps = 1
+                exclusive = yes
+                [lns default]
+                ip range = 198.51.100.2-198.51.100.9
+                """, "all.conf");
+        Xl2tpdConfig.Global g = c.global();
+        assertEquals(30, g.helloInterval());
+        assertEquals(16, g.capBackoff());
+        Xl2tpdConfig.Lac a = c.lacs().get("a");
+        assertEquals(1702, a.lnsPort());
+        assertTrue(a.autodial() && a.redial() && a.defaultRoute() && a.lengthBit() && a.hiddenBit() && a.refusePap()
+                && a.refuseChap() && a.flowBit() && a.challenge());
+        assertEquals(7, a.redialTimeout());
+        assertEquals(4, a.maxRedials());
+        assertEquals("alice", a.user());
+        assertEquals("router1", a.hostname());
+        assertEquals(4, a.tunnelRws());
+        List<String> warned = List.of("2: [global] access control", "3: [global] ipsec saref", "4: [global] saref refinfo",
+                "5: [global] force userspace", "6: [global] rand source", "15: [lac a] local ip", "16: [lac a] remote ip",
+                "24: [lac a] ppp debug", "25: [lac a] pass peer", "27: [lac a] call rws", "30: [lac a] tx bps",
+                "31: [lac a] rx bps", "32: [lac a] bps", "33: [lac a] exclusive", "34: [lns default]");
+        for (String w : warned) {
+            assertTrue(c.warnings().stream().anyMatch(x -> x.startsWith("all.conf:" + w)), w + " in " + c.warnings());
+        }
+        assertEquals(warned.size(), c.warningCount(), c.warnings().toString());
+    }
 }
