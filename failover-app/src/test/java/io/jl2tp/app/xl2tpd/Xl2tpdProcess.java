@@ -1,5 +1,6 @@
 package io.jl2tp.app.xl2tpd;
 
+import io.jl2tp.testkit.Await;
 import io.jl2tp.testkit.NetNs;
 
 import java.io.IOException;
@@ -7,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -121,20 +123,18 @@ public final class Xl2tpdProcess implements AutoCloseable {
         }
     }
 
-    /** Polls {@code condition} every 50 ms; fails with the daemon's log if it does not hold in time. */
+    /** Waits for {@code condition} (testkit {@link Await}); fails with the daemon's log if it does not hold in time. */
     public void await(int seconds, String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + seconds + " s waiting for " + what + "\n--- jl2tp log:\n"
-                        + tail(log()) + "\n--- hooks:\n" + hookLog());
+        Await.until(Duration.ofSeconds(seconds), what, () -> {
+            if (condition.getAsBoolean()) {
+                return true;
             }
-            if (process != null && !process.isAlive()) {
+            if (process != null && !process.isAlive()) { // no point waiting for a daemon that has gone
                 throw new AssertionError("jl2tp exited with " + process.exitValue() + " while waiting for " + what
                         + "\n--- jl2tp log:\n" + tail(log()));
             }
-            Thread.sleep(50);
-        }
+            return false;
+        }, () -> "--- jl2tp log:\n" + tail(log()) + "\n--- hooks:\n" + hookLog());
     }
 
     public static String tail(String s) {
