@@ -67,6 +67,7 @@ public final class ReliableTransport {
 
     private long retransmissions;
     private long duplicates;
+    private boolean unverifiedPeer;
 
     public ReliableTransport(TransportConfig config, ScheduledExecutorService loop, Listener listener) {
         this.config = config;
@@ -78,6 +79,30 @@ public final class ReliableTransport {
     /** Sets the tunnel id that outgoing messages carry (the peer's Assigned Tunnel ID). */
     public void setTunnelId(int tunnelId) {
         this.tunnelId = tunnelId;
+    }
+
+    /**
+     * Reflection guard for an LNS answering an SCCRQ (issue 11 row 8). Until the peer
+     * acknowledges something we sent — proof that it receives at the address it claims — our
+     * unacknowledged messages are not retransmitted on our timer; a duplicate of the peer's
+     * message (its own retransmission) is answered by retransmitting them instead of a ZLB.
+     *
+     * <p>Why this is what RFC 2661 demands and no more: §5.8 asks for retransmission so that a
+     * lost message is recovered. Our SCCRP (or StopCCN) is the acknowledgement of the peer's
+     * SCCRQ (its Nr), so if it is lost, the peer's SCCRQ stays unacknowledged and the peer's own
+     * §5.8 timer retransmits it — and that duplicate draws our retransmission. Recovery is
+     * intact, with the requester's timer driving it, while a spoofed SCCRQ draws exactly one
+     * reply instead of one plus every retransmission (7 datagrams before this). Once the peer
+     * acknowledges, normal §5.8 retransmission applies. A peer that never acknowledges is
+     * cleared by the tunnel's set-up timeout, without a StopCCN.
+     */
+    public void answerDuplicatesOnlyUntilAcknowledged() {
+        unverifiedPeer = true;
+    }
+
+    /** True while {@link #answerDuplicatesOnlyUntilAcknowledged} holds back retransmissions. */
+    public boolean awaitingFirstAcknowledgement() {
+        return unverifiedPeer;
     }
 
     /** The peer's receive window from its RWS AVP (§5.8); values below 1 are ignored. */
@@ -182,7 +207,15 @@ public final class ReliableTransport {
         } else if (Seq.before(ns, expectedNr)) {
             // §5.8: a duplicate MUST still be acknowledged; it is not delivered again.
             duplicates++;
-            sendZlbNow();
+            if (unverifiedPeer && !inFlight.isEmpty()) {
+                // The peer retransmitted: our reply was lost; send it again (same Ns, current Nr).
+                InFlight oldest = inFlight.peek();
+                retransmissions++;
+                cancelAck();
+                listener.output(oldest.msg().withSequence(oldest.ns(), expectedNr));
+            } else {
+                sendZlbNow();
+            }
         } else if (Seq.distance(expectedNr, ns) < config.receiveWindow()) {
             held.putIfAbsent(ns, msg); // out of order, within our window: hold until the gap fills
             sendZlbNow();              // tell the peer where we are
@@ -204,6 +237,7 @@ public final class ReliableTransport {
             cwnd = Math.min(cwnd, peerWindow);
         }
         if (progress) {
+            unverifiedPeer = false;
             retries = 0;
             currentTimeoutMs = config.initialTimeout().toMillis();
             cancelRetransmit();
@@ -218,6 +252,9 @@ public final class ReliableTransport {
     }
 
     private void armRetransmit() {
+        if (unverifiedPeer) {
+            return;
+        }
         retransmitTimer = loop.schedule(this::onRetransmitTimeout, currentTimeoutMs, TimeUnit.MILLISECONDS);
     }
 
@@ -251,6 +288,12 @@ public final class ReliableTransport {
     }
 
     private void scheduleAck() {
+        if (unverifiedPeer && !inFlight.isEmpty()) {
+            // Our unacknowledged reply already carried this Nr. A separate ZLB would acknowledge
+            // the peer's request on its own and stop the retransmission that recovers a lost
+            // reply (see answerDuplicatesOnlyUntilAcknowledged).
+            return;
+        }
         if (ackTimer == null) {
             ackTimer = loop.schedule(() -> {
                 ackTimer = null;

@@ -1,5 +1,7 @@
 package io.jl2tp.l2tp.tunnel;
 
+import io.jl2tp.l2tp.util.RateLimiter;
+import io.jl2tp.l2tp.wire.AvpType;
 import io.jl2tp.l2tp.wire.ControlMessage;
 import io.jl2tp.l2tp.wire.DataHeader;
 import io.jl2tp.l2tp.wire.HiddenAvpContext;
@@ -15,11 +17,9 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -29,41 +29,52 @@ import java.util.function.LongSupplier;
  * {@link #serve} was called, the LNS side accepting SCCRQs. It demultiplexes datagrams by Tunnel
  * ID, enforces the source rules (§8.1: only the tunnel's peer; the LAC follows the LNS's port),
  * drops datagrams for tunnels it does not own (old tunnels' retransmissions), and counts every
- * drop. Netty-free: the {@code netty} package binds it to a socket; tests drive it directly in
- * virtual time.
+ * drop. Tunnels are indexed by id and by (peer, Assigned Tunnel ID), ids come from O(1) pools,
+ * half-open tunnels are capped ({@link EndpointLimits}): nothing here scans all tunnels per
+ * datagram. Netty-free: the {@code netty} package binds it to a socket; tests drive it directly
+ * in virtual time.
  *
- * <p>Everything but {@link Session#send} runs on {@link #loop()}.
+ * <p>Threads: everything is owned by {@link #loop()} except {@link Session#send} (any thread)
+ * and the counter getters (any thread; {@link EndpointCounters}).
  */
 public final class L2tpEndpoint {
 
     private static final Logger log = LoggerFactory.getLogger(L2tpEndpoint.class);
+
+    /** A tunnel the LNS answered, by who asked: (source, its Assigned Tunnel ID). */
+    private record Requester(InetSocketAddress peer, int assignedId) {
+    }
 
     private final ScheduledExecutorService loop;
     private final LongSupplier nanoClock;
     private final ByteBufAllocator alloc;
     private final DatagramSink sink;
     private final Random random;
+    private final IdPool tunnelIds;
+    private final IdPool sessionIds;
     private final Map<Integer, Tunnel> tunnels = new HashMap<>();
-    private final Set<Integer> sessionIds = new HashSet<>();
+    private final Map<Requester, Tunnel> answered = new HashMap<>();
+    private final Map<Tunnel, Requester> requesterOf = new HashMap<>();
+    private final Map<java.net.InetAddress, List<Tunnel>> tieBreaking = new HashMap<>();
+    private final HalfOpenTunnels halfOpen = new HalfOpenTunnels();
     private final DataHeader dataHeader = new DataHeader();
+    private final EndpointCounters counters = new EndpointCounters();
+    private final RateLimiter peerLogLimiter;
     private long callSerial;
+    private EndpointLimits limits = EndpointLimits.DEFAULTS;
 
     private TunnelConfig serverConfig;
     private HiddenAvpContext serverHidden = HiddenAvpContext.NONE;
     private SessionAcceptor acceptor;
     private Consumer<L2tpEvent> serverEvents;
 
-    private long droppedMalformed;
-    private long droppedForeign;
-    private long droppedUnknownTunnel;
-    private long droppedUnknownSession;
-
     /**
      * @param loop      the event loop (Netty EventLoop, or a VirtualScheduler in tests)
      * @param nanoClock monotonic nanoseconds of the same time base as {@code loop}
-     * @param alloc     buffer allocator for outgoing control messages
+     * @param alloc     buffer allocator for outgoing messages
      * @param sink      where datagrams go
-     * @param random    source of tunnel/session ids, challenges and tie breakers
+     * @param random    source of tunnel/session ids, challenges and tie breakers (a SecureRandom
+     *                  outside tests)
      */
     public L2tpEndpoint(ScheduledExecutorService loop, LongSupplier nanoClock, ByteBufAllocator alloc, DatagramSink sink,
                         Random random) {
@@ -72,10 +83,14 @@ public final class L2tpEndpoint {
         this.alloc = alloc;
         this.sink = sink;
         this.random = random;
+        this.tunnelIds = new IdPool(random);
+        this.sessionIds = new IdPool(random);
         this.callSerial = random.nextInt(1 << 16);
+        // Peer-caused log lines: 20 per second sustained, bursts of 100 (issue 11).
+        this.peerLogLimiter = new RateLimiter(nanoClock, 20, 100);
     }
 
-    /** An endpoint with a SecureRandom. */
+    /** An endpoint whose ids and challenges come from a SecureRandom. */
     public L2tpEndpoint(ScheduledExecutorService loop, LongSupplier nanoClock, ByteBufAllocator alloc, DatagramSink sink) {
         this(loop, nanoClock, alloc, sink, new SecureRandom());
     }
@@ -106,13 +121,35 @@ public final class L2tpEndpoint {
         return callSerial;
     }
 
+    /** The caps on half-open tunnels and calls. */
+    public EndpointLimits limits() {
+        return limits;
+    }
+
+    /** Sets the caps on half-open tunnels and calls (event loop). */
+    public void limits(EndpointLimits l) {
+        this.limits = l;
+    }
+
+    /** Drops, protocol errors and evictions; readable from any thread. */
+    public EndpointCounters counters() {
+        return counters;
+    }
+
     // ---- roles ----
 
     /** LAC: opens a control connection to {@code lns} (sends SCCRQ). Event loop. */
     public Tunnel connect(InetSocketAddress lns, TunnelConfig config, Consumer<L2tpEvent> events) {
-        Tunnel t = new Tunnel(this, true, allocateTunnelId(), lns, config, events);
-        tunnels.put(t.localId(), t);
+        int id = tunnelIds.allocate();
+        if (id == 0) {
+            throw new IllegalStateException("no free Tunnel ID");
+        }
+        Tunnel t = new Tunnel(this, true, id, lns, config, events);
+        tunnels.put(id, t);
         t.start();
+        if (t.tieBreaker() != null) {
+            tieBreaking.computeIfAbsent(lns.getAddress(), k -> new java.util.ArrayList<>()).add(t);
+        }
         return t;
     }
 
@@ -133,34 +170,77 @@ public final class L2tpEndpoint {
         return List.copyOf(tunnels.values());
     }
 
-    // ---- ids: random, non-zero, never reused while an old one lingers ----
-
-    int allocateTunnelId() {
-        for (int i = 0; i < 1_000_000; i++) {
-            int id = 1 + random.nextInt(0xFFFF);
-            if (!tunnels.containsKey(id)) {
-                return id;
-            }
-        }
-        throw new IllegalStateException("no free tunnel id");
+    /** Tunnels waiting for SCCCN (LNS role). */
+    public int halfOpenTunnels() {
+        return halfOpen.size();
     }
 
-    int allocateSessionId(Tunnel t) {
-        for (int i = 0; i < 1_000_000; i++) {
-            int id = 1 + random.nextInt(0xFFFF);
-            if (sessionIds.add(id)) {
-                return id;
-            }
-        }
-        throw new IllegalStateException("no free session id");
+    // ---- ids: random among the free ones, O(1), never reused while an old one lingers ----
+
+    /** A free Session ID, or 0 if none is left. */
+    int allocateSessionId() {
+        return sessionIds.allocate();
     }
 
-    void releaseSessionId(Tunnel t, int id) {
-        sessionIds.remove(id);
+    void releaseSessionId(int id) {
+        sessionIds.release(id);
     }
 
     void remove(Tunnel t) {
-        tunnels.remove(t.localId(), t);
+        if (tunnels.remove(t.localId(), t)) {
+            tunnelIds.release(t.localId());
+        }
+        Requester r = requesterOf.remove(t);
+        if (r != null) {
+            answered.remove(r, t);
+        }
+        halfOpen.remove(t);
+        if (t.isInitiator() && t.tieBreaker() != null) {
+            List<Tunnel> same = tieBreaking.get(t.peer().getAddress());
+            if (same != null && same.remove(t) && same.isEmpty()) {
+                tieBreaking.remove(t.peer().getAddress());
+            }
+        }
+    }
+
+    /** A tunnel entered or left wait-ctl-conn; over a cap, the oldest half-open one is dropped. */
+    void halfOpenTunnel(Tunnel t, boolean open) {
+        if (!open) {
+            halfOpen.remove(t);
+            return;
+        }
+        halfOpen.add(t);
+        Tunnel victim;
+        while ((victim = halfOpen.overCap(t, limits)) != null) {
+            counters.halfOpenTunnelsEvicted.increment();
+            victim.evict();
+            halfOpen.remove(victim); // in case the victim could not be evicted in its state
+        }
+    }
+
+    void countProtocolError() {
+        counters.protocolErrors.increment();
+    }
+
+    void countUnknownSessionMessage() {
+        counters.droppedUnknownSession.increment();
+    }
+
+    void countHalfOpenCallEvicted() {
+        counters.halfOpenCallsEvicted.increment();
+    }
+
+    /** Logs one INFO line a peer caused, unless the peer-log rate limit says otherwise. */
+    void peerLog(Logger logger, String format, Object... args) {
+        if (!peerLogLimiter.tryAcquire()) {
+            counters.suppressedLogLines.increment();
+            return;
+        }
+        long suppressed = peerLogLimiter.takeSuppressed();
+        if (suppressed > 0) {
+            log.warn("{} log lines caused by peers were suppressed (rate limit)", suppressed);
+        }
+        logger.info(format, args);
     }
 
     // ---- outbound ----
@@ -191,7 +271,10 @@ public final class L2tpEndpoint {
             controlMessage(buf, sender);
         } catch (RuntimeException e) {
             // Never let one datagram take the endpoint down; this is a bug if it happens.
-            log.error("unexpected failure handling a datagram from {}", format(sender), e);
+            counters.internalErrors.increment();
+            if (peerLogLimiter.tryAcquire()) {
+                log.error("unexpected failure handling a datagram from {}", format(sender), e);
+            }
             if (buf.refCnt() > 0) {
                 buf.release();
             }
@@ -203,26 +286,26 @@ public final class L2tpEndpoint {
         try {
             h = dataHeader.decode(buf);
         } catch (L2tpProtocolException e) {
-            droppedMalformed++;
+            counters.countMalformed(e.kind());
             log.debug("malformed data message from {}: {}", format(sender), e.getMessage());
             buf.release();
             return;
         }
         Tunnel t = tunnels.get(h.tunnelId);
         if (t == null) {
-            droppedUnknownTunnel++;
+            counters.droppedUnknownTunnel.increment();
             buf.release();
             return;
         }
         if (!t.acceptsFrom(sender)) {
-            droppedForeign++;
+            counters.droppedForeign.increment();
             buf.release();
             return;
         }
         t.touch();
         Session s = t.session(h.sessionId);
         if (s == null) {
-            droppedUnknownSession++;
+            counters.droppedUnknownSession.increment();
             buf.release();
             return;
         }
@@ -234,12 +317,12 @@ public final class L2tpEndpoint {
             int tid = L2tpCodec.peekTunnelId(buf);
             Tunnel t = tid > 0 ? tunnels.get(tid) : null;
             if (tid > 0 && t == null) {
-                droppedUnknownTunnel++;
+                counters.droppedUnknownTunnel.increment();
                 log.debug("control message for unknown tunnel {} from {} dropped", tid, format(sender));
                 return;
             }
             if (t != null && !t.acceptsFrom(sender)) {
-                droppedForeign++;
+                counters.droppedForeign.increment();
                 log.debug("control message for tunnel {} from foreign source {} dropped", tid, format(sender));
                 return;
             }
@@ -247,7 +330,10 @@ public final class L2tpEndpoint {
             try {
                 msg = L2tpCodec.decodeControl(buf, t != null ? t.hidden() : serverHidden);
             } catch (L2tpProtocolException e) {
-                droppedMalformed++;
+                // RFC 2661 gives no answer to a message that cannot be decoded (no trustworthy
+                // Ns to acknowledge, no AVP to name): it is dropped and counted by kind, and its
+                // sender's §5.8 retransmissions, then retry limit, settle the matter.
+                counters.countMalformed(e.kind());
                 log.debug("malformed control message from {}: {}", format(sender), e.getMessage());
                 return;
             }
@@ -263,52 +349,58 @@ public final class L2tpEndpoint {
         }
     }
 
-    /** A message to Tunnel ID 0: an SCCRQ (new tunnel, LNS role) or its retransmission. */
+    /** A message to Tunnel ID 0: an SCCRQ (new tunnel, LNS role) or its retransmission. O(1). */
     private Tunnel newTunnelFor(ControlMessage msg, InetSocketAddress sender) {
         if (msg.isZlb() || !MessageType.SCCRQ.equals(msg.messageType())) {
-            droppedUnknownTunnel++;
+            counters.droppedUnknownTunnel.increment();
             log.debug("{} to tunnel 0 from {} dropped", msg.isZlb() ? "ZLB" : msg.messageType(), format(sender));
             return null;
         }
         if (serverConfig == null) {
-            droppedUnknownTunnel++;
+            counters.droppedUnknownTunnel.increment();
             log.debug("SCCRQ from {} dropped: not serving as LNS", format(sender));
             return null;
         }
-        int assigned = msg.assignedTunnelId().orElse(-1);
-        for (Tunnel existing : tunnels.values()) {
-            if (!existing.isInitiator() && existing.peer().equals(sender)
-                    && existing.peerAssignedIdFromSccrq() == assigned) {
-                return existing; // a retransmitted SCCRQ: the transport acknowledges the duplicate
-            }
+        Requester who = new Requester(sender, msg.assignedTunnelId().orElse(-1));
+        Tunnel existing = answered.get(who);
+        if (existing != null) {
+            return existing; // a retransmitted SCCRQ: the transport answers the duplicate
         }
         if (!tieBreakerAllows(msg, sender)) {
             return null;
         }
-        Tunnel t = new Tunnel(this, false, allocateTunnelId(), sender, serverConfig, serverEvents);
-        tunnels.put(t.localId(), t);
+        int id = tunnelIds.allocate();
+        if (id == 0) {
+            counters.refusedNoTunnelId.increment();
+            peerLog(log, "SCCRQ from {} dropped: all Tunnel IDs in use", format(sender));
+            return null;
+        }
+        Tunnel t = new Tunnel(this, false, id, sender, serverConfig, serverEvents);
+        tunnels.put(id, t);
+        answered.put(who, t);
+        requesterOf.put(t, who);
         return t;
     }
 
     /**
      * RFC 2661 §4.4.3 Tie Breaker: if we have an SCCRQ of our own outstanding to the same peer
      * and both carry a Tie Breaker, the lower value wins; the loser's request is discarded.
+     * Our own tunnels that sent a Tie Breaker are indexed by peer address: no scan.
      */
     private boolean tieBreakerAllows(ControlMessage sccrq, InetSocketAddress sender) {
-        var theirs = sccrq.find(io.jl2tp.l2tp.wire.AvpType.TIE_BREAKER);
+        var theirs = sccrq.find(AvpType.TIE_BREAKER);
         if (theirs == null) {
             return true;
         }
-        for (Tunnel ours : tunnels.values()) {
-            if (ours.isInitiator() && ours.state() == Tunnel.State.WAIT_CTL_REPLY && ours.tieBreaker() != null
-                    && ours.peer().getAddress().equals(sender.getAddress())) {
+        for (Tunnel ours : List.copyOf(tieBreaking.getOrDefault(sender.getAddress(), List.of()))) {
+            if (ours.state() == Tunnel.State.WAIT_CTL_REPLY) {
                 int cmp = Arrays.compareUnsigned(ours.tieBreaker(), theirs.bytes());
                 if (cmp < 0) {
                     log.info("tie breaker: our SCCRQ to {} wins, theirs discarded", format(sender));
                     return false;
                 }
                 log.info("tie breaker: the SCCRQ from {} wins, ours (tunnel {}) discarded", format(sender), ours.localId());
-                ours.abandon("lost the tie breaker to the peer's SCCRQ");
+                ours.lostTieBreaker();
             }
         }
         return true;
@@ -321,24 +413,24 @@ public final class L2tpEndpoint {
         }
     }
 
-    /** Datagrams dropped as malformed. */
+    /** Datagrams dropped as malformed (all kinds; per kind: {@link EndpointCounters#malformed}). */
     public long droppedMalformed() {
-        return droppedMalformed;
+        return counters.malformedTotal();
     }
 
     /** Datagrams dropped because they came from an address other than the tunnel's peer. */
     public long droppedForeign() {
-        return droppedForeign;
+        return counters.droppedForeign.sum();
     }
 
     /** Datagrams dropped because their tunnel id is not ours (or 0 and not an SCCRQ). */
     public long droppedUnknownTunnel() {
-        return droppedUnknownTunnel;
+        return counters.droppedUnknownTunnel.sum();
     }
 
-    /** Data messages dropped because their session id is not ours. */
+    /** Messages dropped because their session id is not ours. */
     public long droppedUnknownSession() {
-        return droppedUnknownSession;
+        return counters.droppedUnknownSession.sum();
     }
 
     static String format(InetSocketAddress a) {

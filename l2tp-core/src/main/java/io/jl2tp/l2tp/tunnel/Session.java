@@ -1,22 +1,38 @@
 package io.jl2tp.l2tp.tunnel;
 
+import io.jl2tp.l2tp.util.PeerText;
+import io.jl2tp.l2tp.wire.Avp;
+import io.jl2tp.l2tp.wire.AvpType;
+import io.jl2tp.l2tp.wire.ControlMessage;
 import io.jl2tp.l2tp.wire.DataHeader;
+import io.jl2tp.l2tp.wire.MessageType;
+import io.jl2tp.l2tp.wire.ResultCode;
 import io.netty.buffer.ByteBuf;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One call (session) inside a tunnel: the incoming-call state machine of RFC 2661 §7.4.1 (LAC)
- * and §7.4.2 (LNS), and the session's frame pipe.
+ * or §7.4.2 (LNS), driven by the rows of {@link CallTable}, and the call's frame pipe
+ * ({@link SessionData}). The tunnel forwards the session-scoped messages (ICRQ, ICRP, ICCN, CDN,
+ * WEN, SLI) addressed to this call.
  *
- * <p>Control state is confined to the endpoint's event loop. The data path ({@link #send}) may
- * run on another thread (one at a time, e.g. the TUN reader); it only reads the immutable
- * {@link DataPath} snapshot that the control plane publishes.
+ * <p>Threads: all call state (state, ids, receiver, timers) is owned by the endpoint's event
+ * loop; {@link #send} may run on any thread at the same time (see {@link SessionData}).
  */
 public final class Session {
 
+    private static final Logger log = LoggerFactory.getLogger(Session.class);
+
     /** Call states (§7.4.1 / §7.4.2). */
     public enum State {
+        /** No call yet (the RFC's idle before the first event). */
+        IDLE,
         /** LAC: the call waits for its tunnel to be established. */
         WAIT_TUNNEL,
         /** LAC: ICRQ sent, waiting for ICRP. */
@@ -25,54 +41,59 @@ public final class Session {
         WAIT_CONNECT,
         /** Data may flow. */
         ESTABLISHED,
-        /** CDN sent or received. */
+        /** CDN sent or received, or the tunnel went away (the RFC's idle after "Clean up"). */
         CLOSED
     }
 
-    /** What the data path needs, published atomically by the control plane. */
-    record DataPath(int peerTunnelId, int peerSessionId, InetSocketAddress peer, boolean sequencing) {
-    }
-
     /** Octets a caller should leave in front of a PPP frame so {@link #send} can prepend in place. */
-    public static final int HEADROOM = DataHeader.headerLength(true, true);
+    public static final int HEADROOM = DataHeader.MAX_LENGTH;
 
     private final Tunnel tunnel;
-    private final int localId;
     private final boolean lac;
-    final SessionConfig config;
-    private final long serial;
-    int peerId;
-    State state;
-    FrameReceiver receiver;
+    private final SessionConfig config;
+    private final CallTable table;
+    private final SessionData data = new SessionData();
+    private int localId;
+    private long serial;
+    private int peerId;
+    private State state = State.IDLE;
+    private FrameReceiver receiver;
     /** §5.4: we sent Sequencing Required (LAC), or the LAC asked us to sequence (LNS). */
-    boolean sequencingRequired;
+    private boolean sequencingRequired;
+    private ScheduledFuture<?> setupTimer;
+    private Cause cause;
 
-    private volatile DataPath dataPath;
-    private final java.util.concurrent.atomic.AtomicInteger dataNs = new java.util.concurrent.atomic.AtomicInteger(); // PPP control (event loop) and IP (TUN reader) both send
-    private int expectedDataNs = -1;   // event-loop confined
-
-    // Counters: tx written by the sending thread only, rx by the event loop only.
-    private volatile long txPackets;
-    private volatile long txBytes;
-    private volatile long rxPackets;
-    private volatile long rxBytes;
-    private volatile long rxDrops;
-    private volatile long txDrops;
-
-    Session(Tunnel tunnel, int localId, boolean lac, SessionConfig config, long serial) {
+    private Session(Tunnel tunnel, boolean lac, SessionConfig config) {
         this.tunnel = tunnel;
-        this.localId = localId;
         this.lac = lac;
         this.config = config;
-        this.serial = serial;
+        this.table = lac ? CallTable.LAC : CallTable.LNS;
     }
+
+    /** LAC: a call to be placed with {@code id}; the tunnel fires OPEN_REQUEST. */
+    static Session placed(Tunnel tunnel, int id, SessionConfig config, long serial, FrameReceiver receiver) {
+        Session s = new Session(tunnel, true, config);
+        s.localId = id;
+        s.serial = serial;
+        s.receiver = receiver;
+        return s;
+    }
+
+    /** LNS: a call in idle about to receive {@code icrq}; its Session ID is taken if acceptable. */
+    static Session answering(Tunnel tunnel, ControlMessage icrq) {
+        Session s = new Session(tunnel, false, SessionConfig.defaults());
+        s.peerId = icrq.assignedSessionId().orElse(0);
+        return s;
+    }
+
+    // ---- accessors ----
 
     /** The tunnel this call belongs to. */
     public Tunnel tunnel() {
         return tunnel;
     }
 
-    /** Our Session ID (what the peer puts in the header). */
+    /** Our Session ID (what the peer puts in the header); 0 for a refused ICRQ. */
     public int localId() {
         return localId;
     }
@@ -104,7 +125,7 @@ public final class Session {
 
     /** True if data messages currently carry Ns/Nr (§5.4). */
     public boolean sequencing() {
-        DataPath d = dataPath;
+        SessionData.Snapshot d = data.snapshot();
         return d != null && d.sequencing();
     }
 
@@ -113,113 +134,232 @@ public final class Session {
         this.receiver = r;
     }
 
-    void publish(boolean sequencing) {
-        dataPath = new DataPath(tunnel.peerId(), peerId, tunnel.peer(), sequencing);
+    // ---- the state machine (event loop) ----
+
+    /** Hangs up this call with CDN result 3 (administrative), §6.12. Event loop only. */
+    public void close(String reason) {
+        fire(CallTable.Event.LOCAL_CLOSE, null, Cause.local(ResultCode.CDN_ADMIN, null, reason));
     }
 
-    void unpublish() {
-        dataPath = null;
+    /** A session-scoped control message for this call (event loop). */
+    void receive(ControlMessage msg) {
+        cause = null;
+        CallTable.Event e = table.received(msg.messageType(), state, () -> acceptable(msg));
+        if (e == null) {
+            log.debug("{}session={} {} ignored", tunnel.logPrefix(), localId, msg.messageType());
+            return;
+        }
+        Cause c = cause;
+        if (e == CallTable.Event.CDN) {
+            c = Cause.peer("call disconnected by peer: " + ResultCode.describe(false, msg.resultCode()), msg.resultCode());
+        } else if (c == null) {
+            c = Cause.local(ResultCode.CDN_GENERAL_ERROR, ResultCode.ERROR_BAD_VALUE,
+                    "unexpected " + msg.messageType() + " in state " + state);
+        }
+        fire(e, msg, c);
     }
+
+    /** Performs the row of ({@link #state}, {@code e}); ignored if the table has no such row. */
+    void fire(CallTable.Event e, ControlMessage msg, Cause why) {
+        CallTable.Row row = table.lookup(state, e);
+        if (row == null) {
+            log.debug("{}session={} {} in state {} ignored", tunnel.logPrefix(), localId, e, state);
+            return;
+        }
+        cause = why;
+        enter(row.next());
+        for (CallTable.Action a : row.actions()) {
+            perform(a, msg, why);
+        }
+    }
+
+    private void enter(State next) {
+        State from = state;
+        state = next;
+        boolean wasHalfOpen = from == State.WAIT_REPLY || from == State.WAIT_CONNECT;
+        boolean halfOpen = next == State.WAIT_REPLY || next == State.WAIT_CONNECT;
+        if (wasHalfOpen && !halfOpen) {
+            if (setupTimer != null) {
+                setupTimer.cancel(false);
+                setupTimer = null;
+            }
+            tunnel.halfOpenCall(this, false);
+        } else if (halfOpen && !wasHalfOpen) {
+            // RFC 2661 §7.3 leaves call timers to §5.8: a call not connected within one full
+            // retransmission cycle is cleared (issue 11 row 2: ICRQ without ICCN).
+            long ms = tunnel.config().transport().fullCycle().toMillis();
+            setupTimer = tunnel.endpoint().loop().schedule(() -> {
+                setupTimer = null;
+                fire(CallTable.Event.SETUP_TIMEOUT, null,
+                        Cause.local(ResultCode.CDN_TIMEOUT, null, "call not connected within " + ms / 1000 + " s"));
+            }, ms, TimeUnit.MILLISECONDS);
+            tunnel.halfOpenCall(this, true);
+        }
+    }
+
+    private void perform(CallTable.Action a, ControlMessage msg, Cause why) {
+        switch (a) {
+            case REQUEST_TUNNEL -> tunnel.requestOpen();
+            case SEND_ICRQ -> sendIcrq();
+            case SEND_ICRP -> {
+                log.info("{}session={} incoming call from peer session {}", tunnel.logPrefix(), localId, peerId);
+                tunnel.sendControl(ControlMessage.of(MessageType.ICRP, tunnel.peerId(), peerId,
+                        List.of(Avp.assignedSessionId(localId))));
+            }
+            case SEND_ICCN -> sendIccn();
+            case SEND_CDN -> {
+                if (tunnel.canSend()) {
+                    // §6.12: Assigned Session ID is ours (0 when refusing an ICRQ before taking an id).
+                    tunnel.sendControl(ControlMessage.of(MessageType.CDN, tunnel.peerId(), peerId,
+                            List.of(resultCodeAvp(why.resultOr(ResultCode.CDN_GENERAL_ERROR)),
+                                    Avp.assignedSessionId(localId))));
+                }
+            }
+            case PREPARE_DATA -> {
+                data.publish(new SessionData.Snapshot(tunnel.peerId(), peerId, tunnel.peer(), sequencingRequired,
+                        config.lengthBit(), tunnel.endpoint().sink(), tunnel.endpoint().alloc()));
+                tunnel.peerLog("{}session={} call {} established with peer session {}", tunnel.logPrefix(), localId,
+                        localId, peerId);
+                tunnel.emit(new L2tpEvent.SessionUp(this));
+            }
+            case CLEAN_UP -> {
+                data.unpublish();
+                if (localId != 0) {
+                    tunnel.peerLog("{}session={} call closed: {}", tunnel.logPrefix(), localId, why.text());
+                    tunnel.forget(this);
+                    tunnel.emit(new L2tpEvent.SessionDown(this, why.text(), why.rc(), why.byPeer()));
+                } else {
+                    tunnel.peerLog("{}rejecting call: {}", tunnel.logPrefix(), why.text());
+                }
+            }
+        }
+    }
+
+    static Avp resultCodeAvp(io.jl2tp.l2tp.wire.AvpValue.ResultCodeValue rc) {
+        return Avp.resultCode(rc.result(), rc.error(), rc.message());
+    }
+
+    private void sendIcrq() {
+        List<Avp> avps = new ArrayList<>();
+        avps.add(Avp.assignedSessionId(localId));
+        avps.add(Avp.callSerialNumber(serial));
+        avps.add(tunnel.maybeHidden(Avp.bearerType(config.bearerType())));
+        if (config.callingNumber() != null) {
+            avps.add(tunnel.maybeHidden(Avp.callingNumber(config.callingNumber())));
+        }
+        log.info("{}session={} placing call (serial {})", tunnel.logPrefix(), localId, serial);
+        tunnel.sendControl(ControlMessage.of(MessageType.ICRQ, tunnel.peerId(), 0, avps));
+    }
+
+    private void sendIccn() {
+        List<Avp> avps = new ArrayList<>();
+        avps.add(Avp.txConnectSpeed(config.txConnectSpeed()));
+        avps.add(Avp.framingType(config.framingType()));
+        if (config.sequencingRequired()) {
+            avps.add(Avp.sequencingRequired());
+            sequencingRequired = true;
+        }
+        tunnel.sendControl(ControlMessage.of(MessageType.ICCN, tunnel.peerId(), peerId, avps));
+    }
+
+    /**
+     * "Acceptable" in the sense of the §7.4 tables, with side effects of acceptance (ids, the
+     * receiver); on refusal {@link #cause} holds the CDN to send.
+     */
+    private boolean acceptable(ControlMessage msg) {
+        MessageType type = msg.messageType();
+        cause = null;
+        if (MessageType.ICRQ.equals(type)) {
+            peerId = msg.assignedSessionId().orElse(0);
+            Avp serialAvp = msg.find(AvpType.CALL_SERIAL_NUMBER);
+            serial = serialAvp == null ? 0 : serialAvp.u32();
+            if (tunnel.isInitiator() || tunnel.state() != Tunnel.State.ESTABLISHED) {
+                return refuse(ResultCode.CDN_GENERAL_ERROR, ResultCode.ERROR_NO_CONTROL_CONNECTION,
+                        "ICRQ before the tunnel is established");
+            }
+            if (peerId == 0) {
+                return refuse(ResultCode.CDN_GENERAL_ERROR, ResultCode.ERROR_BAD_VALUE, "Assigned Session ID 0");
+            }
+            int id = tunnel.endpoint().allocateSessionId();
+            if (id == 0) {
+                return refuse(ResultCode.CDN_TEMPORARY_NO_FACILITIES, ResultCode.ERROR_NO_RESOURCES, "no free Session ID");
+            }
+            localId = id;
+            tunnel.register(this);
+            return true;
+        }
+        if (MessageType.ICRP.equals(type)) {
+            int assigned = msg.assignedSessionId().orElse(0);
+            if (assigned == 0) {
+                return refuse(ResultCode.CDN_GENERAL_ERROR, ResultCode.ERROR_BAD_VALUE, "Assigned Session ID 0 in ICRP");
+            }
+            peerId = assigned;
+            return true;
+        }
+        if (MessageType.ICCN.equals(type)) {
+            sequencingRequired = msg.has(AvpType.SEQUENCING_REQUIRED);
+            FrameReceiver r = tunnel.endpoint().acceptSession(this);
+            if (r == null) {
+                return refuse(ResultCode.CDN_PERMANENT_NO_FACILITIES, null, "call refused by the LNS application");
+            }
+            receiver = r;
+            return true;
+        }
+        return false;
+    }
+
+    private boolean refuse(int result, Integer error, String why) {
+        cause = Cause.local(result, error, why);
+        return false;
+    }
+
+    // ---- data (see SessionData for the threads) ----
 
     /**
      * Sends one PPP frame (the buffer's readable bytes) as an L2TP data message. Ownership of
      * {@code frame} passes to the session. If the buffer has {@link #HEADROOM} octets before its
      * readerIndex, the header is written in place; otherwise the frame is copied once. Frames
-     * sent while the call is not established are dropped and counted. Safe to call from the
-     * event loop and one data thread at the same time.
+     * sent while the call is not established are dropped and counted. Safe to call from any
+     * thread, from several at once.
      */
     public void send(ByteBuf frame) {
-        DataPath d = dataPath;
-        if (d == null) {
-            txDrops++;
-            frame.release();
-            return;
-        }
-        int len = frame.readableBytes();
-        ByteBuf buf = frame;
-        boolean length = config.lengthBit();
-        int hl = DataHeader.headerLength(length, d.sequencing());
-        if (frame.readerIndex() < hl) {
-            buf = tunnel.endpoint().alloc().directBuffer(HEADROOM + len);
-            buf.writerIndex(HEADROOM).readerIndex(HEADROOM);
-            buf.writeBytes(frame, frame.readerIndex(), len);
-            frame.release();
-        }
-        int ns = 0;
-        if (d.sequencing()) {
-            ns = dataNs.getAndIncrement() & 0xFFFF;
-        }
-        // RFC 2661 §3.1: Nr is reserved in data messages; send 0.
-        DataHeader.prepend(buf, d.peerTunnelId(), d.peerSessionId(), length, d.sequencing(), ns, 0);
-        txPackets++;
-        txBytes += len;
-        tunnel.endpoint().sink().send(buf, d.peer());
+        data.send(frame);
     }
 
     /** A data message for this session (event loop); takes ownership of {@code buf}. */
     void receiveData(ByteBuf buf, DataHeader h) {
-        if (state != State.ESTABLISHED || receiver == null) {
-            rxDrops++;
-            buf.release();
-            return;
-        }
-        boolean seq = h.hasSequence();
-        if (seq) {
-            // §5.4: drop data that arrives out of order when sequencing (simple reorder-drop).
-            if (expectedDataNs >= 0 && io.jl2tp.l2tp.transport.Seq.before(h.ns, expectedDataNs)) {
-                rxDrops++;
-                buf.release();
-                return;
-            }
-            expectedDataNs = (h.ns + 1) & 0xFFFF;
-        }
-        if (lac) {
-            // RFC 2661 §5.4: unless it required sequencing, the LAC mirrors the LNS — send Ns/Nr
-            // when the LNS's data carries them, stop when it does not.
-            DataPath d = dataPath;
-            if (d != null && !sequencingRequired && d.sequencing() != seq) {
-                dataPath = new DataPath(d.peerTunnelId(), d.peerSessionId(), d.peer(), seq);
-            }
-        }
-        rxPackets++;
-        rxBytes += h.payloadLength;
-        buf.setIndex(h.payloadIndex, h.payloadIndex + h.payloadLength);
-        receiver.frame(buf);
-    }
-
-    /** Hangs up this call with CDN result 3 (administrative), §6.12. Event loop only. */
-    public void close(String reason) {
-        tunnel.closeSession(this, 3, null, reason, reason);
+        data.receive(buf, h, state == State.ESTABLISHED ? receiver : null, lac && !sequencingRequired);
     }
 
     public long txPackets() {
-        return txPackets;
+        return data.txPackets();
     }
 
     public long txBytes() {
-        return txBytes;
+        return data.txBytes();
     }
 
     public long rxPackets() {
-        return rxPackets;
+        return data.rxPackets();
     }
 
     public long rxBytes() {
-        return rxBytes;
+        return data.rxBytes();
     }
 
     /** Data messages dropped on receive (not established, out of order). */
     public long rxDrops() {
-        return rxDrops;
+        return data.rxDrops();
     }
 
     /** Frames dropped on send because the call was not established. */
     public long txDrops() {
-        return txDrops;
+        return data.txDrops();
     }
 
     @Override
     public String toString() {
-        return "session " + localId + "/" + peerId + " " + state;
+        return "session " + localId + "/" + peerId + " " + state + (lac ? " LAC" : " LNS")
+                + (cause != null && state == State.CLOSED ? " (" + PeerText.escape(cause.text()) + ")" : "");
     }
 }

@@ -1,9 +1,9 @@
 package io.jl2tp.l2tp.tunnel;
 
 import io.jl2tp.l2tp.transport.ReliableTransport;
+import io.jl2tp.l2tp.util.PeerText;
 import io.jl2tp.l2tp.wire.Avp;
 import io.jl2tp.l2tp.wire.AvpType;
-import io.jl2tp.l2tp.wire.AvpValue;
 import io.jl2tp.l2tp.wire.ControlMessage;
 import io.jl2tp.l2tp.wire.HiddenAvpContext;
 import io.jl2tp.l2tp.wire.MessageSpec;
@@ -13,10 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
-import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
@@ -24,12 +24,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * One control connection: the state machine of RFC 2661 §7.2 for both roles (the LAC initiates,
- * the LNS answers), tunnel authentication (§5.1.1), HELLO (§6.5), StopCCN with the §5.7
- * linger, and the calls inside it (§7.4). Confined to the endpoint's event loop.
+ * One control connection: the state machine of RFC 2661 §7.2.1 for both roles, driven by the
+ * rows of {@link ControlTable}; tunnel authentication and the handshake content live in
+ * {@link Handshake}, HELLO (§6.5) and the §5.7 linger here. Session-scoped messages are
+ * forwarded to the {@link Session} they address, which runs its own §7.4 table.
+ *
+ * <p>Threads: everything here is owned by the endpoint's event loop.
  *
  * <pre>
- *  LAC: idle ─SCCRQ→ wait-ctl-reply ─SCCRP/SCCCN→ established
+ *  LAC: idle ─OPEN_REQUEST/SCCRQ→ wait-ctl-reply ─SCCRP/SCCCN→ established
  *  LNS: idle ─SCCRQ/SCCRP→ wait-ctl-conn ─SCCCN→ established
  *  any ─StopCCN sent or received→ closing (linger one retransmission cycle) → closed
  * </pre>
@@ -38,37 +41,35 @@ public final class Tunnel {
 
     private static final Logger log = LoggerFactory.getLogger(Tunnel.class);
 
-    /** Control connection states (§7.2), plus the linger after StopCCN. */
+    /** Control connection states (§7.2.1), plus the linger after StopCCN. */
     public enum State {
         IDLE, WAIT_CTL_REPLY, WAIT_CTL_CONN, ESTABLISHED, CLOSING, CLOSED
     }
-
-    /** Framing Capabilities we offer: synchronous and asynchronous (§4.4.3). */
-    static final long FRAMING_CAPS = 3;
 
     private final L2tpEndpoint endpoint;
     private final boolean initiator;
     private final int localId;
     private final TunnelConfig config;
     private final HiddenAvpContext hidden;
+    private final Handshake handshake;
     private final ReliableTransport transport;
     private final Consumer<L2tpEvent> events;
     private final Map<Integer, Session> sessions = new LinkedHashMap<>();
-    private final List<Session> pendingSessions = new ArrayList<>();
+    private final Map<Integer, Session> sessionsByPeerId = new HashMap<>();
+    private final LinkedHashSet<Session> halfOpenCalls = new LinkedHashSet<>();
 
     private State state = State.IDLE;
     private int peerId;
     private InetSocketAddress peer;
     private boolean peerPortLearned;
-    private int peerAssignedIdFromSccrq = -1;
     private String peerHostName;
-    private byte[] ourChallenge;
-    private byte[] tieBreaker;
     private boolean stopSent;
+    private boolean downAnnounced;
     private long lastRxNanos;
     private ScheduledFuture<?> helloTimer;
     private ScheduledFuture<?> lingerTimer;
-    private String logPrefix;
+    private ScheduledFuture<?> setupTimer;
+    private final String logPrefix;
     private long establishedAtNanos;
 
     Tunnel(L2tpEndpoint endpoint, boolean initiator, int localId, InetSocketAddress peer, TunnelConfig config,
@@ -81,6 +82,7 @@ public final class Tunnel {
         this.config = config;
         this.events = events;
         this.hidden = HiddenAvpContext.of(config.secret());
+        this.handshake = new Handshake(config, hidden, endpoint.random());
         this.logPrefix = "tunnel=" + localId + " ";
         this.transport = new ReliableTransport(config.transport(), endpoint.loop(), new ReliableTransport.Listener() {
             @Override
@@ -95,9 +97,15 @@ public final class Tunnel {
 
             @Override
             public void retriesExhausted(ControlMessage msg, int retries) {
-                onRetriesExhausted(msg, retries);
+                fire(ControlTable.Event.RETRIES_EXHAUSTED, null, Cause.silent("peer not responding: "
+                        + msg.messageType() + " unacknowledged after " + retries + " retransmissions"));
             }
         });
+        if (!initiator) {
+            // Issue 11 row 8: until the SCCRQ's sender proves it receives at its address, our
+            // replies go out only in answer to its own retransmissions (ReliableTransport).
+            transport.answerDuplicatesOnlyUntilAcknowledged();
+        }
         this.lastRxNanos = endpoint.nanoTime();
     }
 
@@ -118,7 +126,7 @@ public final class Tunnel {
         return peer;
     }
 
-    /** The peer's Host Name AVP, once received. */
+    /** The peer's Host Name AVP, once received (escaped for logging). */
     public String peerHostName() {
         return peerHostName;
     }
@@ -161,16 +169,20 @@ public final class Tunnel {
         return hidden;
     }
 
-    int peerAssignedIdFromSccrq() {
-        return peerAssignedIdFromSccrq;
+    byte[] tieBreaker() {
+        return handshake.tieBreaker();
     }
 
-    byte[] tieBreaker() {
-        return tieBreaker;
+    String logPrefix() {
+        return logPrefix;
     }
 
     Session session(int localSessionId) {
         return sessions.get(localSessionId);
+    }
+
+    int halfOpenCalls() {
+        return halfOpenCalls.size();
     }
 
     /** True if a datagram from {@code sender} may belong to this tunnel (§8.1 source rules). */
@@ -202,223 +214,107 @@ public final class Tunnel {
         lastRxNanos = endpoint.nanoTime();
     }
 
-    private void handle(ControlMessage msg) {
+    /** A control message delivered in order by the transport: classify it and run the tables. */
+    void handle(ControlMessage msg) {
         MessageType type = msg.messageType();
         if (log.isDebugEnabled()) {
             log.debug("{}rcvd {}", logPrefix, msg);
         }
         if (state == State.CLOSING || state == State.CLOSED) {
-            if (type.equals(MessageType.SCCRP) && !stopSent) {
-                // We gave up before the SCCRP came: tell the LNS, or it keeps a half-open tunnel.
-                msg.assignedTunnelId().ifPresent(id -> {
-                    peerId = id;
-                    transport.setTunnelId(id);
-                    sendStopCcn(ResultCode.STOPCCN_CLEAR, null, "LAC gave up");
-                });
-            }
-            return; // transport still acknowledges; nothing else happens while lingering
+            fireReceived(msg); // only the late-SCCRP row applies; the rest is ignored while lingering
+            return;
         }
-        boolean sessionMessage = !type.isTunnelMessage() && type.isKnown();
+        boolean sessionMessage = type.isKnown() && !type.isTunnelMessage();
+        Cause bad = protocolError(msg, sessionMessage ? ResultCode.CDN_GENERAL_ERROR : ResultCode.STOPCCN_GENERAL_ERROR);
+        if (bad != null) {
+            endpoint.countProtocolError();
+            if (!sessionMessage) {
+                fire(ControlTable.Event.BAD_TUNNEL_MESSAGE, msg, bad);
+            } else if (sessions.containsKey(msg.sessionId())) {
+                sessions.get(msg.sessionId()).fire(CallTable.Event.BAD_MESSAGE, msg, bad);
+            } else if (MessageType.ICRQ.equals(type)) {
+                Session.answering(this, msg).fire(CallTable.Event.ICRQ_NOT_ACCEPTABLE, msg, bad);
+            } else {
+                peerLog("{}{} for unknown session {}: {}", logPrefix, type, msg.sessionId(), bad.text());
+            }
+            return;
+        }
+        if (!sessionMessage) {
+            fireReceived(msg);
+        } else if (MessageType.ICRQ.equals(type) && msg.sessionId() == 0) {
+            onIcrq(msg);
+        } else if (MessageType.OCRQ.equals(type)) {
+            // §7.5.1 idle × Receive OCRQ, not acceptable: jl2tp places incoming calls only.
+            peerLog("{}outgoing call request refused: jl2tp places incoming calls only", logPrefix);
+            sendControl(ControlMessage.of(MessageType.CDN, peerId, msg.assignedSessionId().orElse(0),
+                    List.of(Avp.resultCode(ResultCode.CDN_PERMANENT_NO_FACILITIES, null, null), Avp.assignedSessionId(0))));
+        } else {
+            Session s = sessions.get(msg.sessionId());
+            if (s == null) {
+                // §7.4.1/§7.4.2 idle × Receive ICRP/ICCN/CDN: "Clean up" — there is nothing to clean.
+                endpoint.countUnknownSessionMessage();
+                log.debug("{}{} for unknown session {} ignored", logPrefix, type, msg.sessionId());
+            } else {
+                s.receive(msg);
+            }
+        }
+    }
+
+    /** The §4.1 / §6 checks every delivered message passes before the tables see it. */
+    private Cause protocolError(ControlMessage msg, int result) {
+        MessageType type = msg.messageType();
         Avp unknown = msg.unknownMandatory();
         if (unknown != null) {
             // RFC 2661 §4.1: an unrecognised AVP with the M bit MUST end the session (for a
             // session message) or the tunnel (for a tunnel message).
-            String why = "unknown mandatory AVP vendor=" + unknown.vendorId() + " type=" + unknown.type() + " in " + type;
-            Session s = sessions.get(msg.sessionId());
-            if (sessionMessage && s != null) {
-                log.warn("{}session={} {}", logPrefix, s.localId(), why);
-                closeSession(s, ResultCode.CDN_GENERAL_ERROR, ResultCode.ERROR_UNKNOWN_MANDATORY_AVP, why, why);
-            } else if (sessionMessage && type.equals(MessageType.ICRQ)) {
-                rejectCall(msg, ResultCode.ERROR_UNKNOWN_MANDATORY_AVP, why);
-            } else {
-                fail(ResultCode.STOPCCN_GENERAL_ERROR, ResultCode.ERROR_UNKNOWN_MANDATORY_AVP, why);
-            }
-            return;
+            return Cause.local(result, ResultCode.ERROR_UNKNOWN_MANDATORY_AVP,
+                    "unknown mandatory AVP vendor=" + unknown.vendorId() + " type=" + unknown.type() + " in " + type);
         }
         if (!type.isKnown()) {
             // The Message Type AVP always has M=1 (§4.4.1): an unknown type clears the tunnel.
-            fail(ResultCode.STOPCCN_GENERAL_ERROR, ResultCode.ERROR_BAD_VALUE, "unknown message type " + type.code());
-            return;
+            return Cause.local(result, ResultCode.ERROR_BAD_VALUE, "unknown message type " + type.code());
         }
         List<String> missing = MessageSpec.missingMandatory(msg);
         if (!missing.isEmpty()) {
-            String why = "missing mandatory AVP " + String.join(", ", missing) + " in " + type;
-            Session s = sessions.get(msg.sessionId());
-            if (sessionMessage && s != null) {
-                log.warn("{}session={} {}", logPrefix, s.localId(), why);
-                closeSession(s, ResultCode.CDN_GENERAL_ERROR, ResultCode.ERROR_BAD_LENGTH, why, why);
-            } else if (type.equals(MessageType.ICRQ)) {
-                rejectCall(msg, ResultCode.ERROR_BAD_LENGTH, why);
-            } else {
-                fail(ResultCode.STOPCCN_GENERAL_ERROR, ResultCode.ERROR_BAD_LENGTH, why);
-            }
+            return Cause.local(result, ResultCode.ERROR_BAD_LENGTH,
+                    "missing mandatory AVP " + String.join(", ", missing) + " in " + type);
+        }
+        return null;
+    }
+
+    private void fireReceived(ControlMessage msg) {
+        Cause[] refusal = new Cause[1];
+        ControlTable.Event e = ControlTable.Event.received(msg.messageType(), state, () -> {
+            refusal[0] = acceptable(msg);
+            return refusal[0] == null;
+        });
+        if (e == null) {
+            log.debug("{}{} in state {} ignored", logPrefix, msg.messageType(), state);
             return;
         }
-        switch (type.code()) {
-            case 1 -> onSccrq(msg);
-            case 2 -> onSccrp(msg);
-            case 3 -> onScccn(msg);
-            case 4 -> onStopCcn(msg);
-            case 6 -> { } // HELLO: the transport's acknowledgement is the whole answer (§6.5)
-            case 10 -> onIcrq(msg);
-            case 11 -> onIcrp(msg);
-            case 12 -> onIccn(msg);
-            case 14 -> onCdn(msg);
-            case 15 -> log.debug("{}WEN accepted: {}", logPrefix, msg);           // §6.13
-            case 16 -> log.debug("{}SLI accepted (ACCM ignored for sync framing)", logPrefix); // §6.14
-            case 7 -> rejectOutgoingCall(msg);
-            default -> log.debug("{}{} ignored", logPrefix, type);
+        Cause c = refusal[0];
+        if (e == ControlTable.Event.STOPCCN) {
+            c = Cause.peer("closed by peer: " + ResultCode.describe(true, msg.resultCode()), msg.resultCode());
+        } else if (c == null) {
+            c = Cause.local(ResultCode.STOPCCN_FSM_ERROR, null, "unexpected " + msg.messageType() + " in state " + state);
         }
+        fire(e, msg, c);
     }
 
-    // ---- control connection establishment (§7.2) ----
-
-    /** LAC: sends SCCRQ (§6.1). */
-    void start() {
-        state = State.WAIT_CTL_REPLY;
-        List<Avp> avps = sccAvps();
-        if (config.sendTieBreaker()) {
-            tieBreaker = new byte[8];
-            endpoint.random().nextBytes(tieBreaker);
-            avps.add(Avp.tieBreaker(tieBreaker));
-        }
-        log.info("{}Connecting to LNS {}", logPrefix, L2tpEndpoint.format(peer));
-        send(ControlMessage.of(MessageType.SCCRQ, 0, 0, avps));
-    }
-
-    private List<Avp> sccAvps() {
-        List<Avp> avps = new ArrayList<>();
-        avps.add(Avp.protocolVersion());
-        avps.add(maybeHidden(Avp.framingCapabilities(FRAMING_CAPS)));
-        avps.add(maybeHidden(Avp.bearerCapabilities(0)));
-        avps.add(Avp.firmwareRevision(config.firmware()));
-        avps.add(Avp.hostName(config.hostName()));
-        if (config.vendorName() != null) {
-            avps.add(Avp.vendorName(config.vendorName()));
-        }
-        avps.add(Avp.assignedTunnelId(localId));
-        avps.add(Avp.receiveWindowSize(config.transport().receiveWindow()));
-        if (config.hasSecret() && config.challenge()) {
-            ourChallenge = new byte[16];
-            endpoint.random().nextBytes(ourChallenge);
-            avps.add(Avp.challenge(ourChallenge));
-        }
-        return avps;
-    }
-
-    /** Hides AVPs that §4.3 allows to be hidden when the tunnel is configured to. */
-    private Avp maybeHidden(Avp a) {
-        return config.hideAvps() ? a.asHidden() : a;
-    }
-
-    /** LNS: a new tunnel created for an SCCRQ (§6.1); answers with SCCRP (§6.2). */
-    private void onSccrq(ControlMessage msg) {
-        if (initiator || state != State.IDLE) {
-            log.debug("{}SCCRQ in state {} ignored", logPrefix, state);
-            return;
-        }
-        if (!checkProtocolVersion(msg)) {
-            return;
+    /** "Acceptable" per §7.2.1 for SCCRQ/SCCRP/SCCCN: null if so, else the StopCCN cause. */
+    private Cause acceptable(ControlMessage msg) {
+        MessageType type = msg.messageType();
+        if (MessageType.SCCCN.equals(type)) {
+            return handshake.checkScccn(msg);
         }
         int assigned = msg.assignedTunnelId().orElse(0);
-        if (assigned == 0) {
-            fail(ResultCode.STOPCCN_GENERAL_ERROR, ResultCode.ERROR_BAD_VALUE, "Assigned Tunnel ID 0 (must be non-zero)");
-            return;
+        if (assigned != 0) {
+            peerId = assigned; // so a StopCCN can reach the peer even if we refuse
+            transport.setTunnelId(assigned);
         }
-        peerId = assigned;
-        peerAssignedIdFromSccrq = assigned;
-        transport.setTunnelId(peerId);
-        peerHostName = hostNameOf(msg);
+        peerHostName = PeerText.escape(hostNameOf(msg));
         msg.u16(AvpType.RECEIVE_WINDOW_SIZE).ifPresent(transport::setPeerWindow);
-        List<Avp> avps = sccAvps();
-        Avp challenge = msg.find(AvpType.CHALLENGE);
-        if (challenge != null) {
-            if (!config.hasSecret()) {
-                fail(ResultCode.STOPCCN_NOT_AUTHORIZED, null, "peer sent a Challenge and no tunnel secret is configured");
-                return;
-            }
-            avps.add(Avp.challengeResponse(hidden.challengeResponse(MessageType.SCCRP.code(), challenge.bytes())));
-        } else if (config.hasSecret() && !config.challenge()) {
-            log.debug("{}peer did not challenge us", logPrefix);
-        }
-        state = State.WAIT_CTL_CONN;
-        log.info("{}SCCRQ from {} (host {}), peer tunnel {}", logPrefix, L2tpEndpoint.format(peer), peerHostName, peerId);
-        send(ControlMessage.of(MessageType.SCCRP, peerId, 0, avps));
-    }
-
-    /** LAC: SCCRP (§6.2) → check it, answer with SCCCN (§6.3), established. */
-    private void onSccrp(ControlMessage msg) {
-        if (!initiator || state != State.WAIT_CTL_REPLY) {
-            log.debug("{}SCCRP in state {} ignored", logPrefix, state);
-            return;
-        }
-        int assigned = msg.assignedTunnelId().orElse(0);
-        if (assigned == 0) {
-            fail(ResultCode.STOPCCN_GENERAL_ERROR, ResultCode.ERROR_BAD_VALUE, "Assigned Tunnel ID 0 in SCCRP");
-            return;
-        }
-        peerId = assigned;
-        transport.setTunnelId(peerId);
-        if (!checkProtocolVersion(msg)) {
-            return;
-        }
-        peerHostName = hostNameOf(msg);
-        msg.u16(AvpType.RECEIVE_WINDOW_SIZE).ifPresent(transport::setPeerWindow);
-        if (!verifyChallengeResponse(msg, MessageType.SCCRP)) {
-            return;
-        }
-        List<Avp> avps = new ArrayList<>();
-        Avp challenge = msg.find(AvpType.CHALLENGE);
-        if (challenge != null) {
-            if (!config.hasSecret()) {
-                fail(ResultCode.STOPCCN_NOT_AUTHORIZED, null, "LNS sent a Challenge and no tunnel secret is configured");
-                return;
-            }
-            avps.add(Avp.challengeResponse(hidden.challengeResponse(MessageType.SCCCN.code(), challenge.bytes())));
-        }
-        send(ControlMessage.of(MessageType.SCCCN, peerId, 0, avps));
-        established();
-    }
-
-    /** LNS: SCCCN (§6.3) → check the Challenge Response, established. */
-    private void onScccn(ControlMessage msg) {
-        if (initiator || state != State.WAIT_CTL_CONN) {
-            log.debug("{}SCCCN in state {} ignored", logPrefix, state);
-            return;
-        }
-        if (!verifyChallengeResponse(msg, MessageType.SCCCN)) {
-            return;
-        }
-        established();
-    }
-
-    /**
-     * RFC 2661 §5.1.1: if we sent a Challenge, the answer MUST carry a Challenge Response equal
-     * to MD5(type ‖ secret ‖ challenge); otherwise the tunnel is refused with StopCCN result 4.
-     */
-    private boolean verifyChallengeResponse(ControlMessage msg, MessageType type) {
-        if (ourChallenge == null) {
-            return true;
-        }
-        Avp response = msg.find(AvpType.CHALLENGE_RESPONSE);
-        byte[] expected = hidden.challengeResponse(type.code(), ourChallenge);
-        if (response == null || !MessageDigest.isEqual(expected, response.bytes())) {
-            fail(ResultCode.STOPCCN_NOT_AUTHORIZED, null, response == null
-                    ? "tunnel authentication failed: no Challenge Response in " + type
-                    : "tunnel authentication failed: wrong Challenge Response in " + type + " (secrets differ)");
-            return false;
-        }
-        log.info("{}tunnel authentication succeeded", logPrefix);
-        return true;
-    }
-
-    private boolean checkProtocolVersion(ControlMessage msg) {
-        Avp v = msg.find(AvpType.PROTOCOL_VERSION);
-        if (v != null && v.value() instanceof AvpValue.ProtocolVersionValue pv && pv.version() == 1 && pv.revision() == 0) {
-            return true;
-        }
-        fail(ResultCode.STOPCCN_BAD_PROTOCOL_VERSION, null, "unsupported Protocol Version " + (v == null ? "none" : v.value()));
-        return false;
+        return MessageType.SCCRQ.equals(type) ? handshake.checkSccrq(msg) : handshake.checkSccrp(msg);
     }
 
     private static String hostNameOf(ControlMessage msg) {
@@ -426,18 +322,132 @@ public final class Tunnel {
         return h == null ? "?" : h.text();
     }
 
-    private void established() {
-        state = State.ESTABLISHED;
-        establishedAtNanos = endpoint.nanoTime();
-        logPrefix = "tunnel=" + localId + " ";
-        log.info("{}tunnel {} established with peer tunnel {} ({} at {})", logPrefix, localId, peerId, peerHostName,
-                L2tpEndpoint.format(peer));
-        armHello();
-        events.accept(new L2tpEvent.TunnelUp(this));
-        for (Session s : List.copyOf(pendingSessions)) {
-            pendingSessions.remove(s);
-            if (s.state == Session.State.WAIT_TUNNEL) {
-                sendIcrq(s);
+    // ---- the state machine ----
+
+    /** Performs the row of ({@link #state}, {@code e}); ignored if the table has no such row. */
+    void fire(ControlTable.Event e, ControlMessage msg, Cause why) {
+        ControlTable.Row row = ControlTable.lookup(state, e);
+        if (row == null) {
+            log.debug("{}{} in state {} ignored", logPrefix, e, state);
+            return;
+        }
+        enter(row.next());
+        for (ControlTable.Action a : row.actions()) {
+            perform(a, msg, why);
+        }
+    }
+
+    private void enter(State next) {
+        State from = state;
+        state = next;
+        if (from == next) {
+            return;
+        }
+        boolean settingUp = next == State.WAIT_CTL_REPLY || next == State.WAIT_CTL_CONN;
+        if (settingUp && setupTimer == null) {
+            // RFC 2661 §7.3 defers timers to §5.8: a peer that has not completed the handshake
+            // within one full retransmission cycle is gone (issue 11 row 1: SCCRQ without SCCCN).
+            long ms = config.transport().fullCycle().toMillis();
+            setupTimer = endpoint.loop().schedule(() -> {
+                setupTimer = null;
+                fire(ControlTable.Event.SETUP_TIMEOUT, null, Cause.silent("control connection not established within "
+                        + ms / 1000 + " s"));
+            }, ms, TimeUnit.MILLISECONDS);
+        } else if (!settingUp) {
+            cancel(setupTimer);
+            setupTimer = null;
+        }
+        if (from == State.WAIT_CTL_CONN) {
+            endpoint.halfOpenTunnel(this, false);
+        }
+        switch (next) {
+            case WAIT_CTL_CONN -> endpoint.halfOpenTunnel(this, true);
+            case ESTABLISHED -> {
+                establishedAtNanos = endpoint.nanoTime();
+                armHello();
+            }
+            case CLOSING -> {
+                cancel(helloTimer);
+                // §5.7: keep the transport for one full retransmission cycle, so that a retransmitted
+                // StopCCN is acknowledged and our own StopCCN is retransmitted until acknowledged.
+                long linger = config.transport().fullCycle().toMillis();
+                lingerTimer = endpoint.loop().schedule(() -> fire(ControlTable.Event.LINGER_DONE, null,
+                        Cause.silent("linger over")), linger, TimeUnit.MILLISECONDS);
+            }
+            case CLOSED -> {
+                cancel(helloTimer);
+                cancel(lingerTimer);
+                transport.close();
+                endpoint.remove(this);
+                log.debug("{}state released", logPrefix);
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void perform(ControlTable.Action a, ControlMessage msg, Cause why) {
+        switch (a) {
+            case SEND_SCCRQ -> {
+                log.info("{}Connecting to LNS {}", logPrefix, L2tpEndpoint.format(peer));
+                sendControl(ControlMessage.of(MessageType.SCCRQ, 0, 0, handshake.sccrq(localId)));
+            }
+            case SEND_SCCRP -> {
+                peerLog("{}SCCRQ from {} (host {}), peer tunnel {}", logPrefix, L2tpEndpoint.format(peer), peerHostName,
+                        peerId);
+                sendControl(ControlMessage.of(MessageType.SCCRP, peerId, 0, handshake.sccrp(localId)));
+            }
+            case SEND_SCCCN -> sendControl(ControlMessage.of(MessageType.SCCCN, peerId, 0, handshake.scccn()));
+            case CLOSE_CALLS -> {
+                for (Session s : List.copyOf(sessions.values())) {
+                    s.fire(CallTable.Event.LOCAL_CLOSE, null, Cause.local(ResultCode.CDN_ADMIN, null, why.text()));
+                }
+            }
+            case LEARN_PEER_ID -> msg.assignedTunnelId().ifPresent(id -> {
+                peerId = id;
+                transport.setTunnelId(id);
+            });
+            case SEND_STOPCCN -> {
+                if (!stopSent && peerId != 0) {
+                    stopSent = true;
+                    // §6.4: Assigned Tunnel ID MUST be the one we first sent; Result Code MUST be present.
+                    sendControl(ControlMessage.of(MessageType.STOPCCN, peerId, 0, List.of(Avp.assignedTunnelId(localId),
+                            Session.resultCodeAvp(why.resultOr(ResultCode.STOPCCN_CLEAR)))));
+                }
+            }
+            case ACK_NOW -> transport.sendZlbNow();
+            case TUNNEL_OPEN -> {
+                if (handshake.challenged()) {
+                    log.info("{}tunnel authentication succeeded", logPrefix);
+                }
+                peerLog("{}tunnel {} established with peer tunnel {} ({} at {})", logPrefix, localId, peerId, peerHostName,
+                        L2tpEndpoint.format(peer));
+                emit(new L2tpEvent.TunnelUp(this));
+                openWaitingCalls();
+            }
+            case OPEN_WAITING_CALLS -> openWaitingCalls();
+            case CLEAN_UP -> {
+                if (why.byPeer()) {
+                    peerLog("{}tunnel {}", logPrefix, why.text());
+                } else {
+                    peerLog("{}{}", logPrefix, why.text());
+                }
+                for (Session s : List.copyOf(sessions.values())) {
+                    s.fire(CallTable.Event.TUNNEL_DOWN, null, new Cause(
+                            why.byPeer() ? "tunnel " + why.text() : why.text(), why.rc(), why.byPeer()));
+                }
+                if (!downAnnounced) {
+                    downAnnounced = true;
+                    emit(new L2tpEvent.TunnelDown(this, why.text(), why.rc(), why.byPeer()));
+                }
+            }
+        }
+    }
+
+    private void openWaitingCalls() {
+        for (Session s : List.copyOf(sessions.values())) {
+            if (s.state() == Session.State.WAIT_TUNNEL) {
+                s.fire(CallTable.Event.TUNNEL_OPEN, null, null);
             }
         }
     }
@@ -462,285 +472,125 @@ public final class Tunnel {
         long idle = endpoint.nanoTime() - lastRxNanos;
         if (idle >= config.helloInterval().toNanos() && transport.idle()) {
             log.debug("{}idle for {} s, sending HELLO", logPrefix, TimeUnit.NANOSECONDS.toSeconds(idle));
-            send(ControlMessage.of(MessageType.HELLO, peerId, 0, List.of()));
+            sendControl(ControlMessage.of(MessageType.HELLO, peerId, 0, List.of()));
             lastRxNanos = endpoint.nanoTime(); // next HELLO one interval later unless the peer stays silent
         }
         armHello();
     }
 
-    // ---- calls (§7.4) ----
+    // ---- calls (§7.4): the tunnel's side ----
 
     /** LAC: places an incoming call (§7.4.1); ICRQ goes out once the tunnel is established. */
     public Session openSession(SessionConfig cfg, FrameReceiver receiver) {
         if (state == State.CLOSING || state == State.CLOSED) {
             throw new IllegalStateException("tunnel " + localId + " is " + state);
         }
-        int id = endpoint.allocateSessionId(this);
-        Session s = new Session(this, id, true, cfg, endpoint.nextCallSerial());
-        s.receiver = receiver;
-        s.state = Session.State.WAIT_TUNNEL;
-        sessions.put(id, s);
-        if (state == State.ESTABLISHED) {
-            sendIcrq(s);
-        } else {
-            pendingSessions.add(s);
+        int id = endpoint.allocateSessionId();
+        if (id == 0) {
+            throw new IllegalStateException("no free Session ID");
         }
+        Session s = Session.placed(this, id, cfg, endpoint.nextCallSerial(), receiver);
+        register(s);
+        s.fire(CallTable.Event.OPEN_REQUEST, null, null);
         return s;
     }
 
-    private void sendIcrq(Session s) {
-        s.state = Session.State.WAIT_REPLY;
-        List<Avp> avps = new ArrayList<>();
-        avps.add(Avp.assignedSessionId(s.localId()));
-        avps.add(Avp.callSerialNumber(s.serial()));
-        avps.add(maybeHidden(Avp.bearerType(s.config.bearerType())));
-        if (s.config.callingNumber() != null) {
-            avps.add(maybeHidden(Avp.callingNumber(s.config.callingNumber())));
-        }
-        log.info("{}session={} placing call (serial {})", logPrefix, s.localId(), s.serial());
-        send(ControlMessage.of(MessageType.ICRQ, peerId, 0, avps));
-    }
-
-    /** LNS: ICRQ (§6.9) → new call, ICRP (§6.10). */
+    /** LNS: an ICRQ for a new call (§7.4.2); a retransmitted one for a known peer session is ignored. */
     private void onIcrq(ControlMessage msg) {
-        if (initiator || state != State.ESTABLISHED) {
-            rejectCall(msg, ResultCode.ERROR_NO_CONTROL_CONNECTION, "ICRQ before the tunnel is established");
-            return;
-        }
         int peerSession = msg.assignedSessionId().orElse(0);
-        if (peerSession == 0) {
-            rejectCall(msg, ResultCode.ERROR_BAD_VALUE, "Assigned Session ID 0");
+        Session existing = sessionsByPeerId.get(peerSession);
+        if (peerSession != 0 && existing != null) {
+            log.debug("{}duplicate ICRQ for peer session {}", logPrefix, peerSession);
             return;
         }
-        for (Session existing : sessions.values()) {
-            if (existing.peerId == peerSession && existing.state != Session.State.CLOSED) {
-                log.debug("{}duplicate ICRQ for peer session {}", logPrefix, peerSession);
-                return;
-            }
+        Session.answering(this, msg).receive(msg);
+    }
+
+    /** "Initiate local tunnel open" from a new call (§7.4.1). */
+    void requestOpen() {
+        fire(ControlTable.Event.NEW_CALL, null, null);
+    }
+
+    void register(Session s) {
+        sessions.put(s.localId(), s);
+        if (!s.isLac()) {
+            sessionsByPeerId.put(s.peerId(), s);
         }
-        Avp serial = msg.find(AvpType.CALL_SERIAL_NUMBER);
-        int id = endpoint.allocateSessionId(this);
-        Session s = new Session(this, id, false, SessionConfig.defaults(), serial == null ? 0 : serial.u32());
-        s.peerId = peerSession;
-        s.state = Session.State.WAIT_CONNECT;
-        sessions.put(id, s);
-        log.info("{}session={} incoming call from peer session {}", logPrefix, id, peerSession);
-        send(ControlMessage.of(MessageType.ICRP, peerId, peerSession, List.of(Avp.assignedSessionId(id))));
     }
 
-    private void rejectCall(ControlMessage icrq, int error, String why) {
-        int peerSession = icrq.assignedSessionId().orElse(0);
-        log.warn("{}rejecting call: {}", logPrefix, why);
-        send(ControlMessage.of(MessageType.CDN, peerId, peerSession,
-                List.of(Avp.resultCode(ResultCode.CDN_GENERAL_ERROR, error, why), Avp.assignedSessionId(0))));
+    void forget(Session s) {
+        sessions.remove(s.localId(), s);
+        sessionsByPeerId.remove(s.peerId(), s);
+        halfOpenCalls.remove(s);
+        endpoint.releaseSessionId(s.localId());
     }
 
-    private void rejectOutgoingCall(ControlMessage ocrq) {
-        int peerSession = ocrq.assignedSessionId().orElse(0);
-        log.info("{}outgoing call request refused: jl2tp places incoming calls only", logPrefix);
-        send(ControlMessage.of(MessageType.CDN, peerId, peerSession,
-                List.of(Avp.resultCode(ResultCode.CDN_PERMANENT_NO_FACILITIES, null, null), Avp.assignedSessionId(0))));
-    }
-
-    /** LAC: ICRP (§6.10) → ICCN (§6.11), established. */
-    private void onIcrp(ControlMessage msg) {
-        Session s = sessions.get(msg.sessionId());
-        if (s == null || !s.isLac() || s.state != Session.State.WAIT_REPLY) {
-            log.debug("{}ICRP for unknown/unexpected session {} ignored", logPrefix, msg.sessionId());
+    /** A call entered or left wait-reply/wait-connect; the LNS caps them per tunnel, oldest first. */
+    void halfOpenCall(Session s, boolean open) {
+        if (!open) {
+            halfOpenCalls.remove(s);
             return;
         }
-        int assigned = msg.assignedSessionId().orElse(0);
-        if (assigned == 0) {
-            closeSession(s, ResultCode.CDN_GENERAL_ERROR, ResultCode.ERROR_BAD_VALUE, "Assigned Session ID 0 in ICRP",
-                    "Assigned Session ID 0 in ICRP");
-            return;
+        halfOpenCalls.add(s);
+        if (!s.isLac() && halfOpenCalls.size() > endpoint.limits().halfOpenCallsPerTunnel()) {
+            Session oldest = halfOpenCalls.iterator().next();
+            endpoint.countHalfOpenCallEvicted();
+            oldest.fire(CallTable.Event.HALF_OPEN_EVICTED, null, Cause.local(ResultCode.CDN_TEMPORARY_NO_FACILITIES,
+                    ResultCode.ERROR_NO_RESOURCES, "too many calls waiting for ICCN"));
         }
-        s.peerId = assigned;
-        List<Avp> avps = new ArrayList<>();
-        avps.add(Avp.txConnectSpeed(s.config.txConnectSpeed()));
-        avps.add(Avp.framingType(s.config.framingType()));
-        if (s.config.sequencingRequired()) {
-            avps.add(Avp.sequencingRequired());
-            s.sequencingRequired = true;
-        }
-        send(ControlMessage.of(MessageType.ICCN, peerId, s.peerId, avps));
-        sessionUp(s);
     }
 
-    /** LNS: ICCN (§6.11) → established. */
-    private void onIccn(ControlMessage msg) {
-        Session s = sessions.get(msg.sessionId());
-        if (s == null || s.isLac() || s.state != Session.State.WAIT_CONNECT) {
-            log.debug("{}ICCN for unknown/unexpected session {} ignored", logPrefix, msg.sessionId());
-            return;
-        }
-        s.sequencingRequired = msg.has(AvpType.SEQUENCING_REQUIRED);
-        FrameReceiver r = endpoint.acceptSession(s);
-        if (r == null) {
-            closeSession(s, ResultCode.CDN_PERMANENT_NO_FACILITIES, null, "call refused by the LNS application",
-                    "refused by application");
-            return;
-        }
-        s.receiver = r;
-        sessionUp(s);
-    }
+    // ---- outbound and local events ----
 
-    private void sessionUp(Session s) {
-        s.state = Session.State.ESTABLISHED;
-        s.publish(s.sequencingRequired);
-        log.info("{}session={} call {} established with peer session {}", logPrefix, s.localId(), s.localId(), s.peerId);
-        events.accept(new L2tpEvent.SessionUp(s));
+    /** LAC: sends SCCRQ (§6.1). */
+    void start() {
+        fire(ControlTable.Event.OPEN_REQUEST, null, null);
     }
-
-    /** CDN (§6.12) from the peer. */
-    private void onCdn(ControlMessage msg) {
-        Session s = sessions.get(msg.sessionId());
-        if (s == null) {
-            log.debug("{}CDN for unknown session {} ignored", logPrefix, msg.sessionId());
-            return;
-        }
-        AvpValue.ResultCodeValue rc = msg.resultCode();
-        String why = ResultCode.describe(false, rc);
-        log.info("{}session={} call disconnected by peer: {}", logPrefix, s.localId(), why);
-        sessionGone(s, why, rc, true);
-    }
-
-    /** Sends CDN and forgets the call (event loop). */
-    void closeSession(Session s, int result, Integer error, String message, String reason) {
-        if (s.state == Session.State.CLOSED) {
-            return;
-        }
-        if (s.state != Session.State.WAIT_TUNNEL && state == State.ESTABLISHED) {
-            send(ControlMessage.of(MessageType.CDN, peerId, s.peerId,
-                    List.of(Avp.resultCode(result, error, message), Avp.assignedSessionId(s.localId()))));
-        }
-        log.info("{}session={} call closed: {}", logPrefix, s.localId(), reason);
-        sessionGone(s, reason, new AvpValue.ResultCodeValue(result, error, message), false);
-    }
-
-    private void sessionGone(Session s, String reason, AvpValue.ResultCodeValue rc, boolean byPeer) {
-        s.state = Session.State.CLOSED;
-        s.unpublish();
-        sessions.remove(s.localId());
-        pendingSessions.remove(s);
-        endpoint.releaseSessionId(this, s.localId());
-        events.accept(new L2tpEvent.SessionDown(s, reason, rc, byPeer));
-    }
-
-    // ---- teardown (§5.7, §6.4) ----
 
     /** Clean teardown: CDN for each call, then StopCCN result 1, then the linger. Event loop. */
     public void close(String reason) {
-        if (state == State.CLOSING || state == State.CLOSED) {
-            return;
-        }
-        for (Session s : List.copyOf(sessions.values())) {
-            closeSession(s, ResultCode.CDN_ADMIN, null, reason, reason);
-        }
-        if (peerId != 0) {
-            sendStopCcn(ResultCode.STOPCCN_CLEAR, null, reason);
-        }
-        down(reason, new AvpValue.ResultCodeValue(ResultCode.STOPCCN_CLEAR, null, reason), false);
+        fire(ControlTable.Event.ADMIN_CLOSE, null, Cause.local(ResultCode.STOPCCN_CLEAR, null, reason));
     }
 
-    /** Tears the tunnel down with StopCCN after a protocol error or failed authentication. */
-    private void fail(int result, Integer error, String why) {
-        log.warn("{}{}", logPrefix, why);
-        for (Session s : List.copyOf(sessions.values())) {
-            sessionGone(s, why, null, false);
-        }
-        if (peerId != 0) {
-            sendStopCcn(result, error, why);
-        }
-        down(why, new AvpValue.ResultCodeValue(result, error, why), false);
+    /** RFC 2661 §4.4.3: the peer's SCCRQ won the tie-break; our own request is dropped. */
+    void lostTieBreaker() {
+        fire(ControlTable.Event.LOST_TIE_BREAKER, null, Cause.silent("lost the tie breaker to the peer's SCCRQ"));
     }
 
-    private void sendStopCcn(int result, Integer error, String message) {
-        stopSent = true;
-        // §6.4: Assigned Tunnel ID MUST be the one we first sent; Result Code MUST be present.
-        send(ControlMessage.of(MessageType.STOPCCN, peerId, 0,
-                List.of(Avp.assignedTunnelId(localId), Avp.resultCode(result, error, message))));
+    /** Dropped as the oldest half-open tunnel (endpoint cap). */
+    void evict() {
+        fire(ControlTable.Event.HALF_OPEN_EVICTED, null, Cause.silent("dropped: too many half-open tunnels"));
     }
 
-    /** StopCCN from the peer (§6.4): acknowledge at once, clear the calls, linger. */
-    private void onStopCcn(ControlMessage msg) {
-        transport.sendZlbNow();
-        AvpValue.ResultCodeValue rc = msg.resultCode();
-        String why = ResultCode.describe(true, rc);
-        log.info("{}tunnel closed by peer: {}", logPrefix, why);
-        for (Session s : List.copyOf(sessions.values())) {
-            sessionGone(s, "tunnel closed by peer: " + why, rc, true);
-        }
-        down("closed by peer: " + why, rc, true);
+    /** True while control messages can still go to the peer. */
+    boolean canSend() {
+        return peerId != 0 && state != State.CLOSED;
     }
 
-    private void down(String reason, AvpValue.ResultCodeValue rc, boolean byPeer) {
-        boolean wasUp = state != State.CLOSED;
-        state = State.CLOSING;
-        cancelHello();
-        // §5.7: keep the transport for one full retransmission cycle, so that a retransmitted
-        // StopCCN is acknowledged and our own StopCCN is retransmitted until acknowledged.
-        long linger = config.transport().fullCycle().toMillis();
-        lingerTimer = endpoint.loop().schedule(this::finish, linger, TimeUnit.MILLISECONDS);
-        if (wasUp) {
-            events.accept(new L2tpEvent.TunnelDown(this, reason, rc, byPeer));
-        }
+    Avp maybeHidden(Avp a) {
+        return handshake.maybeHidden(a);
     }
 
-    private void onRetriesExhausted(ControlMessage msg, int retries) {
-        String why = "peer not responding: " + msg.messageType() + " unacknowledged after " + retries + " retransmissions";
-        if (state == State.CLOSING) {
-            finish();
-            return;
-        }
-        log.warn("{}{}", logPrefix, why);
-        for (Session s : List.copyOf(sessions.values())) {
-            sessionGone(s, why, null, false);
-        }
-        state = State.CLOSING;
-        cancelHello();
-        events.accept(new L2tpEvent.TunnelDown(this, why, null, false));
-        finish();
-    }
-
-    private void finish() {
-        if (state == State.CLOSED) {
-            return;
-        }
-        state = State.CLOSED;
-        cancelHello();
-        if (lingerTimer != null) {
-            lingerTimer.cancel(false);
-        }
-        transport.close();
-        endpoint.remove(this);
-        log.debug("{}state released", logPrefix);
-    }
-
-    /** Drops all state at once without a StopCCN (endpoint shut-down or lost tie-break). */
-    void abandon(String reason) {
-        if (state != State.CLOSING && state != State.CLOSED) {
-            for (Session s : List.copyOf(sessions.values())) {
-                sessionGone(s, reason, null, false);
-            }
-            events.accept(new L2tpEvent.TunnelDown(this, reason, null, false));
-        }
-        state = State.CLOSING;
-        finish();
-    }
-
-    private void cancelHello() {
-        if (helloTimer != null) {
-            helloTimer.cancel(false);
-            helloTimer = null;
-        }
-    }
-
-    private void send(ControlMessage msg) {
+    void sendControl(ControlMessage msg) {
         if (log.isDebugEnabled()) {
             log.debug("{}send {}", logPrefix, msg);
         }
         transport.send(msg);
+    }
+
+    void emit(L2tpEvent e) {
+        events.accept(e);
+    }
+
+    /** An INFO line a peer's behaviour causes: rate-limited per endpoint. */
+    void peerLog(String format, Object... args) {
+        endpoint.peerLog(log, format, args);
+    }
+
+    private static void cancel(ScheduledFuture<?> f) {
+        if (f != null) {
+            f.cancel(false);
+        }
     }
 
     @Override

@@ -113,6 +113,13 @@ public final class DataHeader {
         return this;
     }
 
+    /**
+     * The longest data header jl2tp sends (RFC 2661 §3.1: flags, Length, Tunnel ID, Session ID,
+     * Ns, Nr; we never send the Offset field): 12 octets. A sender that leaves this much
+     * headroom in front of a PPP frame lets {@link #prepend} write the header in place.
+     */
+    public static final int MAX_LENGTH = 12;
+
     /** Header length for a data message with the given options (no offset field). */
     public static int headerLength(boolean length, boolean sequence) {
         return 6 + (length ? 2 : 0) + (sequence ? 4 : 0);

@@ -75,7 +75,7 @@ public final class ResultCode {
             sb.append(", error ").append(rc.error()).append(" (").append(errorText(rc.error())).append(')');
         }
         if (rc.message() != null && !rc.message().isEmpty()) {
-            sb.append(": ").append(rc.message());
+            sb.append(": ").append(io.jl2tp.l2tp.util.PeerText.escape(rc.message()));
         }
         return sb.toString();
     }

@@ -183,7 +183,8 @@ class TunnelPairTest {
             retransmissions += s[0].tunnel().transport().retransmissions() + s[1].tunnel().transport().retransmissions();
             duplicates += s[0].tunnel().transport().duplicates() + s[1].tunnel().transport().duplicates();
             p.clock.execute(() -> s[0].tunnel().close("done"));
-            p.run(120_000);
+            // Our StopCCN may take up to one full cycle to arrive, then the LNS lingers one more (§5.7).
+            p.run(2 * cfg.transport().fullCycle().toMillis() + 10_000);
             assertEquals(1, p.events(p.lnsEvents, L2tpEvent.TunnelDown.class).size(), "seed " + seed);
             assertTrue(p.lac.tunnels().isEmpty() && p.lns.tunnels().isEmpty(), "seed " + seed + ": state released");
         }
