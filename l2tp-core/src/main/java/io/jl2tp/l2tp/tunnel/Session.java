@@ -183,7 +183,7 @@ public final class Session {
                 setupTimer.cancel(false);
                 setupTimer = null;
             }
-            tunnel.halfOpenCall(this, false);
+            tunnel.calls().halfOpen(this, false);
         } else if (halfOpen && !wasHalfOpen) {
             // RFC 2661 §7.3 leaves call timers to §5.8: a call not connected within one full
             // retransmission cycle is cleared (issue 11 row 2: ICRQ without ICCN).
@@ -193,7 +193,7 @@ public final class Session {
                 fire(CallTable.Event.SETUP_TIMEOUT, null,
                         Cause.local(ResultCode.CDN_TIMEOUT, null, "call not connected within " + ms / 1000 + " s"));
             }, ms, TimeUnit.MILLISECONDS);
-            tunnel.halfOpenCall(this, true);
+            tunnel.calls().halfOpen(this, true);
         }
     }
 
@@ -226,7 +226,7 @@ public final class Session {
                 data.unpublish();
                 if (localId != 0) {
                     tunnel.peerLog("{}session={} call closed: {}", tunnel.logPrefix(), localId, why.text());
-                    tunnel.forget(this);
+                    tunnel.calls().forget(this);
                     tunnel.emit(new L2tpEvent.SessionDown(this, why.text(), why.rc(), why.byPeer()));
                 } else {
                     tunnel.peerLog("{}rejecting call: {}", tunnel.logPrefix(), why.text());
@@ -285,7 +285,7 @@ public final class Session {
                 return refuse(ResultCode.CDN_TEMPORARY_NO_FACILITIES, ResultCode.ERROR_NO_RESOURCES, "no free Session ID");
             }
             localId = id;
-            tunnel.register(this);
+            tunnel.calls().register(this);
             return true;
         }
         if (MessageType.ICRP.equals(type)) {

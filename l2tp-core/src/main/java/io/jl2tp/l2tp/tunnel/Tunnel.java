@@ -6,7 +6,6 @@ import io.jl2tp.l2tp.wire.Avp;
 import io.jl2tp.l2tp.wire.AvpType;
 import io.jl2tp.l2tp.wire.ControlMessage;
 import io.jl2tp.l2tp.wire.HiddenAvpContext;
-import io.jl2tp.l2tp.wire.MessageSpec;
 import io.jl2tp.l2tp.wire.MessageType;
 import io.jl2tp.l2tp.wire.ResultCode;
 import org.slf4j.Logger;
@@ -14,11 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -54,9 +49,7 @@ public final class Tunnel {
     private final Handshake handshake;
     private final ReliableTransport transport;
     private final Consumer<L2tpEvent> events;
-    private final Map<Integer, Session> sessions = new LinkedHashMap<>();
-    private final Map<Integer, Session> sessionsByPeerId = new HashMap<>();
-    private final LinkedHashSet<Session> halfOpenCalls = new LinkedHashSet<>();
+    private final TunnelCalls calls = new TunnelCalls(this);
 
     private State state = State.IDLE;
     private int peerId;
@@ -65,10 +58,8 @@ public final class Tunnel {
     private String peerHostName;
     private boolean stopSent;
     private boolean downAnnounced;
-    private long lastRxNanos;
-    private ScheduledFuture<?> helloTimer;
-    private ScheduledFuture<?> lingerTimer;
-    private ScheduledFuture<?> setupTimer;
+    private final KeepAlive keepAlive;
+    private ScheduledFuture<?> stateTimer;   // set-up timeout (wait-ctl-*) or linger (closing)
     private final String logPrefix;
     private long establishedAtNanos;
 
@@ -106,7 +97,7 @@ public final class Tunnel {
             // replies go out only in answer to its own retransmissions (ReliableTransport).
             transport.answerDuplicatesOnlyUntilAcknowledged();
         }
-        this.lastRxNanos = endpoint.nanoTime();
+        this.keepAlive = new KeepAlive(this);
     }
 
     // ---- accessors ----
@@ -148,7 +139,7 @@ public final class Tunnel {
 
     /** The calls of this tunnel. */
     public Collection<Session> sessions() {
-        return List.copyOf(sessions.values());
+        return calls.all();
     }
 
     /** The configuration. */
@@ -178,11 +169,11 @@ public final class Tunnel {
     }
 
     Session session(int localSessionId) {
-        return sessions.get(localSessionId);
+        return calls.get(localSessionId);
     }
 
-    int halfOpenCalls() {
-        return halfOpenCalls.size();
+    TunnelCalls calls() {
+        return calls;
     }
 
     /** True if a datagram from {@code sender} may belong to this tunnel (§8.1 source rules). */
@@ -205,13 +196,13 @@ public final class Tunnel {
 
     /** A decoded control message from the peer (event loop). */
     void input(ControlMessage msg) {
-        lastRxNanos = endpoint.nanoTime();
+        keepAlive.touch();
         transport.input(msg);
     }
 
     /** Any data from the peer counts as a sign of life for HELLO (event loop). */
     void touch() {
-        lastRxNanos = endpoint.nanoTime();
+        keepAlive.touch();
     }
 
     /** A control message delivered in order by the transport: classify it and run the tables. */
@@ -225,61 +216,19 @@ public final class Tunnel {
             return;
         }
         boolean sessionMessage = type.isKnown() && !type.isTunnelMessage();
-        Cause bad = protocolError(msg, sessionMessage ? ResultCode.CDN_GENERAL_ERROR : ResultCode.STOPCCN_GENERAL_ERROR);
+        Cause bad = Cause.protocolError(msg, sessionMessage ? ResultCode.CDN_GENERAL_ERROR : ResultCode.STOPCCN_GENERAL_ERROR);
         if (bad != null) {
             endpoint.countProtocolError();
-            if (!sessionMessage) {
+            if (sessionMessage) {
+                calls.protocolError(msg, bad);
+            } else {
                 fire(ControlTable.Event.BAD_TUNNEL_MESSAGE, msg, bad);
-            } else if (sessions.containsKey(msg.sessionId())) {
-                sessions.get(msg.sessionId()).fire(CallTable.Event.BAD_MESSAGE, msg, bad);
-            } else if (MessageType.ICRQ.equals(type)) {
-                Session.answering(this, msg).fire(CallTable.Event.ICRQ_NOT_ACCEPTABLE, msg, bad);
-            } else {
-                peerLog("{}{} for unknown session {}: {}", logPrefix, type, msg.sessionId(), bad.text());
             }
-            return;
-        }
-        if (!sessionMessage) {
-            fireReceived(msg);
-        } else if (MessageType.ICRQ.equals(type) && msg.sessionId() == 0) {
-            onIcrq(msg);
-        } else if (MessageType.OCRQ.equals(type)) {
-            // §7.5.1 idle × Receive OCRQ, not acceptable: jl2tp places incoming calls only.
-            peerLog("{}outgoing call request refused: jl2tp places incoming calls only", logPrefix);
-            sendControl(ControlMessage.of(MessageType.CDN, peerId, msg.assignedSessionId().orElse(0),
-                    List.of(Avp.resultCode(ResultCode.CDN_PERMANENT_NO_FACILITIES, null, null), Avp.assignedSessionId(0))));
+        } else if (sessionMessage) {
+            calls.receive(msg);
         } else {
-            Session s = sessions.get(msg.sessionId());
-            if (s == null) {
-                // §7.4.1/§7.4.2 idle × Receive ICRP/ICCN/CDN: "Clean up" — there is nothing to clean.
-                endpoint.countUnknownSessionMessage();
-                log.debug("{}{} for unknown session {} ignored", logPrefix, type, msg.sessionId());
-            } else {
-                s.receive(msg);
-            }
+            fireReceived(msg);
         }
-    }
-
-    /** The §4.1 / §6 checks every delivered message passes before the tables see it. */
-    private Cause protocolError(ControlMessage msg, int result) {
-        MessageType type = msg.messageType();
-        Avp unknown = msg.unknownMandatory();
-        if (unknown != null) {
-            // RFC 2661 §4.1: an unrecognised AVP with the M bit MUST end the session (for a
-            // session message) or the tunnel (for a tunnel message).
-            return Cause.local(result, ResultCode.ERROR_UNKNOWN_MANDATORY_AVP,
-                    "unknown mandatory AVP vendor=" + unknown.vendorId() + " type=" + unknown.type() + " in " + type);
-        }
-        if (!type.isKnown()) {
-            // The Message Type AVP always has M=1 (§4.4.1): an unknown type clears the tunnel.
-            return Cause.local(result, ResultCode.ERROR_BAD_VALUE, "unknown message type " + type.code());
-        }
-        List<String> missing = MessageSpec.missingMandatory(msg);
-        if (!missing.isEmpty()) {
-            return Cause.local(result, ResultCode.ERROR_BAD_LENGTH,
-                    "missing mandatory AVP " + String.join(", ", missing) + " in " + type);
-        }
-        return null;
     }
 
     private void fireReceived(ControlMessage msg) {
@@ -343,40 +292,31 @@ public final class Tunnel {
         if (from == next) {
             return;
         }
-        boolean settingUp = next == State.WAIT_CTL_REPLY || next == State.WAIT_CTL_CONN;
-        if (settingUp && setupTimer == null) {
-            // RFC 2661 §7.3 defers timers to §5.8: a peer that has not completed the handshake
-            // within one full retransmission cycle is gone (issue 11 row 1: SCCRQ without SCCCN).
-            long ms = config.transport().fullCycle().toMillis();
-            setupTimer = endpoint.loop().schedule(() -> {
-                setupTimer = null;
-                fire(ControlTable.Event.SETUP_TIMEOUT, null, Cause.silent("control connection not established within "
-                        + ms / 1000 + " s"));
-            }, ms, TimeUnit.MILLISECONDS);
-        } else if (!settingUp) {
-            cancel(setupTimer);
-            setupTimer = null;
-        }
+        cancel(stateTimer);
+        stateTimer = null;
         if (from == State.WAIT_CTL_CONN) {
             endpoint.halfOpenTunnel(this, false);
+        } else if (from == State.ESTABLISHED) {
+            keepAlive.stop();
         }
+        // RFC 2661 §7.3 defers timers to §5.8: a peer that has not completed the handshake within
+        // one full retransmission cycle is gone (issue 11 row 1: SCCRQ answered, no SCCCN).
+        // §5.7: after StopCCN the transport runs one more full cycle, so that a retransmitted
+        // StopCCN is acknowledged and ours is retransmitted until acknowledged.
+        long cycle = config.transport().fullCycle().toMillis();
+        String setup = "control connection not established within " + cycle / 1000 + " s";
         switch (next) {
-            case WAIT_CTL_CONN -> endpoint.halfOpenTunnel(this, true);
+            case WAIT_CTL_REPLY -> stateTimer = after(cycle, ControlTable.Event.SETUP_TIMEOUT, setup);
+            case WAIT_CTL_CONN -> {
+                stateTimer = after(cycle, ControlTable.Event.SETUP_TIMEOUT, setup);
+                endpoint.halfOpenTunnel(this, true);
+            }
             case ESTABLISHED -> {
                 establishedAtNanos = endpoint.nanoTime();
-                armHello();
+                keepAlive.start();
             }
-            case CLOSING -> {
-                cancel(helloTimer);
-                // §5.7: keep the transport for one full retransmission cycle, so that a retransmitted
-                // StopCCN is acknowledged and our own StopCCN is retransmitted until acknowledged.
-                long linger = config.transport().fullCycle().toMillis();
-                lingerTimer = endpoint.loop().schedule(() -> fire(ControlTable.Event.LINGER_DONE, null,
-                        Cause.silent("linger over")), linger, TimeUnit.MILLISECONDS);
-            }
+            case CLOSING -> stateTimer = after(cycle, ControlTable.Event.LINGER_DONE, "linger over");
             case CLOSED -> {
-                cancel(helloTimer);
-                cancel(lingerTimer);
                 transport.close();
                 endpoint.remove(this);
                 log.debug("{}state released", logPrefix);
@@ -384,6 +324,13 @@ public final class Tunnel {
             default -> {
             }
         }
+    }
+
+    private ScheduledFuture<?> after(long ms, ControlTable.Event e, String why) {
+        return endpoint.loop().schedule(() -> {
+            stateTimer = null;
+            fire(e, null, Cause.silent(why));
+        }, ms, TimeUnit.MILLISECONDS);
     }
 
     private void perform(ControlTable.Action a, ControlMessage msg, Cause why) {
@@ -398,11 +345,7 @@ public final class Tunnel {
                 sendControl(ControlMessage.of(MessageType.SCCRP, peerId, 0, handshake.sccrp(localId)));
             }
             case SEND_SCCCN -> sendControl(ControlMessage.of(MessageType.SCCCN, peerId, 0, handshake.scccn()));
-            case CLOSE_CALLS -> {
-                for (Session s : List.copyOf(sessions.values())) {
-                    s.fire(CallTable.Event.LOCAL_CLOSE, null, Cause.local(ResultCode.CDN_ADMIN, null, why.text()));
-                }
-            }
+            case CLOSE_CALLS -> calls.closeAll(why.text());
             case LEARN_PEER_ID -> msg.assignedTunnelId().ifPresent(id -> {
                 peerId = id;
                 transport.setTunnelId(id);
@@ -423,59 +366,22 @@ public final class Tunnel {
                 peerLog("{}tunnel {} established with peer tunnel {} ({} at {})", logPrefix, localId, peerId, peerHostName,
                         L2tpEndpoint.format(peer));
                 emit(new L2tpEvent.TunnelUp(this));
-                openWaitingCalls();
+                calls.openWaiting();
             }
-            case OPEN_WAITING_CALLS -> openWaitingCalls();
+            case OPEN_WAITING_CALLS -> calls.openWaiting();
             case CLEAN_UP -> {
                 if (why.byPeer()) {
                     peerLog("{}tunnel {}", logPrefix, why.text());
                 } else {
                     peerLog("{}{}", logPrefix, why.text());
                 }
-                for (Session s : List.copyOf(sessions.values())) {
-                    s.fire(CallTable.Event.TUNNEL_DOWN, null, new Cause(
-                            why.byPeer() ? "tunnel " + why.text() : why.text(), why.rc(), why.byPeer()));
-                }
+                calls.tunnelDown(why);
                 if (!downAnnounced) {
                     downAnnounced = true;
                     emit(new L2tpEvent.TunnelDown(this, why.text(), why.rc(), why.byPeer()));
                 }
             }
         }
-    }
-
-    private void openWaitingCalls() {
-        for (Session s : List.copyOf(sessions.values())) {
-            if (s.state() == Session.State.WAIT_TUNNEL) {
-                s.fire(CallTable.Event.TUNNEL_OPEN, null, null);
-            }
-        }
-    }
-
-    // ---- HELLO (§6.5) ----
-
-    private void armHello() {
-        long interval = config.helloInterval().toNanos();
-        if (interval <= 0) {
-            return;
-        }
-        long idle = endpoint.nanoTime() - lastRxNanos;
-        long delay = Math.max(interval - idle, 1_000_000);
-        helloTimer = endpoint.loop().schedule(this::helloCheck, delay, TimeUnit.NANOSECONDS);
-    }
-
-    private void helloCheck() {
-        helloTimer = null;
-        if (state != State.ESTABLISHED) {
-            return;
-        }
-        long idle = endpoint.nanoTime() - lastRxNanos;
-        if (idle >= config.helloInterval().toNanos() && transport.idle()) {
-            log.debug("{}idle for {} s, sending HELLO", logPrefix, TimeUnit.NANOSECONDS.toSeconds(idle));
-            sendControl(ControlMessage.of(MessageType.HELLO, peerId, 0, List.of()));
-            lastRxNanos = endpoint.nanoTime(); // next HELLO one interval later unless the peer stays silent
-        }
-        armHello();
     }
 
     // ---- calls (§7.4): the tunnel's side ----
@@ -485,62 +391,15 @@ public final class Tunnel {
         if (state == State.CLOSING || state == State.CLOSED) {
             throw new IllegalStateException("tunnel " + localId + " is " + state);
         }
-        int id = endpoint.allocateSessionId();
-        if (id == 0) {
-            throw new IllegalStateException("no free Session ID");
-        }
-        Session s = Session.placed(this, id, cfg, endpoint.nextCallSerial(), receiver);
-        register(s);
-        s.fire(CallTable.Event.OPEN_REQUEST, null, null);
-        return s;
+        return calls.open(cfg, receiver);
     }
 
-    /** LNS: an ICRQ for a new call (§7.4.2); a retransmitted one for a known peer session is ignored. */
-    private void onIcrq(ControlMessage msg) {
-        int peerSession = msg.assignedSessionId().orElse(0);
-        Session existing = sessionsByPeerId.get(peerSession);
-        if (peerSession != 0 && existing != null) {
-            log.debug("{}duplicate ICRQ for peer session {}", logPrefix, peerSession);
-            return;
-        }
-        Session.answering(this, msg).receive(msg);
-    }
+    // ---- outbound and local events ----
 
     /** "Initiate local tunnel open" from a new call (§7.4.1). */
     void requestOpen() {
         fire(ControlTable.Event.NEW_CALL, null, null);
     }
-
-    void register(Session s) {
-        sessions.put(s.localId(), s);
-        if (!s.isLac()) {
-            sessionsByPeerId.put(s.peerId(), s);
-        }
-    }
-
-    void forget(Session s) {
-        sessions.remove(s.localId(), s);
-        sessionsByPeerId.remove(s.peerId(), s);
-        halfOpenCalls.remove(s);
-        endpoint.releaseSessionId(s.localId());
-    }
-
-    /** A call entered or left wait-reply/wait-connect; the LNS caps them per tunnel, oldest first. */
-    void halfOpenCall(Session s, boolean open) {
-        if (!open) {
-            halfOpenCalls.remove(s);
-            return;
-        }
-        halfOpenCalls.add(s);
-        if (!s.isLac() && halfOpenCalls.size() > endpoint.limits().halfOpenCallsPerTunnel()) {
-            Session oldest = halfOpenCalls.iterator().next();
-            endpoint.countHalfOpenCallEvicted();
-            oldest.fire(CallTable.Event.HALF_OPEN_EVICTED, null, Cause.local(ResultCode.CDN_TEMPORARY_NO_FACILITIES,
-                    ResultCode.ERROR_NO_RESOURCES, "too many calls waiting for ICCN"));
-        }
-    }
-
-    // ---- outbound and local events ----
 
     /** LAC: sends SCCRQ (§6.1). */
     void start() {
