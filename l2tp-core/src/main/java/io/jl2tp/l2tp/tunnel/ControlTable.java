@@ -154,7 +154,7 @@ public final class ControlTable {
         CLOSE_CALLS,
         /** Send StopCCN (§6.4) — once per tunnel, and only once the peer's Tunnel ID is known. */
         SEND_STOPCCN,
-        /** Take the peer's Assigned Tunnel ID from a late SCCRP so the StopCCN can reach it. */
+        /** Take the peer's Assigned Tunnel ID (if we have none yet) so that a StopCCN can reach it. */
         LEARN_PEER_ID,
         /** Acknowledge a StopCCN at once (§5.7). */
         ACK_NOW,
@@ -208,9 +208,14 @@ public final class ControlTable {
         row(beforeUp, WAIT_CTL_CONN, ADMIN_CLOSE, CLOSING, CLOSE_CALLS, SEND_STOPCCN, CLEAN_UP);
         row("RFC 2661 §7.4.1 wait-tunnel: the call waits for tunnel-open", WAIT_CTL_REPLY, NEW_CALL, WAIT_CTL_REPLY);
         row("RFC 2661 §6.5: the acknowledgement is the whole answer to HELLO", ESTABLISHED, HELLO, ESTABLISHED);
+        String mBit = "RFC 2661 §4.1: an unrecognised M-bit AVP in a tunnel message ends the tunnel";
+        for (State s : new State[] {IDLE, WAIT_CTL_REPLY}) {
+            row(mBit, s, BAD_TUNNEL_MESSAGE, CLOSING, LEARN_PEER_ID, SEND_STOPCCN, CLEAN_UP);
+        }
+        for (State s : new State[] {WAIT_CTL_CONN, ESTABLISHED}) {
+            row(mBit, s, BAD_TUNNEL_MESSAGE, CLOSING, SEND_STOPCCN, CLEAN_UP);
+        }
         for (State s : new State[] {IDLE, WAIT_CTL_REPLY, WAIT_CTL_CONN, ESTABLISHED}) {
-            row("RFC 2661 §4.1: an unrecognised M-bit AVP in a tunnel message ends the tunnel", s, BAD_TUNNEL_MESSAGE,
-                    CLOSING, SEND_STOPCCN, CLEAN_UP);
             row("RFC 2661 §5.8: after the retry limit the tunnel and its sessions MUST be cleared", s,
                     RETRIES_EXHAUSTED, CLOSED, CLEAN_UP);
         }

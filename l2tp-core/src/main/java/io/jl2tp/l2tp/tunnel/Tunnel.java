@@ -346,10 +346,12 @@ public final class Tunnel {
             }
             case SEND_SCCCN -> sendControl(ControlMessage.of(MessageType.SCCCN, peerId, 0, handshake.scccn()));
             case CLOSE_CALLS -> calls.closeAll(why.text());
-            case LEARN_PEER_ID -> msg.assignedTunnelId().ifPresent(id -> {
-                peerId = id;
-                transport.setTunnelId(id);
-            });
+            case LEARN_PEER_ID -> {
+                if (peerId == 0 && msg != null && msg.assignedTunnelId().orElse(0) != 0) {
+                    peerId = msg.assignedTunnelId().getAsInt();
+                    transport.setTunnelId(peerId);
+                }
+            }
             case SEND_STOPCCN -> {
                 if (!stopSent && peerId != 0) {
                     stopSent = true;

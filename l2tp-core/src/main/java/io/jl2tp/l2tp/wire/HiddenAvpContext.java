@@ -23,7 +23,10 @@ public final class HiddenAvpContext {
 
     /** A context for {@code secret} (may be null or empty: no secret). */
     public static HiddenAvpContext of(byte[] secret) {
-        return new HiddenAvpContext(secret == null || secret.length == 0 ? null : secret.clone(), new SecureRandom());
+        if (secret == null || secret.length == 0) {
+            return NONE; // nothing to hide, nothing to draw: one shared instance, not a SecureRandom per tunnel
+        }
+        return new HiddenAvpContext(secret.clone(), new SecureRandom());
     }
 
     /** A context with a given random source (tests use a seeded one). */

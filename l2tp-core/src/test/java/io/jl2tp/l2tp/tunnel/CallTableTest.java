@@ -94,7 +94,7 @@ class CallTableTest {
             case SLI -> h.deliver(h.sli(id));
             case BAD_MESSAGE -> h.deliver(TableHarness.withUnknownMandatoryAvp(h.cdn(id)));
             case TUNNEL_DOWN -> h.deliver(h.stopCcn());
-            // Timers and the cap: fired as they fire; CallTimersTest shows each firing on its own.
+            // Timers and the cap: fired as they fire; HalfOpenCallTest shows each on its own.
             case SETUP_TIMEOUT, HALF_OPEN_EVICTED -> h.run(() -> call[0].fire(e, null,
                     Cause.local(ResultCode.CDN_TIMEOUT, null, "timer")));
         }

@@ -86,7 +86,8 @@ class ControlTableTest {
             case HELLO -> h.deliver(h.hello());
             case BAD_TUNNEL_MESSAGE -> h.deliver(h.helloWithUnknownMandatoryAvp());
             case HALF_OPEN_EVICTED -> h.run(t::evict);
-            // Timers: fired as their timer would fire them; TunnelTimersTest shows each timer firing.
+            // Timers: fired as their timer fires them. Each timer on its own: HostilePeerTest (set-up
+            // timeout), TunnelPairTest#deadPeerIsDetectedByHelloAndTheRetryLimit, #tunnelAndCallComeUp… (linger).
             case SETUP_TIMEOUT, RETRIES_EXHAUSTED, LINGER_DONE -> h.run(() -> t.fire(e, null, Cause.silent("timer")));
         }
     }
