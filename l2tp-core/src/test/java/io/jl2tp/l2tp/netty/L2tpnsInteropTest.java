@@ -74,10 +74,8 @@ class L2tpnsInteropTest {
         assertEquals("lns-l2tpns", up.tunnel().peerHostName());
         next(d.events, L2tpEvent.SessionUp.class);
         // l2tpns starts LCP at once: a Configure-Request (FF 03 C0 21 01 …) arrives as data.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (d.frames.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        assertTrue(LoopWait.until(sock.loop(), () -> !d.frames.isEmpty(), java.time.Duration.ofSeconds(10)),
+                "a frame from l2tpns within 10 s");
         assertTrue(!d.frames.isEmpty() && d.frames.get(0).startsWith("ff03c02101"), "LCP ConfReq from l2tpns: " + d.frames);
         assertTrue(d.session.rxPackets() >= 1);
         sock.call(() -> {
@@ -88,13 +86,8 @@ class L2tpnsInteropTest {
         assertEquals(3, sd.result().result());
         next(d.events, L2tpEvent.TunnelDown.class);
         // l2tpns acknowledges CDN and StopCCN (ZLB): our transport goes idle.
-        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        boolean idle = false;
-        while (!idle && System.nanoTime() < deadline) {
-            idle = sock.call(() -> d.tunnel.transport().idle()).get(5, TimeUnit.SECONDS);
-            Thread.sleep(20);
-        }
-        assertTrue(idle, "l2tpns acknowledged CDN and StopCCN");
+        assertTrue(LoopWait.until(sock.loop(), () -> d.tunnel.transport().idle(), java.time.Duration.ofSeconds(10)),
+                "l2tpns acknowledged CDN and StopCCN");
     }
 
     @Test

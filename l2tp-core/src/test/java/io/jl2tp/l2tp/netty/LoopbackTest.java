@@ -48,6 +48,7 @@ class LoopbackTest {
         LinkedBlockingQueue<L2tpEvent> lacEvents = new LinkedBlockingQueue<>();
         List<String> atLns = new CopyOnWriteArrayList<>();
         List<String> atLac = new CopyOnWriteArrayList<>();
+        java.util.concurrent.Semaphore echoed = new java.util.concurrent.Semaphore(0);
         try (L2tpSocket lns = L2tpSocket.bind(new InetSocketAddress(loopback, 0));
              L2tpSocket lac = L2tpSocket.bind(L2tpSocket.wildcardFor(java.net.InetAddress.getByName(loopback), 0))) {
             Session[] lnsSession = new Session[1];
@@ -69,6 +70,7 @@ class LoopbackTest {
                 lacSession[0] = tun.openSession(SessionConfig.defaults(), f -> {
                     atLac.add(f.toString(StandardCharsets.ISO_8859_1));
                     f.release();
+                    echoed.release();
                 });
                 return tun;
             }).get();
@@ -79,10 +81,7 @@ class LoopbackTest {
             for (int i = 0; i < 100; i++) {
                 lacSession[0].send(frame("frame-" + i));
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (atLac.size() < 100 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            assertTrue(echoed.tryAcquire(100, 10, TimeUnit.SECONDS), "100 echoes within 10 s: " + atLac.size());
             assertEquals(100, atLns.size());
             assertEquals(100, atLac.size());
             assertEquals("echo:frame-99", atLac.get(99));
@@ -91,10 +90,7 @@ class LoopbackTest {
             // A jumbo frame (PPP MRU 9000 and more) arrives whole through recvmmsg's fixed slots.
             String jumbo = "J".repeat(9100);
             lacSession[0].send(frame(jumbo));
-            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (atLac.size() < 101 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            assertTrue(echoed.tryAcquire(1, 10, TimeUnit.SECONDS), "the jumbo echo within 10 s");
             assertEquals("echo:" + jumbo, atLac.get(100));
 
             lac.call(() -> {
@@ -106,13 +102,8 @@ class LoopbackTest {
             assertTrue(down.byPeer());
             assertEquals(1, down.result().result());
             // StopCCN acknowledged, both sides lingering (§5.7)
-            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            boolean idle = false;
-            while (!idle && System.nanoTime() < deadline) {
-                idle = lac.call(() -> t.transport().idle()).get();
-                Thread.sleep(10);
-            }
-            assertTrue(idle);
+            assertTrue(LoopWait.until(lac.loop(), () -> t.transport().idle(), java.time.Duration.ofSeconds(5)),
+                    "our CDN and StopCCN acknowledged");
             assertEquals(Tunnel.State.CLOSING, lac.call(t::state).get());
             assertEquals(1, lns.call(() -> lns.endpoint().tunnels().size()).get());
         }
