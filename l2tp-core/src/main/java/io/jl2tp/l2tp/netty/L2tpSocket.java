@@ -18,6 +18,7 @@ import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.jl2tp.l2tp.util.RateLimiter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,11 +58,65 @@ public final class L2tpSocket implements AutoCloseable {
     private final EventLoopGroup group;
     private final Channel channel;
     private final L2tpEndpoint endpoint;
+    private final SendErrors sendErrors;
 
-    private L2tpSocket(EventLoopGroup group, Channel channel, L2tpEndpoint endpoint) {
+    private L2tpSocket(EventLoopGroup group, Channel channel, L2tpEndpoint endpoint, SendErrors sendErrors) {
         this.group = group;
         this.channel = channel;
         this.endpoint = endpoint;
+        this.sendErrors = sendErrors;
+    }
+
+    /**
+     * Failed sends. "Network is unreachable" / "No route to host" means the peer (for a LAC: the
+     * LNS) cannot be reached at all — the operator needs to see that, so it is logged at WARN
+     * (rate-limited: a TUN reader can fail thousands of times a second); other failures (a port
+     * unreachable after an ICMP error, a closed socket) at DEBUG. Counted either way. Written by
+     * the event loop and the TUN reader thread, hence the lock around the limiter.
+     */
+    static final class SendErrors {
+        private final RateLimiter warnings = new RateLimiter(System::nanoTime, 1, 5);
+        private final java.util.concurrent.atomic.LongAdder failed = new java.util.concurrent.atomic.LongAdder();
+        private final java.util.concurrent.atomic.LongAdder unreachable = new java.util.concurrent.atomic.LongAdder();
+
+        void failed(Object to, Throwable e) {
+            failed.increment();
+            if (isUnreachable(e)) {
+                unreachable.increment();
+                boolean log;
+                long suppressed;
+                synchronized (this) {
+                    log = warnings.tryAcquire();
+                    suppressed = log ? warnings.takeSuppressed() : 0;
+                }
+                if (log) {
+                    L2tpSocket.log.warn("cannot send to {}: {}{}", to, e.getMessage(),
+                            suppressed > 0 ? " (" + suppressed + " more not logged)" : "");
+                }
+            } else {
+                L2tpSocket.log.debug("send to {}: {}", to, e.toString());
+            }
+        }
+
+        static boolean isUnreachable(Throwable e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                String m = t.getMessage();
+                if (m != null && (m.contains("Network is unreachable") || m.contains("No route to host"))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** Datagrams that could not be sent (all causes). */
+    public long sendFailures() {
+        return sendErrors.failed.sum();
+    }
+
+    /** Datagrams that could not be sent because the network or host is unreachable. */
+    public long unreachableSends() {
+        return sendErrors.unreachable.sum();
     }
 
     /** True if the native epoll transport is in use on this machine. */
@@ -79,12 +134,13 @@ public final class L2tpSocket implements AutoCloseable {
         java.util.concurrent.ThreadFactory tf = L2tpSocket::thread;
         EventLoopGroup group = native_ ? new EpollEventLoopGroup(1, tf) : new NioEventLoopGroup(1, tf);
         Holder holder = new Holder();
+        SendErrors errors = new SendErrors();
         Bootstrap b = new Bootstrap().group(group)
                 .channel(native_ ? EpollDatagramChannel.class : NioDatagramChannel.class)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.SO_RCVBUF, 4 << 20)
                 .option(ChannelOption.SO_SNDBUF, 4 << 20)
-                .handler(new InboundHandler(holder));
+                .handler(new InboundHandler(holder, errors));
         if (native_) {
             // recvmmsg(2): up to 16 datagrams per system call, each a slice of one pooled buffer.
             // A datagram longer than MAX_DATAGRAM is truncated by the kernel (and then rejected
@@ -100,10 +156,10 @@ public final class L2tpSocket implements AutoCloseable {
             throw e;
         }
         EventLoop loop = ch.eventLoop();
-        L2tpEndpoint endpoint = new L2tpEndpoint(loop, System::nanoTime, PooledByteBufAllocator.DEFAULT, sink(ch));
+        L2tpEndpoint endpoint = new L2tpEndpoint(loop, System::nanoTime, PooledByteBufAllocator.DEFAULT, sink(ch, errors));
         holder.endpoint = endpoint;
         log.debug("L2TP socket bound to {} ({})", ch.localAddress(), native_ ? "epoll" : "nio");
-        return new L2tpSocket(group, ch, endpoint);
+        return new L2tpSocket(group, ch, endpoint, errors);
     }
 
     /**
@@ -115,7 +171,7 @@ public final class L2tpSocket implements AutoCloseable {
      * are atomic, so these never interleave with the loop's own writes; a full send buffer
      * (EAGAIN) falls back to the channel, which waits for EPOLLOUT.
      */
-    private static DatagramSink sink(Channel ch) {
+    private static DatagramSink sink(Channel ch, SendErrors errors) {
         DatagramSink viaChannel = (buf, to) -> ch.writeAndFlush(new DatagramPacket(buf, to), ch.voidPromise());
         if (!(ch instanceof EpollDatagramChannel epoll)) {
             return viaChannel;
@@ -133,7 +189,7 @@ public final class L2tpSocket implements AutoCloseable {
                         to.getPort());
             } catch (java.io.IOException e) {
                 buf.release(); // ECONNREFUSED after an ICMP error, ENETUNREACH, closed: the datagram is lost, as on the loop
-                log.debug("send to {}: {}", to, e.getMessage());
+                errors.failed(to, e);
                 return;
             }
             if (sent == 0 && buf.isReadable()) {
@@ -227,10 +283,12 @@ public final class L2tpSocket implements AutoCloseable {
     /** Hands each datagram to the endpoint; the endpoint owns (and releases) its content. */
     private static final class InboundHandler extends SimpleChannelInboundHandler<DatagramPacket> {
         private final Holder holder;
+        private final SendErrors errors;
 
-        InboundHandler(Holder holder) {
+        InboundHandler(Holder holder, SendErrors errors) {
             super(false);
             this.holder = holder;
+            this.errors = errors;
         }
 
         @Override
@@ -245,8 +303,9 @@ public final class L2tpSocket implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            // ICMP port unreachable etc. surface here on connected sockets; never close over it.
-            log.debug("UDP error: {}", cause.toString());
+            // Failed writes through the channel (void promise) and ICMP errors surface here; never
+            // close over them.
+            errors.failed("peer", cause);
         }
     }
 }
