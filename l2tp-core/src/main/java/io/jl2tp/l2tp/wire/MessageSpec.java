@@ -13,26 +13,26 @@ public final class MessageSpec {
     private static final int[] SCC = {AvpType.PROTOCOL_VERSION, AvpType.HOST_NAME, AvpType.FRAMING_CAPABILITIES,
         AvpType.ASSIGNED_TUNNEL_ID};
 
-    private static final Map<Integer, int[]> MANDATORY = Map.ofEntries(
-            Map.entry(1, SCC),                                                              // §6.1 SCCRQ
-            Map.entry(2, SCC),                                                              // §6.2 SCCRP
-            Map.entry(3, new int[0]),                                                       // §6.3 SCCCN
-            Map.entry(4, new int[] {AvpType.ASSIGNED_TUNNEL_ID, AvpType.RESULT_CODE}),       // §6.4 StopCCN
-            Map.entry(6, new int[0]),                                                       // §6.5 HELLO
-            Map.entry(7, new int[] {AvpType.ASSIGNED_SESSION_ID, AvpType.CALL_SERIAL_NUMBER, AvpType.MINIMUM_BPS,
+    private static final Map<MessageType, int[]> MANDATORY = Map.ofEntries(
+            Map.entry(MessageType.SCCRQ, SCC),  // §6.1 SCCRQ
+            Map.entry(MessageType.SCCRP, SCC),  // §6.2 SCCRP
+            Map.entry(MessageType.SCCCN, new int[0]),  // §6.3 SCCCN
+            Map.entry(MessageType.STOPCCN, new int[] {AvpType.ASSIGNED_TUNNEL_ID, AvpType.RESULT_CODE}),  // §6.4 StopCCN
+            Map.entry(MessageType.HELLO, new int[0]),  // §6.5 HELLO
+            Map.entry(MessageType.OCRQ, new int[] {AvpType.ASSIGNED_SESSION_ID, AvpType.CALL_SERIAL_NUMBER, AvpType.MINIMUM_BPS,
                 AvpType.MAXIMUM_BPS, AvpType.BEARER_TYPE, AvpType.FRAMING_TYPE, AvpType.CALLED_NUMBER}), // §6.6 OCRQ
-            Map.entry(8, new int[] {AvpType.ASSIGNED_SESSION_ID}),                           // §6.7 OCRP
-            Map.entry(9, new int[] {AvpType.TX_CONNECT_SPEED, AvpType.FRAMING_TYPE}),        // §6.8 OCCN
-            Map.entry(10, new int[] {AvpType.ASSIGNED_SESSION_ID, AvpType.CALL_SERIAL_NUMBER}), // §6.9 ICRQ
-            Map.entry(11, new int[] {AvpType.ASSIGNED_SESSION_ID}),                          // §6.10 ICRP
-            Map.entry(12, new int[] {AvpType.TX_CONNECT_SPEED, AvpType.FRAMING_TYPE}),       // §6.11 ICCN
-            Map.entry(14, new int[] {AvpType.RESULT_CODE, AvpType.ASSIGNED_SESSION_ID}),     // §6.12 CDN
-            Map.entry(15, new int[] {AvpType.CALL_ERRORS}),                                  // §6.13 WEN
-            Map.entry(16, new int[] {AvpType.ACCM}));                                        // §6.14 SLI
+            Map.entry(MessageType.OCRP, new int[] {AvpType.ASSIGNED_SESSION_ID}),  // §6.7 OCRP
+            Map.entry(MessageType.OCCN, new int[] {AvpType.TX_CONNECT_SPEED, AvpType.FRAMING_TYPE}),  // §6.8 OCCN
+            Map.entry(MessageType.ICRQ, new int[] {AvpType.ASSIGNED_SESSION_ID, AvpType.CALL_SERIAL_NUMBER}), // §6.9 ICRQ
+            Map.entry(MessageType.ICRP, new int[] {AvpType.ASSIGNED_SESSION_ID}),  // §6.10 ICRP
+            Map.entry(MessageType.ICCN, new int[] {AvpType.TX_CONNECT_SPEED, AvpType.FRAMING_TYPE}),  // §6.11 ICCN
+            Map.entry(MessageType.CDN, new int[] {AvpType.RESULT_CODE, AvpType.ASSIGNED_SESSION_ID}),  // §6.12 CDN
+            Map.entry(MessageType.WEN, new int[] {AvpType.CALL_ERRORS}),  // §6.13 WEN
+            Map.entry(MessageType.SLI, new int[] {AvpType.ACCM}));                                        // §6.14 SLI
 
     /** The mandatory AVP types of {@code type} besides Message Type (empty for unknown types). */
     public static int[] mandatory(MessageType type) {
-        int[] m = MANDATORY.get(type.code());
+        int[] m = MANDATORY.get(type);
         return m == null ? new int[0] : m.clone();
     }
 
