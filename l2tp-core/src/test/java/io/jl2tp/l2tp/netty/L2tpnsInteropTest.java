@@ -74,8 +74,8 @@ class L2tpnsInteropTest {
         assertEquals("lns-l2tpns", up.tunnel().peerHostName());
         next(d.events, L2tpEvent.SessionUp.class);
         // l2tpns starts LCP at once: a Configure-Request (FF 03 C0 21 01 …) arrives as data.
-        assertTrue(LoopWait.until(sock.loop(), () -> !d.frames.isEmpty(), java.time.Duration.ofSeconds(10)),
-                "a frame from l2tpns within 10 s");
+        io.jl2tp.testkit.Await.until(java.time.Duration.ofSeconds(10), "a frame from l2tpns within 10 s",
+                () -> sock.call(() -> !d.frames.isEmpty()).join());
         assertTrue(!d.frames.isEmpty() && d.frames.get(0).startsWith("ff03c02101"), "LCP ConfReq from l2tpns: " + d.frames);
         assertTrue(d.session.rxPackets() >= 1);
         sock.call(() -> {
@@ -86,8 +86,8 @@ class L2tpnsInteropTest {
         assertEquals(3, sd.result().result());
         next(d.events, L2tpEvent.TunnelDown.class);
         // l2tpns acknowledges CDN and StopCCN (ZLB): our transport goes idle.
-        assertTrue(LoopWait.until(sock.loop(), () -> d.tunnel.transport().idle(), java.time.Duration.ofSeconds(10)),
-                "l2tpns acknowledged CDN and StopCCN");
+        io.jl2tp.testkit.Await.until(java.time.Duration.ofSeconds(10), "l2tpns acknowledged CDN and StopCCN",
+                () -> sock.call(() -> d.tunnel.transport().idle()).join());
     }
 
     @Test

@@ -102,8 +102,8 @@ class LoopbackTest {
             assertTrue(down.byPeer());
             assertEquals(1, down.result().result());
             // StopCCN acknowledged, both sides lingering (§5.7)
-            assertTrue(LoopWait.until(lac.loop(), () -> t.transport().idle(), java.time.Duration.ofSeconds(5)),
-                    "our CDN and StopCCN acknowledged");
+            io.jl2tp.testkit.Await.until(java.time.Duration.ofSeconds(5), "our CDN and StopCCN acknowledged",
+                    () -> lac.call(() -> t.transport().idle()).join());
             assertEquals(Tunnel.State.CLOSING, lac.call(t::state).get());
             assertEquals(1, lns.call(() -> lns.endpoint().tunnels().size()).get());
         }

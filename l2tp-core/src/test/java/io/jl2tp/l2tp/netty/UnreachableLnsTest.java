@@ -1,6 +1,7 @@
 package io.jl2tp.l2tp.netty;
 
 import io.jl2tp.l2tp.tunnel.TunnelConfig;
+import io.jl2tp.testkit.Await;
 import io.jl2tp.testkit.NetNs;
 import io.jl2tp.testkit.RequiresRoot;
 import org.junit.jupiter.api.Test;
@@ -31,8 +32,8 @@ class UnreachableLnsTest {
                 System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
                 lac.call(() -> lac.endpoint().connect(new InetSocketAddress("203.0.113.1", 1701),
                         TunnelConfig.defaults("lac"), e -> { })).get();
-                assertTrue(LoopWait.until(lac.loop(), () -> lac.unreachableSends() > 0, Duration.ofSeconds(10)),
-                        "the SCCRQ could not be sent: " + lac.sendFailures() + " send failures");
+                Await.until(Duration.ofSeconds(10), "a send failing with 'network unreachable'",
+                        () -> lac.unreachableSends() > 0, () -> lac.sendFailures() + " send failures in all");
             } finally {
                 System.setErr(stderr);
                 lac.close("test over", 100);
