@@ -53,8 +53,7 @@ public final class Tunnel {
 
     private State state = State.IDLE;
     private int peerId;
-    private InetSocketAddress peer;
-    private boolean peerPortLearned;
+    private final PeerAddress peer;
     private String peerHostName;
     private boolean stopSent;
     private boolean downAnnounced;
@@ -68,8 +67,7 @@ public final class Tunnel {
         this.endpoint = endpoint;
         this.initiator = initiator;
         this.localId = localId;
-        this.peer = peer;
-        this.peerPortLearned = !initiator;
+        this.peer = new PeerAddress(peer, initiator);
         this.config = config;
         this.events = events;
         this.hidden = HiddenAvpContext.of(config.secret());
@@ -114,7 +112,7 @@ public final class Tunnel {
 
     /** The peer's address (for a LAC, the port follows the LNS's first reply, §8.1). */
     public InetSocketAddress peer() {
-        return peer;
+        return peer.current();
     }
 
     /** The peer's Host Name AVP, once received (escaped for logging). */
@@ -178,19 +176,9 @@ public final class Tunnel {
 
     /** True if a datagram from {@code sender} may belong to this tunnel (§8.1 source rules). */
     boolean acceptsFrom(InetSocketAddress sender) {
-        if (!sender.getAddress().equals(peer.getAddress())) {
-            return false;
-        }
-        if (!peerPortLearned) {
-            if (sender.getPort() != peer.getPort()) {
-                log.info("{}LNS answered from port {}; following it (RFC 2661 §8.1)", logPrefix, sender.getPort());
-                peer = sender;
-            }
-            peerPortLearned = true;
-            return true;
-        }
-        return sender.getPort() == peer.getPort();
+        return peer.accepts(sender, logPrefix);
     }
+
 
     // ---- inbound ----
 
@@ -336,11 +324,11 @@ public final class Tunnel {
     private void perform(ControlTable.Action a, ControlMessage msg, Cause why) {
         switch (a) {
             case SEND_SCCRQ -> {
-                log.info("{}Connecting to LNS {}", logPrefix, L2tpEndpoint.format(peer));
+                log.info("{}Connecting to LNS {}", logPrefix, L2tpEndpoint.format(peer.current()));
                 sendControl(ControlMessage.of(MessageType.SCCRQ, 0, 0, handshake.sccrq(localId)));
             }
             case SEND_SCCRP -> {
-                peerLog("{}SCCRQ from {} (host {}), peer tunnel {}", logPrefix, L2tpEndpoint.format(peer), peerHostName,
+                peerLog("{}SCCRQ from {} (host {}), peer tunnel {}", logPrefix, L2tpEndpoint.format(peer.current()), peerHostName,
                         peerId);
                 sendControl(ControlMessage.of(MessageType.SCCRP, peerId, 0, handshake.sccrp(localId)));
             }
@@ -366,7 +354,7 @@ public final class Tunnel {
                     log.info("{}tunnel authentication succeeded", logPrefix);
                 }
                 peerLog("{}tunnel {} established with peer tunnel {} ({} at {})", logPrefix, localId, peerId, peerHostName,
-                        L2tpEndpoint.format(peer));
+                        L2tpEndpoint.format(peer.current()));
                 emit(new L2tpEvent.TunnelUp(this));
                 calls.openWaiting();
             }
@@ -456,6 +444,6 @@ public final class Tunnel {
 
     @Override
     public String toString() {
-        return "tunnel " + localId + "/" + peerId + " " + state + " peer " + L2tpEndpoint.format(peer);
+        return "tunnel " + localId + "/" + peerId + " " + state + " peer " + L2tpEndpoint.format(peer.current());
     }
 }
