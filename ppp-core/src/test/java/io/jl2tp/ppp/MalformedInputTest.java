@@ -1,7 +1,7 @@
 package io.jl2tp.ppp;
 
 import io.jl2tp.ppp.fsm.State;
-import io.jl2tp.ppp.options.PppOptions;
+import io.jl2tp.ppp.options.PppSettings;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
@@ -22,8 +22,8 @@ class MalformedInputTest {
     private static final String SECRETS = "alice * s3cret\n";
 
     private PppPair pair() throws Exception {
-        return new PppPair(PppOptions.builder().name("alice").usePeerDns(true).build(), SECRETS,
-                PppOptions.builder().auth(true).requireChap(true).build(), SECRETS);
+        return new PppPair(PppSettings.builder().auth(a -> a.name("alice")).ipcp(i -> i.usePeerDns(true)).build(), SECRETS,
+                PppSettings.builder().auth(a -> a.auth(true).requireChap(true)).build(), SECRETS);
     }
 
     /** Feeds {@code hex} to the peer before negotiation, then checks the link still comes up. */

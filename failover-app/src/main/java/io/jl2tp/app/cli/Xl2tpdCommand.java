@@ -76,7 +76,7 @@ public final class Xl2tpdCommand implements Callable<Integer> {
             manager = new LacManager(cfg, pppDir);
             for (Xl2tpdConfig.Lac lac : cfg.lacs().values()) {
                 if (lac.pppOptFile() != null) {
-                    new io.jl2tp.ppp.options.PppOptionsParser().parseFile(lac.pppOptFile());
+                    new io.jl2tp.app.config.PppdOptionsParser().parseFile(lac.pppOptFile());
                 }
             }
         } catch (BadConfigException | io.jl2tp.ppp.options.PppConfigException e) {

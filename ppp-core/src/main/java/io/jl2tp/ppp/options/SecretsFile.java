@@ -164,7 +164,7 @@ public final class SecretsFile implements SecretProvider {
     }
 
     /** True for a dotted quad with each part 0..255. */
-    static boolean isIpv4(String s) {
+    public static boolean isIpv4(String s) {
         String[] q = s.split("\\.", -1);
         if (q.length != 4) {
             return false;
