@@ -24,7 +24,9 @@ public interface CpHandler {
     List<CpOption> addci();
 
     /** The peer acknowledged our request (the FSM already checked it matches exactly). */
-    void ackci(List<CpOption> acked) throws PppProtocolException;
+    default void ackci(List<CpOption> acked) throws PppProtocolException {
+        // IPCP and IPV6CP take what they negotiated from Naks and the peer's requests
+    }
 
     /** A Configure-Nak: adjust our wishes. Returns false if it is bad (then it is discarded). */
     boolean nakci(List<CpOption> nak) throws PppProtocolException;

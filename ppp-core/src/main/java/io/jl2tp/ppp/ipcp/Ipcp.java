@@ -100,10 +100,6 @@ public final class Ipcp implements CpHandler {
     }
 
     @Override
-    public void ackci(List<CpOption> acked) {
-    }
-
-    @Override
     public boolean nakci(List<CpOption> nak) {
         for (CpOption o : nak) {
             if ((o.type() == OPT_ADDRESS || o.type() == OPT_DNS1 || o.type() == OPT_DNS2) && o.data().length != 4) {

@@ -98,10 +98,6 @@ public final class Ipv6cp implements CpHandler {
     }
 
     @Override
-    public void ackci(List<CpOption> acked) {
-    }
-
-    @Override
     public boolean nakci(List<CpOption> nak) {
         for (CpOption o : nak) {
             if (o.type() == OPT_INTERFACE_ID) {
