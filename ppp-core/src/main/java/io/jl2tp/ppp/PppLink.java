@@ -101,6 +101,7 @@ public final class PppLink {
     private volatile IpSink ipSink;
 
     private volatile long rxFrames;            // written by the event loop only
+    private volatile long malformed;           // control packets that did not decode; event loop only
 
     public PppLink(PppSettings ppp, Settings settings, ScheduledExecutorService loop, FrameSink out,
                    Consumer<PppEvent> events, ByteBufAllocator alloc, Random random) {
@@ -166,6 +167,16 @@ public final class PppLink {
     /** Frames received so far (all protocols). */
     public long rxFrames() {
         return rxFrames;
+    }
+
+    /**
+     * Control packets dropped as malformed so far: those that did not decode and those whose
+     * options did not (counted by the automata). Read from any thread; approximate while running.
+     */
+    public long malformedPackets() {
+        CpFsm ipcp = network.ipcpFsm();
+        CpFsm ipv6cp = network.ipv6cpFsm();
+        return malformed + lcpFsm.malformed() + (ipcp == null ? 0 : ipcp.malformed()) + (ipv6cp == null ? 0 : ipv6cp.malformed());
     }
 
     /** Frames sent so far (control and data, from every thread). */
@@ -308,6 +319,7 @@ public final class PppLink {
             }
             return p;
         } catch (PppProtocolException e) {
+            malformed++;
             log.debug("{}malformed {} packet discarded: {}", logPrefix, proto, e.getMessage());
             return null;
         }

@@ -46,7 +46,7 @@ public final class CpFsm {
     private byte[] sentOptions = new byte[0];
     private int restartCount;
     private int failureCount;            // Configure-Naks sent since the last Ack (Max-Failure)
-    private long malformed;              // packets dropped as malformed
+    private volatile long malformed;     // packets dropped as malformed; event loop writes
     private ScheduledFuture<?> timer;
     private String terminateReason = "";
 
