@@ -96,6 +96,7 @@ public final class PppLink {
     private volatile PppEvent.Phase phase = PppEvent.Phase.DEAD;
     private final CompletableFuture<PppEvent.Down> terminated = new CompletableFuture<>();
     private boolean started;
+    private final String refusal;              // why the link must not come up, or null
     private PppEvent.Reason downReason;
     private String downMessage;
     private volatile IpSink ipSink;
@@ -108,9 +109,15 @@ public final class PppLink {
         this.events = events;
         this.logPrefix = settings.logPrefix() == null ? "" : settings.logPrefix();
         this.framing = new Framing(alloc, out, logPrefix);
+        List<AuthMethod> checkPeerWith = AuthPolicy.authenticatorMethods(ppp.auth());
+        // pppd refuses to run when the peer must authenticate and no method can do it; an
+        // empty list here would bring the link up without authenticating the peer.
+        this.refusal = ppp.auth().auth() && checkPeerWith.isEmpty()
+                ? "the peer must authenticate, but only methods jl2tp does not implement are allowed "
+                + "(require-mschap, require-eap); allow require-mschap-v2, require-chap or require-pap"
+                : null;
         this.lcp = new Lcp(new Lcp.Settings(ppp.lcp().mru().orElse(1500), ppp.lcp().pcomp(), ppp.lcp().accomp(),
-                ppp.lcp().magic(), AuthPolicy.authenticatorMethods(ppp.auth()), AuthPolicy.peerMethods(ppp.auth())),
-                random, new LcpEvents());
+                ppp.lcp().magic(), checkPeerWith, AuthPolicy.peerMethods(ppp.auth())), random, new LcpEvents());
         this.lcpFsm = new CpFsm("LCP", Lcp.PROTOCOL, lcp, ppp.lcp().timers(), loop, framing::sendControl, logPrefix);
         lcp.bind(lcpFsm);
         this.keepalive = new Keepalive(ppp.lcp(), lcp, lcpFsm, loop, () -> rxFrames, this::echoFailed);
@@ -189,6 +196,12 @@ public final class PppLink {
     /** The lower layer is up: LCP Up + Open (RFC 1661 §3.3, Establish phase). Event loop. */
     public void start() {
         started = true;
+        if (refusal != null) {
+            log.error("{}refusing to bring the link up: {}", logPrefix, refusal);
+            noteDown(PppEvent.Reason.AUTH_FAILED, refusal);
+            finish();
+            return;
+        }
         setPhase(PppEvent.Phase.ESTABLISH);
         lcpFsm.open();
         lcpFsm.up();

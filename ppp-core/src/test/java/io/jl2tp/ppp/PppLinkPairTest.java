@@ -227,4 +227,26 @@ class PppLinkPairTest {
                 "the peer's identifier as acknowledged, not zeroed by the scr");
         assertNotEquals("fe80::", PppLink.compact(ups.get(1).remoteLinkLocal()));
     }
+
+    /** pppd will not run a link whose peer must authenticate with nothing it can check: neither does jl2tp. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"mschap", "eap"})
+    void requiringOnlyAMethodJl2tpLacksRefusesTheLink(String method) throws Exception {
+        PppSettings lns = PppSettings.builder().auth(a -> {
+            a.auth(true);
+            if (method.equals("mschap")) {
+                a.requireMschap(true);
+            } else {
+                a.requireEap(true);
+            }
+        }).build();
+        PppPair p = new PppPair(peerOptions().build(), PEER_SECRETS, lns, AUTH_SECRETS);
+        p.start();
+        p.run(10_000);
+        PppEvent.Down d = of(p.authEvents, PppEvent.Down.class).get(0);
+        assertEquals(PppEvent.Reason.AUTH_FAILED, d.reason());
+        assertTrue(d.message().contains("require-mschap, require-eap"), d.message());
+        assertTrue(of(p.authEvents, PppEvent.IpUp.class).isEmpty(), "never up unauthenticated");
+        assertTrue(of(p.peerEvents, PppEvent.IpUp.class).isEmpty());
+    }
 }
