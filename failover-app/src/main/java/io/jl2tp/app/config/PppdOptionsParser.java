@@ -26,7 +26,6 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -89,9 +88,11 @@ public final class PppdOptionsParser {
         defineOptions();
     }
 
-    /** Every option name this parser knows (aliases included), sorted: docs/compat.md has a row for each. */
-    Set<String> knownOptions() {
-        return table.keySet();
+    /** Every option name this parser knows (aliases included) and its argument count, sorted by name. */
+    Map<String, Integer> knownOptions() {
+        Map<String, Integer> m = new TreeMap<>();
+        table.forEach((name, opt) -> m.put(name, opt.arity()));
+        return m;
     }
 
     /** Parses {@code file} and everything it includes. */
