@@ -1,7 +1,11 @@
 package io.jl2tp.ppp;
 
+import io.jl2tp.ppp.auth.AuthMethod;
+import io.jl2tp.ppp.ipcp.Ipcp;
+import io.jl2tp.ppp.ipv6cp.Ipv6cp;
 import io.jl2tp.ppp.lcp.Lcp;
 import io.jl2tp.ppp.wire.CpPacket;
+import io.jl2tp.ppp.wire.PppProtocolException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.concurrent.atomic.LongAdder;
@@ -15,11 +19,13 @@ import org.slf4j.LoggerFactory;
  * peer agreed to Protocol-Field-Compression (RFC 1661 §6.5). pppd does this in the kernel's
  * ppp_generic and in {@code lcp.c}'s option flags.
  *
- * <p>Also the transmit side of the link: control, authentication and IP frames get their
- * header here and go to the {@link PppLink.FrameSink}.
+ * <p>Also both ends of the link's frames: {@link #decode} finds a received frame's protocol
+ * (the link demultiplexes on it) and {@link #decodeControl} turns a control protocol's
+ * information field into a packet, counting the malformed ones; on the transmit side control,
+ * authentication and IP frames get their header here and go to the {@link PppLink.FrameSink}.
  *
- * <p>Threads: {@link #negotiated(boolean, boolean)}, {@link #sendControl} and
- * {@link #sendAuth} run on the event loop; {@link #sendIp} on any thread (the TUN reader).
+ * <p>Threads: {@link #negotiated(boolean, boolean)}, {@link #decodeControl}, {@link #sendControl}
+ * and {@link #sendAuth} run on the event loop; {@link #sendIp} on any thread (the TUN reader).
  * The compression in force is a volatile immutable snapshot; the frame counter a
  * {@link LongAdder}, as both threads send. The static methods keep no state.
  */
@@ -43,6 +49,7 @@ final class Framing {
     private final String logPrefix;
     private final LongAdder txFrames = new LongAdder();
     private volatile Negotiated current = new Negotiated(false, false);
+    private volatile long malformed;          // control packets that did not decode; event loop writes
 
     Framing(ByteBufAllocator alloc, PppLink.FrameSink out, String logPrefix) {
         this.alloc = alloc;
@@ -60,6 +67,26 @@ final class Framing {
         return current;
     }
 
+    /** Decodes a received control packet; a malformed one is counted, logged at DEBUG and dropped (null). */
+    CpPacket decodeControl(String proto, ByteBuf info) {
+        try {
+            CpPacket p = CpPacket.decode(info);
+            if (log.isDebugEnabled()) {
+                log.debug("{}rcvd [{} {}]", logPrefix, proto, p);
+            }
+            return p;
+        } catch (PppProtocolException e) {
+            malformed++;
+            log.debug("{}malformed {} packet discarded: {}", logPrefix, proto, e.getMessage());
+            return null;
+        }
+    }
+
+    /** Control packets that did not decode so far (any thread). */
+    long malformed() {
+        return malformed;
+    }
+
     /** Frames sent so far (any thread). */
     long txFrames() {
         return txFrames.sum();
@@ -68,7 +95,7 @@ final class Framing {
     /** Sends a control packet of {@code protocol} (event loop). */
     void sendControl(int protocol, CpPacket p) {
         if (log.isDebugEnabled()) {
-            log.debug("{}sent [{} {}]", logPrefix, PppLink.protocolName(protocol), p);
+            log.debug("{}sent [{} {}]", logPrefix, protocolName(protocol), p);
         }
         ByteBuf b = alloc.buffer(LOWER_HEADROOM + PppLink.HEADROOM + p.length());
         b.writerIndex(LOWER_HEADROOM + PppLink.HEADROOM).readerIndex(LOWER_HEADROOM + PppLink.HEADROOM);
@@ -147,5 +174,17 @@ final class Framing {
             buf.setShort(i, protocol);
         }
         buf.readerIndex(r - hl);
+    }
+
+    /** A control protocol's name for logs. */
+    static String protocolName(int protocol) {
+        return switch (protocol) {
+            case Lcp.PROTOCOL -> "LCP";
+            case Ipcp.PROTOCOL -> "IPCP";
+            case Ipv6cp.PROTOCOL -> "IPV6CP";
+            case AuthMethod.PROTOCOL_PAP -> "PAP";
+            case AuthMethod.PROTOCOL_CHAP -> "CHAP";
+            default -> "0x" + Integer.toHexString(protocol);
+        };
     }
 }

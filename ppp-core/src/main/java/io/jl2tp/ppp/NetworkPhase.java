@@ -82,13 +82,16 @@ final class NetworkPhase {
         }
     }
 
-    /** Routes an IPCP or IPV6CP packet; false if that NCP is not running. */
-    boolean input(int protocol, CpPacket p) {
+    /** Routes an IPCP or IPV6CP packet (decoded by {@code framing}); false if that NCP is not running. */
+    boolean input(int protocol, io.netty.buffer.ByteBuf info, Framing framing) {
         CpFsm fsm = protocol == Ipcp.PROTOCOL ? ipcpFsm : protocol == Ipv6cp.PROTOCOL ? ipv6cpFsm : null;
         if (fsm == null) {
             return false;
         }
-        fsm.input(p);
+        CpPacket p = framing.decodeControl(fsm.name(), info);
+        if (p != null) {
+            fsm.input(p);
+        }
         return true;
     }
 

@@ -10,7 +10,6 @@ import io.jl2tp.ppp.lcp.Lcp;
 import io.jl2tp.ppp.options.AuthPolicy;
 import io.jl2tp.ppp.options.PppSettings;
 import io.jl2tp.ppp.wire.CpPacket;
-import io.jl2tp.ppp.wire.PppProtocolException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.net.Inet4Address;
@@ -94,15 +93,12 @@ public final class PppLink {
     private final Framing framing;
 
     private volatile PppEvent.Phase phase = PppEvent.Phase.DEAD;
-    private final CompletableFuture<PppEvent.Down> terminated = new CompletableFuture<>();
+    private final LinkEnd end = new LinkEnd();
     private boolean started;
     private final String refusal;              // why the link must not come up, or null
-    private PppEvent.Reason downReason;
-    private String downMessage;
     private volatile IpSink ipSink;
 
     private volatile long rxFrames;            // written by the event loop only
-    private volatile long malformed;           // control packets that did not decode; event loop only
 
     public PppLink(PppSettings ppp, Settings settings, ScheduledExecutorService loop, FrameSink out,
                    Consumer<PppEvent> events, ByteBufAllocator alloc, Random random) {
@@ -148,7 +144,7 @@ public final class PppLink {
      * thread; completing the returned future does not affect the link.
      */
     public CompletableFuture<PppEvent.Down> terminated() {
-        return terminated.copy();
+        return end.future();
     }
 
     /** LCP's automaton (state inspection). */
@@ -183,7 +179,7 @@ public final class PppLink {
     public long malformedPackets() {
         CpFsm ipcp = network.ipcpFsm();
         CpFsm ipv6cp = network.ipv6cpFsm();
-        return malformed + lcpFsm.malformed() + (ipcp == null ? 0 : ipcp.malformed()) + (ipv6cp == null ? 0 : ipv6cp.malformed());
+        return framing.malformed() + lcpFsm.malformed() + (ipcp == null ? 0 : ipcp.malformed()) + (ipv6cp == null ? 0 : ipv6cp.malformed());
     }
 
     /** Frames sent so far (control and data, from every thread). */
@@ -227,10 +223,7 @@ public final class PppLink {
     }
 
     private void noteDown(PppEvent.Reason r, String message) {
-        if (downReason == null) {
-            downReason = r;
-            downMessage = message;
-        }
+        end.note(r, message);
     }
 
     private void setPhase(PppEvent.Phase p) {
@@ -272,7 +265,7 @@ public final class PppLink {
 
     private void dispatchControl(int protocol, ByteBuf info) {
         if (protocol == Lcp.PROTOCOL) {
-            CpPacket p = decode("LCP", info);
+            CpPacket p = framing.decodeControl("LCP", info);
             if (p != null) {
                 if (p.code() == CpPacket.TERM_REQ && lcpFsm.state() == State.OPENED) {
                     String why = new String(p.data(), StandardCharsets.UTF_8).strip();
@@ -291,51 +284,15 @@ public final class PppLink {
             auth.input(protocol, info);
             return;
         }
-        if (protocol == Ipcp.PROTOCOL || protocol == Ipv6cp.PROTOCOL) {
-            CpFsm running = protocol == Ipcp.PROTOCOL ? network.ipcpFsm() : network.ipv6cpFsm();
-            if (running != null) {
-                CpPacket p = decode(running.name(), info);
-                if (p != null) {
-                    network.input(protocol, p);
-                }
-                return;
-            }
-            if (phase != PppEvent.Phase.NETWORK) {
-                return; // §3.5: NCP packets before the Network phase are silently discarded
-            }
+        if ((protocol == Ipcp.PROTOCOL || protocol == Ipv6cp.PROTOCOL)
+                && (network.input(protocol, info, framing) || phase != PppEvent.Phase.NETWORK)) {
+            return; // handled, or §3.5: NCP packets before the Network phase are silently discarded
         }
         // §5.7: an unknown (or disabled, e.g. noipv6, noccp) protocol in Opened → Protocol-Reject.
         byte[] information = new byte[info.readableBytes()];
         info.getBytes(info.readerIndex(), information);
         log.debug("{}Protocol-Reject for protocol 0x{}", logPrefix, Integer.toHexString(protocol));
         lcp.sendProtocolReject(protocol, information);
-    }
-
-    /** A control protocol's name for logs. */
-    static String protocolName(int protocol) {
-        return switch (protocol) {
-            case Lcp.PROTOCOL -> "LCP";
-            case Ipcp.PROTOCOL -> "IPCP";
-            case Ipv6cp.PROTOCOL -> "IPV6CP";
-            case AuthMethod.PROTOCOL_PAP -> "PAP";
-            case AuthMethod.PROTOCOL_CHAP -> "CHAP";
-            default -> "0x" + Integer.toHexString(protocol);
-        };
-    }
-
-    /** Decodes a control packet; a malformed one is logged at DEBUG and dropped (null). */
-    private CpPacket decode(String proto, ByteBuf info) {
-        try {
-            CpPacket p = CpPacket.decode(info);
-            if (log.isDebugEnabled()) {
-                log.debug("{}rcvd [{} {}]", logPrefix, proto, p);
-            }
-            return p;
-        } catch (PppProtocolException e) {
-            malformed++;
-            log.debug("{}malformed {} packet discarded: {}", logPrefix, proto, e.getMessage());
-            return null;
-        }
     }
 
     // ---- send ----
@@ -480,17 +437,6 @@ public final class PppLink {
         auth.stop();
         network.finish();
         setPhase(PppEvent.Phase.DEAD);
-        if (terminated.isDone()) {
-            return;
-        }
-        PppEvent.Reason r = downReason == null ? PppEvent.Reason.NEGOTIATION_FAILED : downReason;
-        if (r == PppEvent.Reason.ADMIN_CLOSE || r == PppEvent.Reason.LOWER_DOWN) {
-            log.info("{}Connection terminated: {}", logPrefix, downMessage);
-        } else {
-            log.warn("{}Connection terminated: {}", logPrefix, downMessage);
-        }
-        PppEvent.Down down = new PppEvent.Down(r, downMessage);
-        events.accept(down);
-        terminated.complete(down);
+        end.report(events, logPrefix);
     }
 }

@@ -87,7 +87,7 @@ public final class Xl2tpdCommand implements Callable<Integer> {
             for (Xl2tpdConfig.Lac lac : cfg.lacs().values()) {
                 System.out.printf("[lac %s] lns %s:%d, autodial %s, redial %s (timeout %d s, max %s), pppoptfile %s%n",
                         lac.name(), lac.lnsHost(), lac.lnsPort(), yes(lac.autodial()), yes(lac.redial()), lac.redialTimeout(),
-                        lac.maxRedials() == 0 ? "unlimited" : lac.maxRedials(), lac.pppOptFile());
+                        lac.maxRedials() == 0 ? "unlimited" : lac.maxRedials(), lac.pppOptFile() == null ? "(none: pppd defaults)" : lac.pppOptFile());
             }
             for (Xl2tpdConfig.Failover f : cfg.failovers().values()) {
                 System.out.printf("[failover %s] primary %s, backup %s, routes %s (metric %d), hold up %d s, probe %s%n",

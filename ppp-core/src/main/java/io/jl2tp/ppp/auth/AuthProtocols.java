@@ -8,6 +8,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * Factories for the two directions of PPP authentication. "Peer" is the side that proves
  * its identity (pppd's {@code upap_authwithpeer} / {@code chap_auth_with_peer}),
  * "authenticator" the side that checks it ({@code upap_authpeer} / {@code chap_auth_peer}).
+ *
+ * <p>Threads: stateless; the shared {@link SecureRandom} is thread-safe.
  */
 public final class AuthProtocols {
 

@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
  * {@code chap-new.c}: {@link Peer} answers Challenges (also re-challenges at any time after
  * the first success), {@link Authenticator} sends Challenges, retransmits them, verifies and
  * re-challenges periodically when configured.
+ *
+ * <p>Threads: each instance is confined to its link's event loop (its timer runs there too).
  */
 final class Chap {
 

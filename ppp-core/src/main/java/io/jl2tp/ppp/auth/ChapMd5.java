@@ -8,6 +8,8 @@ import org.bouncycastle.crypto.digests.MD5Digest;
 /**
  * CHAP with MD5, RFC 1994 §2 / §4.1: Response Value = MD5(Identifier ‖ secret ‖ Challenge),
  * 16 octets. Like pppd's {@code chap-md5.c}, challenges are 16 to 24 random octets.
+ *
+ * <p>Threads: stateless; safe from any thread.
  */
 public final class ChapMd5 implements ChapDigest {
 

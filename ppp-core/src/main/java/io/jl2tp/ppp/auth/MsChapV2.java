@@ -14,6 +14,8 @@ import org.bouncycastle.crypto.params.KeyParameter;
 /**
  * MS-CHAPv2, RFC 2759: the §8 algorithms (MD4, SHA-1 and DES from BouncyCastle) and the
  * §4–§6 message formats, as a {@link ChapDigest}.
+ *
+ * <p>Threads: stateless; safe from any thread.
  */
 public final class MsChapV2 implements ChapDigest {
 

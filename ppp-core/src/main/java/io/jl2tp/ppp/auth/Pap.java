@@ -12,6 +12,8 @@ import org.slf4j.LoggerFactory;
  * PAP, RFC 1334 §2, in both directions — the shape of pppd's {@code upap.c}: the peer
  * ({@link Peer}) repeats Authenticate-Request until it gets an Ack or Nak; the authenticator
  * ({@link Authenticator}) checks Peer-ID/Password against the secrets and answers.
+ *
+ * <p>Threads: each instance is confined to its link's event loop (its timer runs there too).
  */
 final class Pap {
 

@@ -16,6 +16,8 @@ import java.util.function.LongSupplier;
  * IPV6CP (RFC 5072): exactly one option, Interface-Identifier (1, 8 octets), negotiated by the
  * rules of §4.1. The results are the fe80::/64 link-local addresses of both ends; global
  * addresses come from router advertisements, never from IPV6CP.
+ *
+ * <p>Threads: confined to the link's event loop, like the automaton that drives it; no locks.
  */
 public final class Ipv6cp implements CpHandler {
 

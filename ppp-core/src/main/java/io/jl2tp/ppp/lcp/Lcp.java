@@ -22,6 +22,8 @@ import java.util.Set;
  *
  * <p>Four views of each option, as in pppd: what we want (ours, changed by Nak/Reject), what
  * the peer acked (ours, final), what we allow the peer, and what the peer got (his).
+ *
+ * <p>Threads: confined to the link's event loop, like the {@link CpFsm} that drives it; no locks.
  */
 public final class Lcp implements CpHandler {
 

@@ -13,6 +13,8 @@ import java.util.Set;
  * What {@link AuthSettings} mean for authentication, mirroring pppd's {@code auth.c}
  * ({@code auth_check_options}) and {@code lcp.c}: which methods we accept when the remote
  * asks us to authenticate, which we ask the remote for, the names, timers and secrets.
+ *
+ * <p>Threads: stateless functions of immutable settings.
  */
 public final class AuthPolicy {
 

@@ -9,6 +9,8 @@ import java.util.Optional;
  * the per-protocol parts of {@link PppSettings}; {@link AuthPolicy} says what they mean.
  * {@link #toString()} never shows the password.
  *
+ * <p>Threads: immutable; the builder is for one thread.
+ *
  * @param name {@code name}: our name for authentication (default: the host name)
  * @param user {@code user}: the name we authenticate as (default: {@code name})
  * @param remotename {@code remotename}: the remote's name for secret lookup

@@ -11,6 +11,8 @@ import java.util.Optional;
  * What IPCP negotiates (pppd {@code ipcp.c}, RFC 1332, RFC 1877 for DNS): one of the
  * per-protocol parts of {@link PppSettings}.
  *
+ * <p>Threads: immutable; the builder is for one thread.
+ *
  * @param enabled IPCP runs; false after {@code noip}
  * @param localIp {@code <local>:<remote>}: our IPv4 address to request
  * @param remoteIp {@code <local>:<remote>}: the remote's IPv4 address

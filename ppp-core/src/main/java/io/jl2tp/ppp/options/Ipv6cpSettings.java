@@ -8,6 +8,8 @@ import java.util.OptionalLong;
  * What IPV6CP negotiates (pppd {@code ipv6cp.c}, RFC 5072): one of the per-protocol parts of
  * {@link PppSettings}.
  *
+ * <p>Threads: immutable; the builder is for one thread.
+ *
  * @param enabled IPV6CP runs: {@code +ipv6} (true), {@code noipv6} / {@code -ipv6} (false)
  * @param localId {@code ipv6 <local>,}: our 64-bit interface identifier
  * @param useIpaddr {@code ipv6cp-use-ipaddr}: interface identifier from the local IPv4 address

@@ -8,6 +8,8 @@ import java.util.OptionalInt;
  * What LCP negotiates and how it keeps the link alive (pppd {@code lcp.c}, RFC 1661 §6):
  * one of the per-protocol parts of {@link PppSettings}.
  *
+ * <p>Threads: immutable; the builder is for one thread.
+ *
  * @param mtu pppd {@code mtu}: the largest information field we send, 128..16384 (default: the peer's MRU)
  * @param mru pppd {@code mru}: the MRU we ask for, 128..16384 (default 1500, not negotiated)
  * @param pcomp Protocol-Field-Compression allowed; false after {@code nopcomp} / {@code -pc}

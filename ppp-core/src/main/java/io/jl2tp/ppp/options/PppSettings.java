@@ -9,6 +9,8 @@ import java.util.function.Consumer;
  * {@code ipv6cp.c}). Application concerns (interface name, routes, redial, hook scripts) are
  * not here: they belong to whoever runs the link.
  *
+ * <p>Threads: immutable; the builder is for one thread.
+ *
  * @param lcp    LCP options, keepalive and LCP timers
  * @param auth   names, secrets, required/refused methods and PAP/CHAP timers
  * @param ipcp   IPCP options and timers
