@@ -20,6 +20,7 @@ final class LinkEnd {
     private final CompletableFuture<PppEvent.Down> done = new CompletableFuture<>();
     private PppEvent.Reason reason;           // the first reason noted, null before
     private String message;                   // its text
+    private boolean reported;                 // set before the listener runs: it may re-enter
 
     /** Notes why the link is ending, unless a reason was noted before. */
     void note(PppEvent.Reason r, String why) {
@@ -31,9 +32,10 @@ final class LinkEnd {
 
     /** Reports the end once: logs it, tells {@code events}, completes the future. */
     void report(Consumer<PppEvent> events, String logPrefix) {
-        if (done.isDone()) {
+        if (reported) {
             return;
         }
+        reported = true;
         PppEvent.Reason r = reason == null ? PppEvent.Reason.NEGOTIATION_FAILED : reason;
         if (r == PppEvent.Reason.ADMIN_CLOSE || r == PppEvent.Reason.LOWER_DOWN) {
             log.info("{}Connection terminated: {}", logPrefix, message);

@@ -103,4 +103,23 @@ class PppLinkThreadsTest {
         assertFalse(p.peer.terminated().isDone());
         assertEquals(PppEvent.Phase.NETWORK, p.peer.phase());
     }
+
+    /** A listener that reacts to Down by closing the lower layer (as the dialer does) must not get a second Down. */
+    @Test
+    void downIsReportedOnceEvenWhenTheListenerReEnters() {
+        io.jl2tp.testkit.VirtualScheduler loop = new io.jl2tp.testkit.VirtualScheduler();
+        List<PppEvent> events = new java.util.ArrayList<>();
+        PppLink[] link = new PppLink[1];
+        link[0] = new PppLink(PppSettings.DEFAULTS, new PppLink.Settings("h", (c, s) -> java.util.Optional.empty(),
+                (c, s) -> java.util.Optional.empty(), null, ""), loop, io.netty.buffer.ByteBuf::release, e -> {
+                    events.add(e);
+                    if (e instanceof PppEvent.Down) {
+                        link[0].lowerDown("tunnel closed by the listener");
+                    }
+                }, io.netty.buffer.UnpooledByteBufAllocator.DEFAULT, new java.util.Random(1));
+        loop.execute(() -> link[0].close("hang-up"));
+        loop.runPending();
+        assertEquals(1, of(events, PppEvent.Down.class).size(), events.toString());
+        assertEquals(PppEvent.Reason.ADMIN_CLOSE, link[0].terminated().getNow(null).reason());
+    }
 }
