@@ -1,7 +1,7 @@
 package io.jl2tp.ppp;
 
 import io.jl2tp.ppp.fsm.State;
-import io.jl2tp.ppp.options.PppOptions;
+import io.jl2tp.ppp.options.PppSettings;
 import io.jl2tp.testkit.VirtualScheduler;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -33,7 +33,7 @@ class L2tpnsLcpReplayTest {
         VirtualScheduler clock = new VirtualScheduler();
         List<String> sent = new ArrayList<>();
         List<PppEvent> events = new ArrayList<>();
-        PppLink link = new PppLink(PppOptions.builder().name("alice").build(),
+        PppLink link = new PppLink(PppSettings.builder().auth(a -> a.name("alice")).build(),
                 new PppLink.Settings("lac", io.jl2tp.ppp.auth.SecretProvider.fixed(io.jl2tp.ppp.auth.Secret.of("s3cret")),
                         io.jl2tp.ppp.auth.SecretProvider.none(), null, ""),
                 clock, f -> {

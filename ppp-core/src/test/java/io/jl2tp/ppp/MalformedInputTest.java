@@ -1,7 +1,15 @@
 package io.jl2tp.ppp;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+
+import java.util.List;
+
+import java.util.ArrayList;
+
+import io.netty.buffer.ByteBufUtil;
+
 import io.jl2tp.ppp.fsm.State;
-import io.jl2tp.ppp.options.PppOptions;
+import io.jl2tp.ppp.options.PppSettings;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
@@ -22,8 +30,8 @@ class MalformedInputTest {
     private static final String SECRETS = "alice * s3cret\n";
 
     private PppPair pair() throws Exception {
-        return new PppPair(PppOptions.builder().name("alice").usePeerDns(true).build(), SECRETS,
-                PppOptions.builder().auth(true).requireChap(true).build(), SECRETS);
+        return new PppPair(PppSettings.builder().auth(a -> a.name("alice")).ipcp(i -> i.usePeerDns(true)).build(), SECRETS,
+                PppSettings.builder().auth(a -> a.auth(true).requireChap(true)).build(), SECRETS);
     }
 
     /** Feeds {@code hex} to the peer before negotiation, then checks the link still comes up. */
@@ -76,8 +84,25 @@ class MalformedInputTest {
 
     @Test
     void unknownCodesAreCodeRejectedNotFatal() throws Exception {
-        survivesWhenUp("ff03c021" + "55010004");                        // LCP code 0x55
-        survivesWhenUp("ff038021" + "0c010004");                        // IPCP code 12
+        assertCodeRejected("c021", "55010004");                          // LCP code 0x55
+        assertCodeRejected("8021", "0c010004");                          // IPCP code 12
+    }
+
+    /** RFC 1661 §5.6: the unknown packet comes back whole inside a Code-Reject (code 7) of the same protocol. */
+    private void assertCodeRejected(String protocol, String packet) throws Exception {
+        List<String> sent = new ArrayList<>();
+        PppPair p = pair();
+        p.tapToAuthenticator = f -> sent.add(ByteBufUtil.hexDump(f));
+        p.start();
+        p.run(5_000);
+        sent.clear();
+        p.clock.execute(() -> p.peer.input(Unpooled.wrappedBuffer(HexFormat.of().parseHex("ff03" + protocol + packet))));
+        p.run(5_000);
+        assertTrue(sent.stream().anyMatch(s -> s.matches("(ff03)?" + protocol + "07[0-9a-f]{2}[0-9a-f]{4}" + packet)),
+                "Code-Reject carrying " + packet + " in " + sent);
+        assertEquals(State.OPENED, p.peer.lcp().state());
+        assertEquals(State.OPENED, p.peer.ipcp().state());
+        assertTrue(of(p.peerEvents, PppEvent.Down.class).isEmpty());
     }
 
     @Test
@@ -118,12 +143,24 @@ class MalformedInputTest {
             r.nextBytes(body);
             ByteBuf b = Unpooled.buffer(4 + body.length);
             b.writeByte(0xff).writeByte(3).writeShort(prefixes[r.nextInt(prefixes.length)]).writeBytes(body);
-            p.peer.input(b);
+            assertDoesNotThrow(() -> p.peer.input(b), "frame " + i);
+            assertEquals(0, b.refCnt(), "frame " + i + " released by the link");
             if (i % 100 == 0) {
                 p.run(10);
             }
         }
         p.run(60_000);
-        assertTrue(p.peer.phase() != null); // reached here without an exception; state may have changed legitimately
+        // Garbage may legitimately end the link (a random Terminate-Request is still one), but
+        // the end is orderly: reported once, Dead, terminated() complete — or the link is up.
+        List<PppEvent.Down> downs = of(p.peerEvents, PppEvent.Down.class);
+        assertTrue(downs.size() <= 1, "Down reported at most once: " + downs);
+        if (downs.isEmpty()) {
+            assertEquals(PppEvent.Phase.NETWORK, p.peer.phase());
+            assertEquals(State.OPENED, p.peer.lcp().state());
+        } else {
+            assertEquals(PppEvent.Phase.DEAD, p.peer.phase());
+            assertEquals(downs.get(0), p.peer.terminated().getNow(null));
+        }
+        assertTrue(p.peer.malformedPackets() > 0, "undecodable control packets are counted");
     }
 }

@@ -1,7 +1,7 @@
 package io.jl2tp.ppp;
 
 import io.jl2tp.ppp.fsm.State;
-import io.jl2tp.ppp.options.PppOptions;
+import io.jl2tp.ppp.options.PppSettings;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -25,18 +25,20 @@ class PppLinkPairTest {
     private static final String AUTH_SECRETS = "alice * s3cret\n";
 
     /** What the seed's options file gives the dialling side (plus usepeerdns). */
-    private static PppOptions.Builder peerOptions() {
-        return PppOptions.builder().name("alice").ipv6(true).ipv6cpUseIpaddr(true).usePeerDns(true);
+    private static PppSettings.Builder peerOptions() {
+        return PppSettings.builder().auth(a -> a.name("alice")).ipv6cp(v -> v.enabled(true).useIpaddr(true))
+                .ipcp(i -> i.usePeerDns(true));
     }
 
-    private static PppOptions.Builder authOptions(String method) {
-        PppOptions.Builder b = PppOptions.builder().auth(true).ipv6(true);
-        switch (method) {
-            case "pap" -> b.requirePap(true);
-            case "chap" -> b.requireChap(true);
-            default -> b.requireMschapV2(true);
-        }
-        return b;
+    private static PppSettings.Builder authOptions(String method) {
+        return PppSettings.builder().ipv6cp(v -> v.enabled(true)).auth(a -> {
+            a.auth(true);
+            switch (method) {
+                case "pap" -> a.requirePap(true);
+                case "chap" -> a.requireChap(true);
+                default -> a.requireMschapV2(true);
+            }
+        });
     }
 
     @ParameterizedTest(name = "{0}")
@@ -86,8 +88,8 @@ class PppLinkPairTest {
     @Test
     void ipv6cpWhenBothProposeTheSameIdentifierTheAuthenticatorNaks() throws Exception {
         long same = 0x0011223344556677L;
-        PppPair p = new PppPair(peerOptions().ipv6cpUseIpaddr(false).ipv6LocalId(same).ipv6cpAcceptLocal(true).build(),
-                PEER_SECRETS, authOptions("chap").ipv6LocalId(same).build(), AUTH_SECRETS);
+        PppPair p = new PppPair(peerOptions().ipv6cp(v -> v.useIpaddr(false).localId(same).acceptLocal(true)).build(),
+                PEER_SECRETS, authOptions("chap").ipv6cp(v -> v.localId(same)).build(), AUTH_SECRETS);
         p.start();
         p.run(5_000);
         PppEvent.Ipv6Up v6 = of(p.peerEvents, PppEvent.Ipv6Up.class).get(0);
@@ -101,7 +103,7 @@ class PppLinkPairTest {
 
     @Test
     void ipv6cpUseIpaddrTakesTheIpv4AddressAsIdentifier() throws Exception {
-        PppPair p = new PppPair(peerOptions().localIp(ip("198.51.100.128")).build(), PEER_SECRETS,
+        PppPair p = new PppPair(peerOptions().ipcp(i -> i.localIp(ip("198.51.100.128"))).build(), PEER_SECRETS,
                 authOptions("chap").build(), AUTH_SECRETS);
         p.start();
         p.run(5_000);
@@ -158,7 +160,7 @@ class PppLinkPairTest {
 
     @Test
     void echoFailureBringsTheLinkDown() throws Exception {
-        PppPair p = new PppPair(peerOptions().lcpEchoInterval(1).lcpEchoFailure(3).build(), PEER_SECRETS,
+        PppPair p = new PppPair(peerOptions().lcp(l -> l.echoInterval(1).echoFailure(3)).build(), PEER_SECRETS,
                 authOptions("chap").build(), AUTH_SECRETS);
         p.start();
         p.run(5_000);
@@ -171,7 +173,7 @@ class PppLinkPairTest {
 
     @Test
     void adaptiveEchoSendsNoEchoWhileTrafficFlows() throws Exception {
-        PppPair p = new PppPair(peerOptions().lcpEchoInterval(1).lcpEchoFailure(3).lcpEchoAdaptive(true).build(),
+        PppPair p = new PppPair(peerOptions().lcp(l -> l.echoInterval(1).echoFailure(3).echoAdaptive(true)).build(),
                 PEER_SECRETS, authOptions("chap").build(), AUTH_SECRETS);
         int[] echoes = {0};
         p.tapToAuthenticator = f -> {
@@ -224,5 +226,27 @@ class PppLinkPairTest {
         assertEquals(authUps.get(authUps.size() - 1).localLinkLocal(), ups.get(1).remoteLinkLocal(),
                 "the peer's identifier as acknowledged, not zeroed by the scr");
         assertNotEquals("fe80::", PppLink.compact(ups.get(1).remoteLinkLocal()));
+    }
+
+    /** pppd will not run a link whose peer must authenticate with nothing it can check: neither does jl2tp. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"mschap", "eap"})
+    void requiringOnlyAMethodJl2tpLacksRefusesTheLink(String method) throws Exception {
+        PppSettings lns = PppSettings.builder().auth(a -> {
+            a.auth(true);
+            if (method.equals("mschap")) {
+                a.requireMschap(true);
+            } else {
+                a.requireEap(true);
+            }
+        }).build();
+        PppPair p = new PppPair(peerOptions().build(), PEER_SECRETS, lns, AUTH_SECRETS);
+        p.start();
+        p.run(10_000);
+        PppEvent.Down d = of(p.authEvents, PppEvent.Down.class).get(0);
+        assertEquals(PppEvent.Reason.AUTH_FAILED, d.reason());
+        assertTrue(d.message().contains("require-mschap, require-eap"), d.message());
+        assertTrue(of(p.authEvents, PppEvent.IpUp.class).isEmpty(), "never up unauthenticated");
+        assertTrue(of(p.peerEvents, PppEvent.IpUp.class).isEmpty());
     }
 }

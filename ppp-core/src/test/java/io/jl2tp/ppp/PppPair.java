@@ -1,6 +1,6 @@
 package io.jl2tp.ppp;
 
-import io.jl2tp.ppp.options.PppOptions;
+import io.jl2tp.ppp.options.PppSettings;
 import io.jl2tp.ppp.options.SecretsFile;
 import io.jl2tp.testkit.VirtualScheduler;
 import io.netty.buffer.ByteBuf;
@@ -55,11 +55,11 @@ final class PppPair {
     final PppLink peer;
     final PppLink authenticator;
 
-    PppPair(PppOptions peerOptions, String peerSecrets, PppOptions authOptions, String authSecrets) throws Exception {
+    PppPair(PppSettings peerOptions, String peerSecrets, PppSettings authOptions, String authSecrets) throws Exception {
         this(peerOptions, peerSecrets, authOptions, authSecrets, 1);
     }
 
-    PppPair(PppOptions peerOptions, String peerSecrets, PppOptions authOptions, String authSecrets, long seed) throws Exception {
+    PppPair(PppSettings peerOptions, String peerSecrets, PppSettings authOptions, String authSecrets, long seed) throws Exception {
         UnpooledByteBufAllocator alloc = new UnpooledByteBufAllocator(false, true);
         PppLink[] box = new PppLink[2];
         SecretsFile ps = SecretsFile.parse(peerSecrets, "peer-secrets", p -> { throw new IllegalStateException("no @files"); });

@@ -6,11 +6,11 @@ import io.jl2tp.app.dial.RedialPolicy;
 import io.jl2tp.l2tp.transport.TransportConfig;
 import io.jl2tp.l2tp.tunnel.SessionConfig;
 import io.jl2tp.l2tp.tunnel.TunnelConfig;
+import io.jl2tp.app.config.PppdOptions;
+import io.jl2tp.app.config.PppdOptionsParser;
 import io.jl2tp.ppp.auth.Secret;
 import io.jl2tp.ppp.auth.SecretProvider;
 import io.jl2tp.ppp.options.PppConfigException;
-import io.jl2tp.ppp.options.PppOptions;
-import io.jl2tp.ppp.options.PppOptionsParser;
 import io.jl2tp.ppp.options.SecretsFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,10 +91,10 @@ public final class DialCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PppOptions ppp;
+        PppdOptions ppp;
         try {
-            PppOptionsParser parser = new PppOptionsParser();
-            ppp = options != null ? parser.parseFile(options) : PppOptions.DEFAULTS;
+            PppdOptionsParser parser = new PppdOptionsParser();
+            ppp = options != null ? parser.parseFile(options) : PppdOptions.DEFAULTS;
             List<String> args = new ArrayList<>();
             if (user != null) {
                 args.add("name");
@@ -113,8 +113,7 @@ public final class DialCommand implements Callable<Integer> {
             if (defaultRoute) {
                 args.add("defaultroute");
             }
-            ppp = parser.parseArguments(ppp, args);
-            ppp.unknown().forEach(w -> log.warn("{}", w));
+            ppp = parser.parseArguments(ppp, args); // the parser logs each warning with file:line
         } catch (PppConfigException e) {
             System.err.println("jl2tp dial: " + e.getMessage());
             return 2;

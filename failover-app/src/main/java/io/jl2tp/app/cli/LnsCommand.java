@@ -2,9 +2,9 @@ package io.jl2tp.app.cli;
 
 import io.jl2tp.app.lns.LnsServer;
 import io.jl2tp.l2tp.tunnel.TunnelConfig;
+import io.jl2tp.app.config.PppdOptionsParser;
 import io.jl2tp.ppp.options.PppConfigException;
-import io.jl2tp.ppp.options.PppOptions;
-import io.jl2tp.ppp.options.PppOptionsParser;
+import io.jl2tp.ppp.options.PppSettings;
 import io.jl2tp.ppp.options.SecretsFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -53,11 +53,11 @@ public final class LnsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PppOptions.Builder ppp;
+        PppSettings.Builder ppp;
         SecretsFile users;
         byte[] tunnelSecret;
         try {
-            ppp = (pppOptions == null ? PppOptions.DEFAULTS : new PppOptionsParser().parseFile(pppOptions)).toBuilder();
+            ppp = (pppOptions == null ? PppSettings.DEFAULTS : new PppdOptionsParser().parseFile(pppOptions).ppp()).toBuilder();
             users = SecretsFile.load(secrets);
             tunnelSecret = tunnelSecretFile == null ? null
                     : DialCommand.readSecret(tunnelSecretFile).getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -66,10 +66,10 @@ public final class LnsCommand implements Callable<Integer> {
             return 2;
         }
         switch (auth) {
-            case "pap" -> ppp.auth(true).requirePap(true);
-            case "mschapv2" -> ppp.auth(true).requireMschapV2(true);
-            case "none" -> ppp.auth(false);
-            default -> ppp.auth(true).requireChap(true);
+            case "pap" -> ppp.auth(a -> a.auth(true).requirePap(true));
+            case "mschapv2" -> ppp.auth(a -> a.auth(true).requireMschapV2(true));
+            case "none" -> ppp.auth(a -> a.auth(false));
+            default -> ppp.auth(a -> a.auth(true).requireChap(true));
         }
         String[] range = pool.split("-");
         String prefix = range[0].substring(0, range[0].lastIndexOf('.') + 1);
@@ -81,7 +81,7 @@ public final class LnsCommand implements Callable<Integer> {
         }
         LnsServer server = new LnsServer(new LnsServer.Config(DialCommand.parseHostPort(listen),
                 TunnelConfig.defaults("jl2tp-lns").withSecret(tunnelSecret, tunnelSecret != null)
-                        .withHidden(hidden && tunnelSecret != null), ppp.ipv6(true).build(), users,
+                        .withHidden(hidden && tunnelSecret != null), ppp.ipv6cp(v -> v.enabled(true)).build(), users,
                 (Inet4Address) InetAddress.getByName(local), LnsServer.range(prefix, from, to), dnsAddrs), e -> { });
         server.start();
         CountDownLatch stop = new CountDownLatch(1);

@@ -1,6 +1,8 @@
 package io.jl2tp.app.cli;
 
 import io.jl2tp.app.config.BadConfigException;
+import io.jl2tp.app.config.PppdOptions;
+import io.jl2tp.app.config.PppdOptionsParser;
 import io.jl2tp.app.config.Xl2tpdConfig;
 import io.jl2tp.app.config.Xl2tpdConfigParser;
 import io.jl2tp.app.control.ControlFifo;
@@ -11,8 +13,6 @@ import io.jl2tp.app.failover.FailoverService;
 import io.jl2tp.app.log.Logging;
 import io.jl2tp.app.metrics.MetricsServer;
 import io.jl2tp.ppp.options.PppConfigException;
-import io.jl2tp.ppp.options.PppOptions;
-import io.jl2tp.ppp.options.PppOptionsParser;
 import io.jl2tp.ppp.options.SecretsFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,8 +91,8 @@ public final class Xl2tpdCommand implements Callable<Integer> {
                 // options file parses, and the PPP secrets file it would read is usable (mode 0600).
                 for (Xl2tpdConfig.Lac lac : cfg.lacs().values()) {
                     if (lac.pppOptFile() != null) {
-                        PppOptions o = new PppOptionsParser().parseFile(lac.pppOptFile());
-                        optionWarnings += o.unknown().size() + o.ignored().size();
+                        PppdOptions o = new PppdOptionsParser().parseFile(lac.pppOptFile());
+                        optionWarnings += o.warnings().size();
                     }
                 }
                 Path pppSecrets = pppSecretsFile(pppDir);
@@ -111,7 +111,7 @@ public final class Xl2tpdCommand implements Callable<Integer> {
             for (Xl2tpdConfig.Lac lac : cfg.lacs().values()) {
                 System.out.printf("[lac %s] lns %s:%d, autodial %s, redial %s (timeout %d s, max %s), pppoptfile %s%n",
                         lac.name(), lac.lnsHost(), lac.lnsPort(), yes(lac.autodial()), yes(lac.redial()), lac.redialTimeout(),
-                        lac.maxRedials() == 0 ? "unlimited" : lac.maxRedials(), lac.pppOptFile());
+                        lac.maxRedials() == 0 ? "unlimited" : lac.maxRedials(), lac.pppOptFile() == null ? "(none: pppd defaults)" : lac.pppOptFile());
             }
             for (Xl2tpdConfig.Failover f : cfg.failovers().values()) {
                 System.out.printf("[failover %s] primary %s, backup %s, routes %s (metric %d), hold up %d s, probe %s%n",

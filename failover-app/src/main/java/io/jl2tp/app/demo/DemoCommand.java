@@ -6,7 +6,9 @@ import io.jl2tp.l2tp.tunnel.SessionConfig;
 import io.jl2tp.l2tp.tunnel.TunnelConfig;
 import io.jl2tp.ppp.PppEvent;
 import io.jl2tp.ppp.PppLink;
-import io.jl2tp.ppp.options.PppOptions;
+import io.jl2tp.app.config.PppdAppOptions;
+import io.jl2tp.app.config.PppdOptions;
+import io.jl2tp.ppp.options.PppSettings;
 import io.jl2tp.ppp.options.SecretsFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -57,12 +59,14 @@ public final class DemoCommand implements Callable<Integer> {
             throw new IllegalStateException("no indirect secrets in the demo");
         });
         byte[] tunnelSecret = "demo-tunnel-secret".getBytes(StandardCharsets.US_ASCII);
-        PppOptions.Builder lnsPpp = PppOptions.builder().auth(true).ipv6(true);
-        switch (auth) {
-            case "pap" -> lnsPpp.requirePap(true);
-            case "mschapv2" -> lnsPpp.requireMschapV2(true);
-            default -> lnsPpp.requireChap(true);
-        }
+        PppSettings.Builder lnsPpp = PppSettings.builder().ipv6cp(v -> v.enabled(true)).auth(a -> {
+            a.auth(true);
+            switch (auth) {
+                case "pap" -> a.requirePap(true);
+                case "mschapv2" -> a.requireMschapV2(true);
+                default -> a.requireChap(true);
+            }
+        });
         int failures = 0;
         try (DemoLab lab = new DemoLab()) {
             lab.build();
@@ -77,8 +81,10 @@ public final class DemoCommand implements Callable<Integer> {
             });
             out.printf("[2/5] LNS listening on 203.0.113.2:1701 (tunnel authentication, hidden AVPs, %s)%n",
                     auth.toUpperCase());
-            PppOptions lacPpp = PppOptions.builder().name("demo").ipv6(true).ipv6cpUseIpaddr(true).usePeerDns(true)
-                    .ifname("l2tp-demo").lcpEchoInterval(10).lcpEchoFailure(3).build();
+            PppdOptions lacPpp = new PppdOptions(PppSettings.builder().auth(a -> a.name("demo"))
+                    .ipv6cp(v -> v.enabled(true).useIpaddr(true)).ipcp(i -> i.usePeerDns(true))
+                    .lcp(l -> l.echoInterval(10).echoFailure(3)).build(),
+                    PppdAppOptions.builder().ifname("l2tp-demo").build(), List.of());
             Dialer dialer = new Dialer(new Dialer.Config("demo", new InetSocketAddress("203.0.113.2", 1701),
                     TunnelConfig.defaults("jl2tp-demo-lac").withSecret(tunnelSecret, true).withHidden(true),
                     SessionConfig.defaults(), lacPpp, users, "jl2tp-demo-lac", null),

@@ -6,10 +6,10 @@ import io.jl2tp.l2tp.tunnel.Session;
 import io.jl2tp.l2tp.tunnel.SessionConfig;
 import io.jl2tp.l2tp.tunnel.Tunnel;
 import io.jl2tp.l2tp.tunnel.TunnelConfig;
+import io.jl2tp.app.config.PppdOptions;
 import io.jl2tp.ppp.PppEvent;
 import io.jl2tp.ppp.PppLink;
 import io.jl2tp.ppp.auth.SecretProvider;
-import io.jl2tp.ppp.options.PppOptions;
 import io.netty.buffer.PooledByteBufAllocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,10 +49,10 @@ public final class Dialer implements AutoCloseable {
      *                  behind one NAT never share a mapping
      */
     public record Config(String name, InetSocketAddress lns, TunnelConfig tunnel, SessionConfig session,
-                         PppOptions ppp, SecretProvider secrets, String hostName, HookRunner hooks, int localPort) {
+                         PppdOptions ppp, SecretProvider secrets, String hostName, HookRunner hooks, int localPort) {
 
         /** With an ephemeral local port. */
-        public Config(String name, InetSocketAddress lns, TunnelConfig tunnel, SessionConfig session, PppOptions ppp,
+        public Config(String name, InetSocketAddress lns, TunnelConfig tunnel, SessionConfig session, PppdOptions ppp,
                       SecretProvider secrets, String hostName, HookRunner hooks) {
             this(name, lns, tunnel, session, ppp, secrets, hostName, hooks, 0);
         }
@@ -88,7 +88,7 @@ public final class Dialer implements AutoCloseable {
 
     /** Creates the interface, binds an ephemeral UDP port, and starts dialling. */
     public void start() throws Exception {
-        String ifname = config.ppp().ifname().orElse("l2tp0");
+        String ifname = config.ppp().app().ifname().orElse("l2tp0");
         kernel = KernelLink.create(ifname);
         if (!routesEnabled) {
             kernel.routesEnabled(false);
@@ -103,7 +103,7 @@ public final class Dialer implements AutoCloseable {
         socket.call(() -> {
             tunnel = socket.endpoint().connect(config.lns(), config.tunnel(), this::l2tpEvent);
             session = tunnel.openSession(config.session(), f -> link.input(f));
-            link = new PppLink(config.ppp(), new PppLink.Settings(config.hostName(), config.secrets(), config.secrets(),
+            link = new PppLink(config.ppp().ppp(), new PppLink.Settings(config.hostName(), config.secrets(), config.secrets(),
                     null, "ppp "), socket.loop(), session::send, this::pppEvent, PooledByteBufAllocator.DEFAULT,
                     new SecureRandom());
             Consumer<io.netty.buffer.ByteBuf> w = kernel.writer();
@@ -150,16 +150,16 @@ public final class Dialer implements AutoCloseable {
     }
 
     private void onIpUp(PppEvent.IpUp up) throws Exception {
-        int mtu = config.ppp().mtu().orElse(Math.min(1500, link.peerMru()));
+        int mtu = config.ppp().ppp().lcp().mtu().orElse(Math.min(1500, link.peerMru()));
         kernel.ipv4Up(up.local(), up.remote(), mtu);
-        if (config.ppp().defaultRoute()) {
-            kernel.addRoute(kernel.defaultRoute(false, config.ppp().defaultRouteMetric().orElse(0)));
+        if (config.ppp().app().defaultRoute()) {
+            kernel.addRoute(kernel.defaultRoute(false, config.ppp().app().defaultRouteMetric().orElse(0)));
         }
         kernel.startReading(link, PooledByteBufAllocator.DEFAULT, mtu);
         lastIp = up;
         connectedAt = System.nanoTime();
         setPhase("up");
-        if (config.ppp().usePeerDns() && config.hooks() != null && !up.dns().isEmpty()) {
+        if (config.ppp().ppp().ipcp().usePeerDns() && config.hooks() != null && !up.dns().isEmpty()) {
             writeResolvConf(config.hooks().pppDir().resolve("resolv.conf"), up.dns());
         }
         if (config.hooks() != null) {
@@ -191,8 +191,8 @@ public final class Dialer implements AutoCloseable {
 
     private void onIpv6Up(PppEvent.Ipv6Up up) throws Exception {
         kernel.ipv6Up(up.localLinkLocal(), up.remoteLinkLocal());
-        if (config.ppp().defaultRoute()) {
-            kernel.addRoute(kernel.defaultRoute(true, config.ppp().defaultRouteMetric().orElse(0)));
+        if (config.ppp().app().defaultRoute()) {
+            kernel.addRoute(kernel.defaultRoute(true, config.ppp().app().defaultRouteMetric().orElse(0)));
         }
         lastIpv6 = up;
         if (config.hooks() != null) {
@@ -205,7 +205,7 @@ public final class Dialer implements AutoCloseable {
         Map<String, String> extra = new HashMap<>(more);
         extra.put("PEERNAME", config.name());
         extra.put("LINKNAME", config.name());
-        if (config.ppp().usePeerDns()) {
+        if (config.ppp().ppp().ipcp().usePeerDns()) {
             extra.put("USEPEERDNS", "1");
         }
         PppEvent.IpUp ip = lastIp;
@@ -215,7 +215,7 @@ public final class Dialer implements AutoCloseable {
                 extra.put("DNS2", ip.dns().get(1).getHostAddress());
             }
         }
-        return new HookRunner.HookEnv(kernel.ifname(), "", 0, local, remote, config.ppp().ipparam().orElse(""), v6, extra);
+        return new HookRunner.HookEnv(kernel.ifname(), "", 0, local, remote, config.ppp().app().ipparam().orElse(""), v6, extra);
     }
 
     private void runDownHooks() {
@@ -292,7 +292,7 @@ public final class Dialer implements AutoCloseable {
 
     /** The interface name. */
     public String ifname() {
-        return kernel == null ? config.ppp().ifname().orElse("l2tp0") : kernel.ifname();
+        return kernel == null ? config.ppp().app().ifname().orElse("l2tp0") : kernel.ifname();
     }
 
     /** A snapshot of the session's state and counters. */

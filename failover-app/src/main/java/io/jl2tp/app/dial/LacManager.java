@@ -12,8 +12,8 @@ import io.jl2tp.ppp.PppLink;
 import io.jl2tp.ppp.auth.Secret;
 import io.jl2tp.ppp.auth.SecretProvider;
 import io.jl2tp.ppp.options.PppConfigException;
-import io.jl2tp.ppp.options.PppOptions;
-import io.jl2tp.ppp.options.PppOptionsParser;
+import io.jl2tp.app.config.PppdOptions;
+import io.jl2tp.app.config.PppdOptionsParser;
 import io.jl2tp.ppp.options.SecretsFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -334,27 +334,29 @@ public final class LacManager implements LacController, AutoCloseable {
         }
 
         private Dialer.Config dialerConfig() throws Exception {
-            PppOptions ppp = lac.pppOptFile() != null ? new PppOptionsParser().parseFile(lac.pppOptFile()) : PppOptions.DEFAULTS;
-            PppOptions.Builder b = ppp.toBuilder();
-            if (lac.user() != null) {
-                b.name(lac.user());
-            }
-            if (user != null) {
-                b.name(user);
-            }
-            if (lac.defaultRoute()) {
-                b.defaultRoute(true);
-            }
-            if (defaultRouteMetric >= 0) {
-                b.defaultRoute(true).defaultRouteMetric(defaultRouteMetric);
-            }
-            if (lac.refusePap()) {
-                b.refusePap(true);
-            }
-            if (lac.refuseChap()) {
-                b.refuseChap(true);
-            }
-            ppp = b.build();
+            PppdOptions ppp = lac.pppOptFile() != null ? new PppdOptionsParser().parseFile(lac.pppOptFile()) : PppdOptions.DEFAULTS;
+            ppp = ppp.withPpp(b -> b.auth(a -> {
+                if (lac.user() != null) {
+                    a.name(lac.user());
+                }
+                if (user != null) {
+                    a.name(user);
+                }
+                if (lac.refusePap()) {
+                    a.refusePap(true);
+                }
+                if (lac.refuseChap()) {
+                    a.refuseChap(true);
+                }
+            })).withApp(a -> {
+                if (lac.defaultRoute()) {
+                    a.defaultRoute(true);
+                }
+                if (defaultRouteMetric >= 0) {
+                    a.defaultRoute(true).defaultRouteMetric(defaultRouteMetric);
+                }
+                return a;
+            });
             SecretProvider secrets = password != null ? SecretProvider.fixed(Secret.of(password)) : secretsFiles();
             byte[] tunnelSecret = tunnelSecrets.secret(lac.lnsHost(), hostName).orElse(null);
             TunnelConfig t = TunnelConfig.defaults(lac.hostname() != null ? lac.hostname() : hostName)

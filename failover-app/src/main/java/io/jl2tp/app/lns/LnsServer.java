@@ -9,7 +9,7 @@ import io.jl2tp.l2tp.tunnel.TunnelConfig;
 import io.jl2tp.ppp.PppEvent;
 import io.jl2tp.ppp.PppLink;
 import io.jl2tp.ppp.auth.SecretProvider;
-import io.jl2tp.ppp.options.PppOptions;
+import io.jl2tp.ppp.options.PppSettings;
 import io.netty.buffer.PooledByteBufAllocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +36,7 @@ public final class LnsServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LnsServer.class);
 
     /** LNS settings. */
-    public record Config(InetSocketAddress bind, TunnelConfig tunnel, PppOptions ppp, SecretProvider users,
+    public record Config(InetSocketAddress bind, TunnelConfig tunnel, PppSettings ppp, SecretProvider users,
                          Inet4Address local, List<Inet4Address> pool, List<Inet4Address> dns) {
     }
 

@@ -5,7 +5,9 @@ import io.jl2tp.l2tp.tunnel.SessionConfig;
 import io.jl2tp.l2tp.tunnel.TunnelConfig;
 import io.jl2tp.ppp.PppEvent;
 import io.jl2tp.ppp.PppLink;
-import io.jl2tp.ppp.options.PppOptions;
+import io.jl2tp.app.config.PppdAppOptions;
+import io.jl2tp.app.config.PppdOptions;
+import io.jl2tp.ppp.options.PppSettings;
 import io.jl2tp.ppp.options.SecretsFile;
 import io.jl2tp.testkit.NetNs;
 import io.jl2tp.testkit.RequiresRoot;
@@ -33,12 +35,14 @@ class DialOwnLnsTest {
             throw new IllegalStateException();
         });
         byte[] key = secret ? "tunnelsecret".getBytes(StandardCharsets.US_ASCII) : null;
-        PppOptions.Builder lnsPpp = PppOptions.builder().auth(true).ipv6(true);
-        switch (auth) {
-            case "pap" -> lnsPpp.requirePap(true);
-            case "chap" -> lnsPpp.requireChap(true);
-            default -> lnsPpp.requireMschapV2(true);
-        }
+        PppSettings.Builder lnsPpp = PppSettings.builder().ipv6cp(v -> v.enabled(true)).auth(a -> {
+            a.auth(true);
+            switch (auth) {
+                case "pap" -> a.requirePap(true);
+                case "chap" -> a.requireChap(true);
+                default -> a.requireMschapV2(true);
+            }
+        });
         try (NetNs lnsNs = NetNs.create("olns"); NetNs lacNs = NetNs.create("olac")) {
             NetNs.veth(lacNs, "wan", "203.0.113.1/24", lnsNs, "wan", "203.0.113.2/24");
             LnsServer lns = new LnsServer(new LnsServer.Config(new InetSocketAddress("203.0.113.2", 1701),
@@ -46,8 +50,9 @@ class DialOwnLnsTest {
                     (Inet4Address) InetAddress.getByName("198.51.100.1"), LnsServer.range("198.51.100.", 128, 130),
                     List.of((Inet4Address) InetAddress.getByName("198.51.100.53"))), e -> { });
             lnsNs.run(lns::start);
-            PppOptions lacPpp = PppOptions.builder().name("alice").ipv6(true).ipv6cpUseIpaddr(true).usePeerDns(true)
-                    .ifname("l2tp-aaisp").build();
+            PppdOptions lacPpp = new PppdOptions(PppSettings.builder().auth(a -> a.name("alice"))
+                    .ipv6cp(v -> v.enabled(true).useIpaddr(true)).ipcp(i -> i.usePeerDns(true)).build(),
+                    PppdAppOptions.builder().ifname("l2tp-aaisp").build(), List.of());
             Dialer dialer = new Dialer(new Dialer.Config("test", new InetSocketAddress("203.0.113.2", 1701),
                     TunnelConfig.defaults("jl2tp-lac").withSecret(key, secret).withHidden(hidden), SessionConfig.defaults(),
                     lacPpp, users, "jl2tp-lac", null), e -> { });

@@ -8,7 +8,7 @@ import io.jl2tp.l2tp.tunnel.Tunnel;
 import io.jl2tp.l2tp.tunnel.TunnelConfig;
 import io.jl2tp.ppp.PppEvent;
 import io.jl2tp.ppp.PppLink;
-import io.jl2tp.ppp.options.PppOptions;
+import io.jl2tp.ppp.options.PppSettings;
 import io.jl2tp.ppp.options.SecretsFile;
 import io.jl2tp.testkit.L2tpnsFixture;
 import io.jl2tp.testkit.RequiresRoot;
@@ -52,11 +52,13 @@ class PppOverL2tpnsTest {
     @ParameterizedTest(name = "auth {0}")
     @ValueSource(strings = {"chap", "pap"})
     void lcpAuthIpcpWithDnsAndIpv6cpComplete(String auth) throws Exception {
-        PppOptions.Builder ob = PppOptions.builder().name(lns.user()).usePeerDns(true).ipv6(true).ipv6cpUseIpaddr(true);
-        if (auth.equals("pap")) {
-            ob.refuseChap(true).refuseMschap(true).refuseMschapV2(true);
-        }
-        PppOptions options = ob.build();
+        PppSettings options = PppSettings.builder().ipcp(i -> i.usePeerDns(true)).ipv6cp(v -> v.enabled(true).useIpaddr(true))
+                .auth(a -> {
+                    a.name(lns.user());
+                    if (auth.equals("pap")) {
+                        a.refuseChap(true).refuseMschap(true).refuseMschapV2(true);
+                    }
+                }).build();
         SecretsFile secrets = SecretsFile.parse(lns.user() + " * " + lns.password() + "\n", "test", p -> {
             throw new IllegalStateException();
         });

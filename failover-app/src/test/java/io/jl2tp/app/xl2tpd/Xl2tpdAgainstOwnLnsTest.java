@@ -2,7 +2,7 @@ package io.jl2tp.app.xl2tpd;
 
 import io.jl2tp.app.lns.LnsServer;
 import io.jl2tp.l2tp.tunnel.TunnelConfig;
-import io.jl2tp.ppp.options.PppOptions;
+import io.jl2tp.ppp.options.PppSettings;
 import io.jl2tp.ppp.options.SecretsFile;
 import io.jl2tp.testkit.Capture;
 import io.jl2tp.testkit.NetNs;
@@ -38,12 +38,14 @@ class Xl2tpdAgainstOwnLnsTest {
         SecretsFile users = SecretsFile.parse("alice * s3cret\n", "users", p -> {
             throw new IllegalStateException();
         });
-        PppOptions.Builder lnsPpp = PppOptions.builder().auth(true).ipv6(true);
-        switch (auth) {
-            case "pap" -> lnsPpp.requirePap(true);
-            case "chap" -> lnsPpp.requireChap(true);
-            default -> lnsPpp.requireMschapV2(true);
-        }
+        PppSettings.Builder lnsPpp = PppSettings.builder().ipv6cp(v -> v.enabled(true)).auth(a -> {
+            a.auth(true);
+            switch (auth) {
+                case "pap" -> a.requirePap(true);
+                case "chap" -> a.requireChap(true);
+                default -> a.requireMschapV2(true);
+            }
+        });
         try (NetNs lnsNs = NetNs.create("xlns"); NetNs lacNs = NetNs.create("xlac"); Xl2tpdProcess d = new Xl2tpdProcess(tmp)) {
             NetNs.veth(lacNs, "wan", "203.0.113.1/24", lnsNs, "wan", "203.0.113.2/24");
             LnsServer lns = new LnsServer(new LnsServer.Config(new InetSocketAddress("203.0.113.2", 1701),

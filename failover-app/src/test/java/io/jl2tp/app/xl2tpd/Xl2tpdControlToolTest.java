@@ -2,7 +2,7 @@ package io.jl2tp.app.xl2tpd;
 
 import io.jl2tp.app.lns.LnsServer;
 import io.jl2tp.l2tp.tunnel.TunnelConfig;
-import io.jl2tp.ppp.options.PppOptions;
+import io.jl2tp.ppp.options.PppSettings;
 import io.jl2tp.ppp.options.SecretsFile;
 import io.jl2tp.testkit.DebianPackage;
 import io.jl2tp.testkit.NetNs;
@@ -62,7 +62,7 @@ class Xl2tpdControlToolTest {
         try (NetNs lnsNs = NetNs.create("xclns"); NetNs lacNs = NetNs.create("xclac"); Xl2tpdProcess d = new Xl2tpdProcess(tmp)) {
             NetNs.veth(lacNs, "wan", "203.0.113.1/24", lnsNs, "wan", "203.0.113.2/24");
             LnsServer lns = new LnsServer(new LnsServer.Config(new InetSocketAddress("203.0.113.2", 1701),
-                    TunnelConfig.defaults("jl2tp-lns"), PppOptions.builder().auth(true).requirePap(true).build(), users,
+                    TunnelConfig.defaults("jl2tp-lns"), PppSettings.builder().auth(a -> a.auth(true).requirePap(true)).build(), users,
                     (Inet4Address) InetAddress.getByName("198.51.100.1"), LnsServer.range("198.51.100.", 128, 130),
                     List.of()), e -> { });
             lnsNs.run(lns::start);

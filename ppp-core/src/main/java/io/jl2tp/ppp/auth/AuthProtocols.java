@@ -8,6 +8,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * Factories for the two directions of PPP authentication. "Peer" is the side that proves
  * its identity (pppd's {@code upap_authwithpeer} / {@code chap_auth_with_peer}),
  * "authenticator" the side that checks it ({@code upap_authpeer} / {@code chap_auth_peer}).
+ *
+ * <p>Threads: stateless; the shared {@link SecureRandom} is thread-safe.
  */
 public final class AuthProtocols {
 
@@ -31,16 +33,11 @@ public final class AuthProtocols {
     /** As {@link #peer(AuthMethod, String, SecretProvider, String, ScheduledExecutorService, AuthListener)} with explicit timers. */
     public static AuthProtocol peer(AuthMethod m, String ourName, SecretProvider secrets, String remoteName,
                                     AuthConfig config, ScheduledExecutorService loop, AuthListener l) {
-        Objects.requireNonNull(m, "method");
-        Objects.requireNonNull(ourName, "ourName");
-        Objects.requireNonNull(secrets, "secrets");
-        Objects.requireNonNull(config, "config");
-        Objects.requireNonNull(loop, "loop");
-        Objects.requireNonNull(l, "listener");
+        requireAll(m, ourName, secrets, config, loop, l);
         return switch (m) {
             case PAP -> new Pap.Peer(ourName, secrets, remoteName, config, loop, l, RANDOM);
-            case CHAP_MD5 -> new Chap.Peer(ChapMd5.INSTANCE, ourName, secrets, remoteName, config, l, RANDOM);
-            case MSCHAP_V2 -> new Chap.Peer(MsChapV2.INSTANCE, ourName, secrets, remoteName, config, l, RANDOM);
+            case CHAP_MD5 -> new Chap.Peer(ChapMd5.INSTANCE, ourName, secrets, remoteName, config, loop, l, RANDOM);
+            case MSCHAP_V2 -> new Chap.Peer(MsChapV2.INSTANCE, ourName, secrets, remoteName, config, loop, l, RANDOM);
         };
     }
 
@@ -53,16 +50,22 @@ public final class AuthProtocols {
     /** As {@link #authenticator(AuthMethod, String, SecretProvider, ScheduledExecutorService, AuthListener)} with explicit timers. */
     public static AuthProtocol authenticator(AuthMethod m, String ourName, SecretProvider secrets,
                                              AuthConfig config, ScheduledExecutorService loop, AuthListener l) {
+        requireAll(m, ourName, secrets, config, loop, l);
+        return switch (m) {
+            case PAP -> new Pap.Authenticator(ourName, secrets, config, loop, l);
+            case CHAP_MD5 -> new Chap.Authenticator(ChapMd5.INSTANCE, ourName, secrets, config, loop, l, RANDOM);
+            case MSCHAP_V2 -> new Chap.Authenticator(MsChapV2.INSTANCE, ourName, secrets, config, loop, l, RANDOM);
+        };
+    }
+
+    /** The arguments every instance needs, named when missing. */
+    private static void requireAll(AuthMethod m, String ourName, SecretProvider secrets, AuthConfig config,
+                                   ScheduledExecutorService loop, AuthListener l) {
         Objects.requireNonNull(m, "method");
         Objects.requireNonNull(ourName, "ourName");
         Objects.requireNonNull(secrets, "secrets");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(loop, "loop");
         Objects.requireNonNull(l, "listener");
-        return switch (m) {
-            case PAP -> new Pap.Authenticator(ourName, secrets, config, loop, l);
-            case CHAP_MD5 -> new Chap.Authenticator(ChapMd5.INSTANCE, ourName, secrets, config, loop, l, RANDOM);
-            case MSCHAP_V2 -> new Chap.Authenticator(MsChapV2.INSTANCE, ourName, secrets, config, loop, l, RANDOM);
-        };
     }
 }

@@ -6,8 +6,6 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +14,8 @@ import org.slf4j.LoggerFactory;
  * {@code chap-new.c}: {@link Peer} answers Challenges (also re-challenges at any time after
  * the first success), {@link Authenticator} sends Challenges, retransmits them, verifies and
  * re-challenges periodically when configured.
+ *
+ * <p>Threads: each instance is confined to its link's event loop (its timer runs there too).
  */
 final class Chap {
 
@@ -56,16 +56,12 @@ final class Chap {
     }
 
     /** The side that answers Challenges (pppd {@code chap_auth_with_peer}). */
-    static final class Peer implements AuthProtocol {
+    static final class Peer extends AuthSide {
         private enum State { INITIAL, STARTED, OPEN, FAILED, STOPPED }
 
         private final ChapDigest digest;
-        private final String ourName;             // Name we send (pppd "user")
-        private final SecretProvider secrets;
         private final String remoteName;          // pppd "remotename"; null = use the Challenge's Name
-        private final AuthListener listener;
         private final SecureRandom random;
-        private final String log;                 // log line prefix
         private State state = State.INITIAL;
         private int responseId = -1;              // Identifier of our last Response, -1 if none
         private ChapDigest.PeerResponse pending;  // checks the Success for our last Response
@@ -73,24 +69,11 @@ final class Chap {
         private byte[] lastValue;                 // the Response Value we sent for it
 
         Peer(ChapDigest digest, String ourName, SecretProvider secrets, String remoteName,
-             AuthConfig config, AuthListener listener, SecureRandom random) {
-            this.log = config.logPrefix();
+             AuthConfig config, ScheduledExecutorService loop, AuthListener listener, SecureRandom random) {
+            super(digest.method(), ourName, secrets, config, loop, listener);
             this.digest = digest;
-            this.ourName = ourName;
-            this.secrets = secrets;
             this.remoteName = remoteName;
-            this.listener = listener;
             this.random = random;
-        }
-
-        @Override
-        public int protocol() {
-            return AuthMethod.PROTOCOL_CHAP;
-        }
-
-        @Override
-        public AuthMethod method() {
-            return digest.method();
         }
 
         @Override
@@ -205,48 +188,25 @@ final class Chap {
     }
 
     /** The side that sends Challenges and verifies Responses (pppd {@code chap_auth_peer}). */
-    static final class Authenticator implements AuthProtocol {
+    static final class Authenticator extends AuthSide {
         private enum State { INITIAL, CHALLENGING, OPEN, FAILED, STOPPED }
 
         private final ChapDigest digest;
-        private final String ourName;             // Name in our Challenges; server for lookup
-        private final SecretProvider secrets;
-        private final AuthConfig config;          // chap-restart, chap-max-challenge, chap-interval
-        private final String log;                 // log line prefix
-        private final ScheduledExecutorService loop;
-        private final AuthListener listener;
         private final SecureRandom random;
         private State state = State.INITIAL;
         private boolean everSucceeded;            // succeeded() already reported
         private String authenticatedName;         // the name that first authenticated, null before
         private int id;                           // Identifier of the current Challenge
         private byte[] challenge;                 // current Challenge Value, null when none outstanding
-        private int transmits;                    // transmissions of the current Challenge
         private ByteBuf lastStatus;               // our last Success/Failure, resent on a duplicate Response
         private int lastStatusId = -1;            // its Identifier
-        private ScheduledFuture<?> timer;         // restart or re-challenge timer
 
         Authenticator(ChapDigest digest, String ourName, SecretProvider secrets, AuthConfig config,
                       ScheduledExecutorService loop, AuthListener listener, SecureRandom random) {
+            super(digest.method(), ourName, secrets, config, loop, listener);
             this.digest = digest;
-            this.ourName = ourName;
-            this.secrets = secrets;
-            this.config = config;
-            this.log = config.logPrefix();
-            this.loop = loop;
-            this.listener = listener;
             this.random = random;
             this.id = random.nextInt(256);
-        }
-
-        @Override
-        public int protocol() {
-            return AuthMethod.PROTOCOL_CHAP;
-        }
-
-        @Override
-        public AuthMethod method() {
-            return digest.method();
         }
 
         @Override
@@ -260,41 +220,25 @@ final class Chap {
 
         /** Starts a new challenge round (first challenge or re-challenge). */
         private void newChallenge() {
-            transmits = 0;
-            sendChallenge();
+            timer.request(this::sendChallenge, n -> fail("timeout: peer did not answer " + n + " CHAP Challenges"));
         }
 
         /**
-         * Sends a Challenge and arms the restart timer. Every transmission, retransmissions
+         * Sends a Challenge (the timer retransmits). Every transmission, retransmissions
          * included, gets a fresh Identifier and Value — RFC 1994 §4.1: "The Identifier field
          * MUST be changed each time a Challenge is sent" and "The Challenge Value MUST be
          * changed each time a Challenge is sent." (pppd repeats the same packet instead.)
          */
-        private void sendChallenge() {
+        private void sendChallenge(int attempt) {
             id = (id + 1) & 0xFF;
             if (challenge != null) {
                 Arrays.fill(challenge, (byte) 0);
             }
             challenge = digest.newChallenge(random);
-            transmits++;
             byte[] name = ourName.getBytes(StandardCharsets.UTF_8);
             listener.send(AuthMethod.PROTOCOL_CHAP,
                     AuthPacket.encode(CHALLENGE, id, AuthPacket.octet(challenge.length), challenge, name));
-            LOG.debug("{}CHAP authenticator: sent Challenge id={} ({} octets, try {})", log, id, challenge.length, transmits);
-            setTimer(this::restartTimeout, config.restart().toNanos());
-        }
-
-        /** Restart timer: retransmit the Challenge or give up after chap-max-challenge. */
-        private void restartTimeout() {
-            timer = null;
-            if (challenge == null || (state != State.CHALLENGING && state != State.OPEN)) {
-                return;
-            }
-            if (transmits >= config.maxTransmits()) {
-                fail("timeout: peer did not answer " + transmits + " CHAP Challenges");
-                return;
-            }
-            sendChallenge();
+            LOG.debug("{}CHAP authenticator: sent Challenge id={} ({} octets, try {})", log, id, challenge.length, attempt);
         }
 
         @Override
@@ -339,7 +283,7 @@ final class Chap {
                     : new ChapDigest.Verdict(false, digest.failureMessage(challenge));
             byte[] failedChallenge = challenge;
             challenge = null;
-            cancelTimer();
+            timer.cancel();
             setStatus(v.ok() ? SUCCESS : FAILURE, p.id(), v.message());
             if (!v.ok()) {
                 Arrays.fill(failedChallenge, (byte) 0);
@@ -366,14 +310,11 @@ final class Chap {
             }
             // RFC 1994 §2: "the authenticator sends a new challenge to the peer at random
             // intervals" after the link is established — pppd's chap-interval.
-            if (!config.rechallenge().isZero()) {
-                setTimer(this::rechallenge, config.rechallenge().toNanos());
-            }
+            timer.after(config.rechallenge(), this::rechallenge);
         }
 
         /** chap-interval elapsed: challenge the peer again. */
         private void rechallenge() {
-            timer = null;
             if (state == State.OPEN) {
                 newChallenge();
             }
@@ -389,25 +330,11 @@ final class Chap {
 
         /** Reports a final failure once. */
         private void fail(String reason) {
-            cancelTimer();
+            timer.cancel();
             challenge = null;
             state = State.FAILED;
             LOG.info("{}CHAP ({}): peer failed to authenticate: {}", log, digest.method(), reason);
             listener.failed(reason);
-        }
-
-        /** Replaces the pending timer with {@code task} after {@code nanos}. */
-        private void setTimer(Runnable task, long nanos) {
-            cancelTimer();
-            timer = loop.schedule(task, nanos, TimeUnit.NANOSECONDS);
-        }
-
-        /** Cancels the pending timer, if any. */
-        private void cancelTimer() {
-            if (timer != null) {
-                timer.cancel(false);
-                timer = null;
-            }
         }
 
         /** Releases the kept Success/Failure packet. */
@@ -420,7 +347,7 @@ final class Chap {
 
         @Override
         public void stop() {
-            cancelTimer();
+            timer.cancel();
             releaseStatus();
             challenge = null;
             state = State.STOPPED;

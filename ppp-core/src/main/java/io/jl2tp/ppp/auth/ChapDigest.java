@@ -2,6 +2,8 @@ package io.jl2tp.ppp.auth;
 
 import java.security.SecureRandom;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * One CHAP algorithm (RFC 1994 §2, the LCP option's Algorithm octet), pluggable into the
@@ -38,20 +40,34 @@ public interface ChapDigest {
     /** Peer side: a readable reason for a Failure packet carrying {@code message}. */
     String failureReason(String message);
 
-    /** A Response Value and the check of the matching Success message. */
-    interface PeerResponse {
-        /** The Response Value field. */
-        byte[] value();
+    /**
+     * Our Response to one Challenge and how to judge the authenticator's Success for it.
+     *
+     * @param response the Response Value field
+     * @param check    empty if a Success packet's Message is acceptable, else why not
+     *                 (MS-CHAPv2: authenticator response missing or wrong)
+     * @param text     the human-readable part of a Success message (MS-CHAPv2: after "M=")
+     */
+    record PeerResponse(byte[] response, Function<String, Optional<String>> check, UnaryOperator<String> text) {
 
-        /**
-         * Checks a Success packet's Message; returns empty if acceptable, else why not
-         * (MS-CHAPv2: authenticator response missing or wrong).
-         */
-        Optional<String> checkSuccess(String message);
+        /** A Response whose Success carries no proof and whose message is all text (RFC 1994 §4.2). */
+        static PeerResponse unverified(byte[] response) {
+            return new PeerResponse(response, m -> Optional.empty(), m -> m);
+        }
 
-        /** The human-readable part of a Success message (for MS-CHAPv2 the text after "M="). */
-        default String successText(String message) {
-            return message;
+        /** The Response Value field (a copy). */
+        byte[] value() {
+            return response.clone();
+        }
+
+        /** Judges a Success packet's Message. */
+        Optional<String> checkSuccess(String message) {
+            return check.apply(message);
+        }
+
+        /** The human-readable part of a Success message. */
+        String successText(String message) {
+            return text.apply(message);
         }
     }
 
@@ -62,5 +78,15 @@ public interface ChapDigest {
      * @param message the Message to send in Success (ok) or Failure (not ok)
      */
     record Verdict(boolean ok, String message) {
+    }
+
+    /** {@code d} over the concatenation of {@code parts} (MD5 for CHAP, MD4/SHA-1 for MS-CHAPv2). */
+    static byte[] hash(org.bouncycastle.crypto.Digest d, byte[]... parts) {
+        for (byte[] p : parts) {
+            d.update(p, 0, p.length);
+        }
+        byte[] out = new byte[d.getDigestSize()];
+        d.doFinal(out, 0);
+        return out;
     }
 }

@@ -8,6 +8,8 @@ import org.bouncycastle.crypto.digests.MD5Digest;
 /**
  * CHAP with MD5, RFC 1994 §2 / §4.1: Response Value = MD5(Identifier ‖ secret ‖ Challenge),
  * 16 octets. Like pppd's {@code chap-md5.c}, challenges are 16 to 24 random octets.
+ *
+ * <p>Threads: stateless; safe from any thread.
  */
 public final class ChapMd5 implements ChapDigest {
 
@@ -28,13 +30,7 @@ public final class ChapMd5 implements ChapDigest {
      * calculated over a stream of octets consisting of the Identifier, followed by
      * (concatenated with) the "secret", followed by (concatenated with) the Challenge Value." */
     public static byte[] response(int id, byte[] secret, byte[] challenge) {
-        MD5Digest md5 = new MD5Digest();
-        md5.update((byte) id);
-        md5.update(secret, 0, secret.length);
-        md5.update(challenge, 0, challenge.length);
-        byte[] out = new byte[RESPONSE_LEN];
-        md5.doFinal(out, 0);
-        return out;
+        return ChapDigest.hash(new MD5Digest(), new byte[] {(byte) id}, secret, challenge);
     }
 
     @Override
@@ -51,18 +47,7 @@ public final class ChapMd5 implements ChapDigest {
 
     @Override
     public PeerResponse respond(int id, byte[] challenge, String ourName, Secret secret, SecureRandom random) {
-        byte[] value = response(id, secret.bytes(), challenge);
-        return new PeerResponse() {
-            @Override
-            public byte[] value() {
-                return value.clone();
-            }
-
-            @Override
-            public Optional<String> checkSuccess(String message) {
-                return Optional.empty(); // RFC 1994: Success carries no proof
-            }
-        };
+        return PeerResponse.unverified(response(id, secret.bytes(), challenge)); // RFC 1994: Success carries no proof
     }
 
     @Override

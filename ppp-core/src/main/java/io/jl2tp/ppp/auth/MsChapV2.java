@@ -14,6 +14,8 @@ import org.bouncycastle.crypto.params.KeyParameter;
 /**
  * MS-CHAPv2, RFC 2759: the §8 algorithms (MD4, SHA-1 and DES from BouncyCastle) and the
  * §4–§6 message formats, as a {@link ChapDigest}.
+ *
+ * <p>Threads: stateless; safe from any thread.
  */
 public final class MsChapV2 implements ChapDigest {
 
@@ -46,13 +48,7 @@ public final class MsChapV2 implements ChapDigest {
         // §8.2: "Only the user name (as presented by the peer and excluding any prepended
         // domain name) is used as input to SHAUpdate()."
         byte[] user = stripDomain(userName).getBytes(StandardCharsets.UTF_8);
-        SHA1Digest sha = new SHA1Digest();
-        sha.update(peerChallenge, 0, peerChallenge.length);
-        sha.update(authChallenge, 0, authChallenge.length);
-        sha.update(user, 0, user.length);
-        byte[] digest = new byte[20];
-        sha.doFinal(digest, 0);
-        return Arrays.copyOf(digest, 8);
+        return Arrays.copyOf(ChapDigest.hash(new SHA1Digest(), peerChallenge, authChallenge, user), 8);
     }
 
     /** RFC 2759 §8.3 NtPasswordHash: MD4 of the UTF-16LE password, no terminator. */
@@ -92,18 +88,9 @@ public final class MsChapV2 implements ChapDigest {
         byte[] hash = ntPasswordHash(unicodePassword);
         byte[] hashHash = hashNtPasswordHash(hash);
         Arrays.fill(hash, (byte) 0);
-        SHA1Digest sha = new SHA1Digest();
-        sha.update(hashHash, 0, 16);
-        sha.update(ntResponse, 0, 24);
-        sha.update(MAGIC1, 0, MAGIC1.length);
-        byte[] digest = new byte[20];
-        sha.doFinal(digest, 0);
+        byte[] digest = ChapDigest.hash(new SHA1Digest(), Arrays.copyOf(hashHash, 16), Arrays.copyOf(ntResponse, 24), MAGIC1);
         byte[] challenge = challengeHash(peerChallenge, authChallenge, userName);
-        sha.reset();
-        sha.update(digest, 0, 20);
-        sha.update(challenge, 0, 8);
-        sha.update(MAGIC2, 0, MAGIC2.length);
-        sha.doFinal(digest, 0);
+        digest = ChapDigest.hash(new SHA1Digest(), digest, challenge, MAGIC2);
         // §5: "The hexadecimal digits A-F (if present) MUST be uppercase."
         return "S=" + AuthPacket.hex(digest).toUpperCase(Locale.ROOT);
     }
@@ -134,11 +121,7 @@ public final class MsChapV2 implements ChapDigest {
     }
 
     private static byte[] md4(byte[] in) {
-        MD4Digest md4 = new MD4Digest();
-        md4.update(in, 0, in.length);
-        byte[] out = new byte[16];
-        md4.doFinal(out, 0);
-        return out;
+        return ChapDigest.hash(new MD4Digest(), in);
     }
 
     // ---- ChapDigest ---------------------------------------------------------------------
@@ -174,34 +157,23 @@ public final class MsChapV2 implements ChapDigest {
         System.arraycopy(peerChallenge, 0, value, 0, 16);
         System.arraycopy(nt, 0, value, 24, 24);
         // value[16..24) reserved, MUST be zero; value[48] Flags "MUST be zero" (§4).
-        return new PeerResponse() {
-            @Override
-            public byte[] value() {
-                return value.clone();
+        return new PeerResponse(value, message -> {
+            // §5: "The authenticating peer MUST verify the authenticator response when a
+            // Success packet is received. [...] If the authenticator response is either
+            // missing or incorrect, the peer MUST end the session."
+            if (message.length() < 42 || !message.startsWith("S=")) {
+                return Optional.of("MS-CHAPv2 Success without authenticator response");
             }
-
-            @Override
-            public Optional<String> checkSuccess(String message) {
-                // §5: "The authenticating peer MUST verify the authenticator response when a
-                // Success packet is received. [...] If the authenticator response is either
-                // missing or incorrect, the peer MUST end the session."
-                if (message.length() < 42 || !message.startsWith("S=")) {
-                    return Optional.of("MS-CHAPv2 Success without authenticator response");
-                }
-                String got = message.substring(0, 42);
-                if (!MessageDigest.isEqual(got.toUpperCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII),
-                        expected.getBytes(StandardCharsets.US_ASCII))) {
-                    return Optional.of("MS-CHAPv2 mutual authentication failed: wrong authenticator response");
-                }
-                return Optional.empty();
+            String got = message.substring(0, 42);
+            if (!MessageDigest.isEqual(got.toUpperCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII),
+                    expected.getBytes(StandardCharsets.US_ASCII))) {
+                return Optional.of("MS-CHAPv2 mutual authentication failed: wrong authenticator response");
             }
-
-            @Override
-            public String successText(String message) {
-                int m = message.indexOf("M=");
-                return m < 0 ? "" : message.substring(m + 2);
-            }
-        };
+            return Optional.empty();
+        }, message -> {
+            int m = message.indexOf("M=");
+            return m < 0 ? "" : message.substring(m + 2);
+        });
     }
 
     @Override

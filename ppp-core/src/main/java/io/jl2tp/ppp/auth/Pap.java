@@ -5,8 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,6 +12,8 @@ import org.slf4j.LoggerFactory;
  * PAP, RFC 1334 §2, in both directions — the shape of pppd's {@code upap.c}: the peer
  * ({@link Peer}) repeats Authenticate-Request until it gets an Ack or Nak; the authenticator
  * ({@link Authenticator}) checks Peer-ID/Password against the secrets and answers.
+ *
+ * <p>Threads: each instance is confined to its link's event loop (its timer runs there too).
  */
 final class Pap {
 
@@ -46,44 +46,21 @@ final class Pap {
     }
 
     /** The side that authenticates itself (pppd {@code upap_authwithpeer}). */
-    static final class Peer implements AuthProtocol {
+    static final class Peer extends AuthSide {
         private enum State { INITIAL, REQUESTING, OPEN, FAILED, STOPPED }
 
-        private final String ourName;              // Peer-ID we send (pppd "user")
-        private final SecretProvider secrets;      // our password source
         private final String remoteName;           // server name for lookup ("" if unknown)
-        private final AuthConfig config;           // pap-restart, pap-max-authreq
-        private final String log;                  // log line prefix
-        private final ScheduledExecutorService loop;
-        private final AuthListener listener;
         private final boolean[] sentIds = new boolean[256]; // Identifiers used by this round's requests
         private State state = State.INITIAL;
         private int id;                             // Identifier of the last request sent
-        private int transmits;                      // requests sent so far
         private byte[] peerId;                      // encoded Peer-ID
         private Secret password;                    // looked up at start()
-        private ScheduledFuture<?> timer;           // restart timer while REQUESTING
 
         Peer(String ourName, SecretProvider secrets, String remoteName, AuthConfig config,
              ScheduledExecutorService loop, AuthListener listener, Random random) {
-            this.ourName = ourName;
-            this.secrets = secrets;
+            super(AuthMethod.PAP, ourName, secrets, config, loop, listener);
             this.remoteName = remoteName == null ? "" : remoteName;
-            this.config = config;
-            this.log = config.logPrefix();
-            this.loop = loop;
-            this.listener = listener;
             this.id = random.nextInt(256);
-        }
-
-        @Override
-        public int protocol() {
-            return AuthMethod.PROTOCOL_PAP;
-        }
-
-        @Override
-        public AuthMethod method() {
-            return AuthMethod.PAP;
         }
 
         @Override
@@ -103,34 +80,19 @@ final class Pap {
                 return;
             }
             state = State.REQUESTING;
-            sendRequest();
+            timer.request(this::sendRequest, n -> fail("timeout: no response to " + n + " PAP Authenticate-Requests"));
         }
 
-        /** Sends an Authenticate-Request with a fresh Identifier and re-arms the restart timer. */
-        private void sendRequest() {
+        /** Sends an Authenticate-Request with a fresh Identifier (the timer retransmits). */
+        private void sendRequest(int attempt) {
             // RFC 1334 §2.2.1: "The Identifier field MUST be changed each time an
             // Authenticate-Request packet is issued."
             id = (id + 1) & 0xFF;
             sentIds[id] = true;
-            transmits++;
             byte[] pw = password.bytes();
-            LOG.debug("{}PAP peer: sent Authenticate-Request id={} peer-id={}", log, id, ourName);
+            LOG.debug("{}PAP peer: sent Authenticate-Request id={} peer-id={} (try {})", log, id, ourName, attempt);
             listener.send(AuthMethod.PROTOCOL_PAP, AuthPacket.encode(AUTH_REQ, id,
                     AuthPacket.octet(peerId.length), peerId, AuthPacket.octet(pw.length), pw));
-            timer = loop.schedule(this::timeout, config.restart().toNanos(), TimeUnit.NANOSECONDS);
-        }
-
-        /** Restart timer expired: retransmit, or give up after pap-max-authreq requests. */
-        private void timeout() {
-            timer = null;
-            if (state != State.REQUESTING) {
-                return;
-            }
-            if (transmits >= config.maxTransmits()) {
-                fail("timeout: no response to " + transmits + " PAP Authenticate-Requests");
-                return;
-            }
-            sendRequest();
         }
 
         @Override
@@ -157,7 +119,7 @@ final class Pap {
             }
             switch (p.code()) {
                 case AUTH_ACK -> {
-                    cancelTimer();
+                    timer.cancel();
                     state = State.OPEN;
                     LOG.info("{}PAP: authenticated to peer as {}", log, ourName);
                     listener.succeeded(ourName, msg);
@@ -169,62 +131,32 @@ final class Pap {
 
         /** Reports a final failure once and stops timers. */
         private void fail(String reason) {
-            cancelTimer();
+            timer.cancel();
             state = State.FAILED;
             LOG.info("{}PAP: authentication to peer failed: {}", log, reason);
             listener.failed(reason);
         }
 
-        /** Cancels the pending timer, if any. */
-        private void cancelTimer() {
-            if (timer != null) {
-                timer.cancel(false);
-                timer = null;
-            }
-        }
-
         @Override
         public void stop() {
-            cancelTimer();
+            timer.cancel();
             state = State.STOPPED;
         }
     }
 
     /** The side that checks the remote (pppd {@code upap_authpeer}). */
-    static final class Authenticator implements AuthProtocol {
+    static final class Authenticator extends AuthSide {
         private enum State { INITIAL, LISTEN, OPEN, BADAUTH, STOPPED }
 
         /** pppd's messages: "Login ok" / "Login incorrect". */
         static final String MSG_OK = "Login ok";
         static final String MSG_BAD = "Login incorrect";
 
-        private final String ourName;              // server name for secret lookup
-        private final SecretProvider secrets;
-        private final AuthConfig config;           // pap-timeout
-        private final String log;                  // log line prefix
-        private final ScheduledExecutorService loop;
-        private final AuthListener listener;
         private State state = State.INITIAL;
-        private ScheduledFuture<?> timer;          // request timeout while LISTEN
 
         Authenticator(String ourName, SecretProvider secrets, AuthConfig config,
                       ScheduledExecutorService loop, AuthListener listener) {
-            this.ourName = ourName;
-            this.secrets = secrets;
-            this.config = config;
-            this.log = config.logPrefix();
-            this.loop = loop;
-            this.listener = listener;
-        }
-
-        @Override
-        public int protocol() {
-            return AuthMethod.PROTOCOL_PAP;
-        }
-
-        @Override
-        public AuthMethod method() {
-            return AuthMethod.PAP;
+            super(AuthMethod.PAP, ourName, secrets, config, loop, listener);
         }
 
         @Override
@@ -233,14 +165,11 @@ final class Pap {
                 return;
             }
             state = State.LISTEN;
-            if (!config.requestTimeout().isZero()) {
-                timer = loop.schedule(this::timeout, config.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
-            }
+            timer.after(config.requestTimeout(), this::timeout);
         }
 
         /** pap-timeout expired without an Authenticate-Request. */
         private void timeout() {
-            timer = null;
             if (state == State.LISTEN) {
                 state = State.BADAUTH;
                 LOG.info("{}PAP: peer sent no Authenticate-Request", log);
@@ -293,7 +222,7 @@ final class Pap {
             java.util.Arrays.fill(d, (byte) 0);
             boolean ok = secret.isPresent() && secret.get().matches(pw);
             java.util.Arrays.fill(pw, (byte) 0);
-            cancelTimer();
+            timer.cancel();
             if (ok) {
                 state = State.OPEN;
                 reply(AUTH_ACK, p.id(), MSG_OK);
@@ -316,17 +245,9 @@ final class Pap {
             listener.send(AuthMethod.PROTOCOL_PAP, AuthPacket.encode(code, id, AuthPacket.octet(m.length), m));
         }
 
-        /** Cancels the pending timer, if any. */
-        private void cancelTimer() {
-            if (timer != null) {
-                timer.cancel(false);
-                timer = null;
-            }
-        }
-
         @Override
         public void stop() {
-            cancelTimer();
+            timer.cancel();
             state = State.STOPPED;
         }
     }

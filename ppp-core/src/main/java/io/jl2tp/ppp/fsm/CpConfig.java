@@ -17,8 +17,30 @@ public record CpConfig(Duration restart, int maxConfigure, int maxTerminate, int
 
     /** Validates ranges. */
     public CpConfig {
+        java.util.Objects.requireNonNull(restart, "restart");
         if (restart.isNegative() || restart.isZero() || maxConfigure < 1 || maxTerminate < 1 || maxFailure < 1) {
-            throw new IllegalArgumentException("restart > 0 and counters >= 1 required");
+            throw new IllegalArgumentException("restart must be > 0 and counters >= 1: restart " + restart
+                    + ", max-configure " + maxConfigure + ", max-terminate " + maxTerminate + ", max-failure " + maxFailure);
         }
+    }
+
+    /** A copy with another restart timer ({@code *-restart}). */
+    public CpConfig withRestart(Duration d) {
+        return new CpConfig(d, maxConfigure, maxTerminate, maxFailure);
+    }
+
+    /** A copy with another Max-Configure ({@code *-max-configure}). */
+    public CpConfig withMaxConfigure(int n) {
+        return new CpConfig(restart, n, maxTerminate, maxFailure);
+    }
+
+    /** A copy with another Max-Terminate ({@code *-max-terminate}). */
+    public CpConfig withMaxTerminate(int n) {
+        return new CpConfig(restart, maxConfigure, n, maxFailure);
+    }
+
+    /** A copy with another Max-Failure ({@code *-max-failure}). */
+    public CpConfig withMaxFailure(int n) {
+        return new CpConfig(restart, maxConfigure, maxTerminate, n);
     }
 }

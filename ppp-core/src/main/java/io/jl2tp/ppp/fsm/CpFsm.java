@@ -46,6 +46,7 @@ public final class CpFsm {
     private byte[] sentOptions = new byte[0];
     private int restartCount;
     private int failureCount;            // Configure-Naks sent since the last Ack (Max-Failure)
+    private volatile long malformed;     // packets dropped as malformed; event loop writes
     private ScheduledFuture<?> timer;
     private String terminateReason = "";
 
@@ -213,7 +214,12 @@ public final class CpFsm {
 
     // ---- packets ----
 
-    /** A received packet of this protocol (event loop). Malformed input never throws. */
+    /**
+     * A received packet of this protocol (event loop). Never throws: a packet whose options
+     * cannot be decoded — a {@link PppProtocolException} from the option parser or the
+     * protocol's handler — is counted ({@link #malformed()}) and dropped, as pppd's
+     * {@code fsm_input} drops bad packets; the automaton's state is unchanged.
+     */
     public void input(CpPacket p) {
         if (state == State.INITIAL || state == State.STARTING) {
             log.debug("{}{}: {} in state {} discarded", logPrefix, name, p, state.rfcName());
@@ -221,6 +227,28 @@ public final class CpFsm {
         }
         receivedId = p.id();
         response = null;
+        try {
+            dispatch(p);
+        } catch (PppProtocolException e) {
+            malformed++;
+            log.debug("{}{}: malformed {} discarded: {}", logPrefix, name, CpPacket.codeName(p.code()), e.getMessage());
+        } catch (RuntimeException e) {
+            // A handler that trips over a packet it did not expect must not take the link (or
+            // the event loop) down: the packet is treated as malformed, like a decode failure.
+            malformed++;
+            log.debug("{}{}: {} discarded, handler failed: {}", logPrefix, name, CpPacket.codeName(p.code()),
+                    new PppProtocolException(e.toString()).getMessage());
+        } finally {
+            response = null;
+        }
+    }
+
+    /** Packets dropped as malformed so far. */
+    public long malformed() {
+        return malformed;
+    }
+
+    private void dispatch(CpPacket p) throws PppProtocolException {
         switch (p.code()) {
             case CpPacket.CONF_REQ -> receiveConfigureRequest(p);
             case CpPacket.CONF_ACK -> receiveConfigureAck(p);
@@ -248,7 +276,6 @@ public final class CpFsm {
                 }
             }
         }
-        response = null;
     }
 
     /** Sends a Code/Protocol-Reject style answer for extension handlers (e.g. Echo-Reply). */
@@ -281,18 +308,12 @@ public final class CpFsm {
         }
     }
 
-    private void receiveConfigureRequest(CpPacket p) {
+    private void receiveConfigureRequest(CpPacket p) throws PppProtocolException {
         if (state == State.CLOSED || state == State.CLOSING || state == State.STOPPING) {
             event(Event.RCR_PLUS); // Closed: sta; Closing/Stopping: nothing
             return;
         }
-        List<CpOption> opts;
-        try {
-            opts = CpOption.parse(p.data());
-        } catch (PppProtocolException e) {
-            log.debug("{}{}: malformed Configure-Request discarded: {}", logPrefix, name, e.getMessage());
-            return;
-        }
+        List<CpOption> opts = CpOption.parse(p.data());
         if (state == State.OPENED) {
             log.info("{}{}: peer renegotiates", logPrefix, name);
         }
@@ -318,7 +339,7 @@ public final class CpFsm {
         }
     }
 
-    private void receiveConfigureAck(CpPacket p) {
+    private void receiveConfigureAck(CpPacket p) throws PppProtocolException {
         if (state == State.CLOSED || state == State.STOPPED) {
             event(Event.RCA); // sta
             return;
@@ -330,16 +351,12 @@ public final class CpFsm {
                     Integer.toHexString(p.id()), Integer.toHexString(reqId));
             return;
         }
-        try {
-            handler.ackci(CpOption.parse(p.data()));
-        } catch (PppProtocolException e) {
-            return;
-        }
+        handler.ackci(CpOption.parse(p.data()));
         reqId = -1;
         event(Event.RCA);
     }
 
-    private void receiveNakReject(CpPacket p) {
+    private void receiveNakReject(CpPacket p) throws PppProtocolException {
         if (state == State.CLOSED || state == State.STOPPED) {
             event(Event.RCN); // sta
             return;
@@ -349,13 +366,8 @@ public final class CpFsm {
                     Integer.toHexString(p.id()));
             return;
         }
-        boolean ok;
-        try {
-            List<CpOption> opts = CpOption.parse(p.data());
-            ok = p.code() == CpPacket.CONF_NAK ? handler.nakci(opts) : handler.rejci(opts);
-        } catch (PppProtocolException e) {
-            ok = false;
-        }
+        List<CpOption> opts = CpOption.parse(p.data());
+        boolean ok = p.code() == CpPacket.CONF_NAK ? handler.nakci(opts) : handler.rejci(opts);
         if (!ok) {
             log.debug("{}{}: bad {} discarded", logPrefix, name, CpPacket.codeName(p.code()));
             return;

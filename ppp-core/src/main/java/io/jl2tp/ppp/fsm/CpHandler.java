@@ -2,6 +2,7 @@ package io.jl2tp.ppp.fsm;
 
 import io.jl2tp.ppp.wire.CpOption;
 import io.jl2tp.ppp.wire.CpPacket;
+import io.jl2tp.ppp.wire.PppProtocolException;
 
 import java.util.List;
 
@@ -23,13 +24,15 @@ public interface CpHandler {
     List<CpOption> addci();
 
     /** The peer acknowledged our request (the FSM already checked it matches exactly). */
-    void ackci(List<CpOption> acked);
+    default void ackci(List<CpOption> acked) throws PppProtocolException {
+        // IPCP and IPV6CP take what they negotiated from Naks and the peer's requests
+    }
 
     /** A Configure-Nak: adjust our wishes. Returns false if it is bad (then it is discarded). */
-    boolean nakci(List<CpOption> nak);
+    boolean nakci(List<CpOption> nak) throws PppProtocolException;
 
     /** A Configure-Reject: stop asking for those options. False if bad (discarded, §5.4). */
-    boolean rejci(List<CpOption> rejected);
+    boolean rejci(List<CpOption> rejected) throws PppProtocolException;
 
     /**
      * Judge the peer's request (pppd reqci): ACK with the same options, NAK with values we can
@@ -37,7 +40,7 @@ public interface CpHandler {
      * the handler Max-Failure was reached; the automaton itself then turns a NAK into a Reject of
      * the Nak'd options (RFC 1661 §4.6), so handlers need not act on it.
      */
-    ReqResult reqci(List<CpOption> request, boolean rejectIfDisagree);
+    ReqResult reqci(List<CpOption> request, boolean rejectIfDisagree) throws PppProtocolException;
 
     /** This-Layer-Up. */
     void up();

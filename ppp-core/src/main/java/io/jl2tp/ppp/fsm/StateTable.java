@@ -51,6 +51,8 @@ import static io.jl2tp.ppp.fsm.State.STOPPING;
  * <p>Options of the RFC: Open in Stopped/Opened and Close in Stopped take no restart option
  * ("r" not implemented: a lower layer restart is the caller's Down/Up); "scr/x" (crossed
  * connection) is scr.
+ *
+ * <p>Threads: immutable data, shared by every automaton.
  */
 public final class StateTable {
 

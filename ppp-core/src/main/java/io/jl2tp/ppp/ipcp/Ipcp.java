@@ -18,6 +18,8 @@ import java.util.List;
  * <p>Peer side (a LAC dialling its ISP): ask for 0.0.0.0 (or the configured address), take the
  * Nak; ask for DNS with {@code usepeerdns}, stop on Reject. Authenticator side (jl2tp's LNS):
  * give the peer an address from an allocator and DNS servers.
+ *
+ * <p>Threads: confined to the link's event loop, like the automaton that drives it; no locks.
  */
 public final class Ipcp implements CpHandler {
 
@@ -97,10 +99,6 @@ public final class Ipcp implements CpHandler {
             o.add(new CpOption(OPT_DNS2, wantDns[1].getAddress()));
         }
         return o;
-    }
-
-    @Override
-    public void ackci(List<CpOption> acked) {
     }
 
     @Override

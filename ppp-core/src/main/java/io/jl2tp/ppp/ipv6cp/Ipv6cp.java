@@ -16,6 +16,8 @@ import java.util.function.LongSupplier;
  * IPV6CP (RFC 5072): exactly one option, Interface-Identifier (1, 8 octets), negotiated by the
  * rules of §4.1. The results are the fe80::/64 link-local addresses of both ends; global
  * addresses come from router advertisements, never from IPV6CP.
+ *
+ * <p>Threads: confined to the link's event loop, like the automaton that drives it; no locks.
  */
 public final class Ipv6cp implements CpHandler {
 
@@ -95,10 +97,6 @@ public final class Ipv6cp implements CpHandler {
             v = (v << 8) | (b & 0xff);
         }
         return v;
-    }
-
-    @Override
-    public void ackci(List<CpOption> acked) {
     }
 
     @Override
@@ -211,5 +209,44 @@ public final class Ipv6cp implements CpHandler {
     /** The peer's interface identifier (0 until acked). */
     public long peerId() {
         return peerId;
+    }
+
+    /** An IPv6 address in RFC 5952 form (longest run of zero groups as ::), as pppd prints it. */
+    public static String compact(Inet6Address a) {
+        byte[] b = a.getAddress();
+        int[] g = new int[8];
+        for (int i = 0; i < 8; i++) {
+            g[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1;
+        int bestLen = 1;
+        for (int i = 0; i < 8; ) {
+            if (g[i] != 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < 8 && g[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLen) {
+                bestStart = i;
+                bestLen = j - i;
+            }
+            i = j;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append("::");
+                i += bestLen - 1;
+                continue;
+            }
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+                sb.append(':');
+            }
+            sb.append(Integer.toHexString(g[i]));
+        }
+        return sb.toString();
     }
 }

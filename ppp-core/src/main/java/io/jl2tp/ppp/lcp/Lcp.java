@@ -6,6 +6,7 @@ import io.jl2tp.ppp.fsm.CpHandler;
 import io.jl2tp.ppp.fsm.Event;
 import io.jl2tp.ppp.wire.CpOption;
 import io.jl2tp.ppp.wire.CpPacket;
+import io.jl2tp.ppp.wire.PppProtocolException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,8 @@ import java.util.Set;
  *
  * <p>Four views of each option, as in pppd: what we want (ours, changed by Nak/Reject), what
  * the peer acked (ours, final), what we allow the peer, and what the peer got (his).
+ *
+ * <p>Threads: confined to the link's event loop, like the {@link CpFsm} that drives it; no locks.
  */
 public final class Lcp implements CpHandler {
 
@@ -74,7 +77,7 @@ public final class Lcp implements CpHandler {
     private long ourMagic;
     private boolean wantPfc;
     private boolean wantAcfc;
-    private List<AuthMethod> authCandidates = List.of();
+    private List<AuthMethod> authCandidates = new ArrayList<>();
     private boolean authRejected;
     // what the peer acked (our receive side)
     private AuthMethod ourAuth;       // the method we authenticate the peer with
@@ -153,25 +156,26 @@ public final class Lcp implements CpHandler {
     }
 
     @Override
-    public boolean nakci(List<CpOption> nak) {
+    public boolean nakci(List<CpOption> nak) throws PppProtocolException {
         for (CpOption o : nak) {
             switch (o.type()) {
                 case OPT_MRU -> {
-                    if (o.data().length != 2) {
-                        return false;
-                    }
                     int v = o.u16();
                     if (v >= MIN_MRU && v <= settings.mru()) {
                         wantMru = v != 1500;
                     }
                 }
                 case OPT_MAGIC -> {
-                    if (o.data().length != 4) {
-                        return false;
-                    }
+                    o.requireLength(4);
                     ourMagic = newMagic(); // §6.4: a Nak of the magic number means "pick another"
                 }
                 case OPT_AUTH -> {
+                    if (authCandidates.isEmpty()) {
+                        // RFC 1661 §5.3: a Nak may append an option we did not request, to
+                        // prompt us to include it. We do not authenticate the peer, so we do
+                        // not take the hint (pppd lcp_nakci ignores it likewise).
+                        break;
+                    }
                     Optional<AuthMethod> suggested = AuthMethod.fromLcpOption(o.data());
                     authCandidates.remove(0);
                     if (suggested.isPresent() && authCandidates.remove(suggested.get())) {
@@ -213,7 +217,7 @@ public final class Lcp implements CpHandler {
                 case OPT_PFC -> wantPfc = false;
                 case OPT_ACFC -> wantAcfc = false;
                 case OPT_AUTH -> {
-                    authCandidates = List.of();
+                    authCandidates = new ArrayList<>();
                     authRejected = true;
                 }
                 default -> {
@@ -224,7 +228,7 @@ public final class Lcp implements CpHandler {
     }
 
     @Override
-    public ReqResult reqci(List<CpOption> req, boolean rejectIfDisagree) {
+    public ReqResult reqci(List<CpOption> req, boolean rejectIfDisagree) throws PppProtocolException {
         List<CpOption> rej = new ArrayList<>();
         List<CpOption> nak = new ArrayList<>();
         int mru = 1500;

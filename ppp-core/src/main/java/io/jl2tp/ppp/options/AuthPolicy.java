@@ -10,9 +10,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What {@link PppOptions} mean for authentication, mirroring pppd's {@code auth.c}
+ * What {@link AuthSettings} mean for authentication, mirroring pppd's {@code auth.c}
  * ({@code auth_check_options}) and {@code lcp.c}: which methods we accept when the remote
  * asks us to authenticate, which we ask the remote for, the names, timers and secrets.
+ *
+ * <p>Threads: stateless functions of immutable settings.
  */
 public final class AuthPolicy {
 
@@ -39,7 +41,7 @@ public final class AuthPolicy {
      * {@code refuse-chap} (MD5 only, as pppd), {@code refuse-mschap-v2}. Whether a secret
      * exists is checked when authentication starts.
      */
-    public static Set<AuthMethod> peerMethods(PppOptions o) {
+    public static Set<AuthMethod> peerMethods(AuthSettings o) {
         Set<AuthMethod> s = EnumSet.allOf(AuthMethod.class);
         if (o.refusePap()) {
             s.remove(AuthMethod.PAP);
@@ -55,13 +57,13 @@ public final class AuthPolicy {
 
     /**
      * The methods we can really authenticate ourselves with (pppd {@code lcp_allowoptions}
-     * after {@code auth_check_options}): {@link #peerMethods(PppOptions)} minus those we have
+     * after {@code auth_check_options}): {@link #peerMethods(AuthSettings)} minus those we have
      * no secret for. With the {@code password} option every non-refused method qualifies;
      * otherwise PAP needs a {@code pap-secrets} entry and CHAP/MS-CHAPv2 a {@code chap-secrets}
      * entry for client {@code user} and server {@code remotename} (any server when
      * {@code remotename} is not set). A null file counts as empty.
      */
-    public static Set<AuthMethod> peerMethods(PppOptions o, String user, SecretsFile papSecrets,
+    public static Set<AuthMethod> peerMethods(AuthSettings o, String user, SecretsFile papSecrets,
                                               SecretsFile chapSecrets) {
         Set<AuthMethod> s = peerMethods(o);
         if (o.password().isPresent()) {
@@ -87,9 +89,9 @@ public final class AuthPolicy {
      * remote. {@code auth} alone means every method; {@code require-*} options restrict to
      * those named. {@code require-mschap} (v1) and {@code require-eap} are not implemented,
      * so a configuration requiring only those yields an empty list although
-     * {@link PppOptions#auth()} is true: the caller must then refuse to bring the link up.
+     * {@link AuthSettings#auth()} is true: the caller must then refuse to bring the link up.
      */
-    public static List<AuthMethod> authenticatorMethods(PppOptions o) {
+    public static List<AuthMethod> authenticatorMethods(AuthSettings o) {
         List<AuthMethod> l = new ArrayList<>();
         if (!o.auth()) {
             return l;
@@ -109,12 +111,12 @@ public final class AuthPolicy {
     }
 
     /** Our name (pppd {@code our_name}): {@code name}, else the host name given. */
-    public static String ourName(PppOptions o, String hostname) {
+    public static String ourName(AuthSettings o, String hostname) {
         return o.name().orElse(hostname);
     }
 
     /** The name we authenticate as (pppd {@code user}): {@code user}, else our name. */
-    public static String user(PppOptions o, String hostname) {
+    public static String user(AuthSettings o, String hostname) {
         return o.user().orElse(ourName(o, hostname));
     }
 
@@ -122,12 +124,12 @@ public final class AuthPolicy {
      * Secrets for authenticating ourselves: the {@code password} option if given (pppd uses it
      * for PAP and CHAP alike as client), else the secrets file.
      */
-    public static SecretProvider peerSecrets(PppOptions o, SecretProvider files) {
+    public static SecretProvider peerSecrets(AuthSettings o, SecretProvider files) {
         return o.password().<SecretProvider>map(SecretProvider::fixed).orElse(files);
     }
 
     /** Timers for us as peer: {@code pap-restart}/{@code pap-max-authreq} (CHAP peers have none). */
-    public static AuthConfig peerConfig(PppOptions o, AuthMethod m) {
+    public static AuthConfig peerConfig(AuthSettings o, AuthMethod m) {
         if (m == AuthMethod.PAP) {
             return AuthConfig.DEFAULTS.withRestart(Duration.ofSeconds(o.papRestart()))
                     .withMaxTransmits(o.papMaxAuthreq());
@@ -140,7 +142,7 @@ public final class AuthPolicy {
      * Timers for us as authenticator: {@code pap-timeout} for PAP; {@code chap-restart},
      * {@code chap-max-challenge} and {@code chap-interval} for CHAP.
      */
-    public static AuthConfig authenticatorConfig(PppOptions o, AuthMethod m) {
+    public static AuthConfig authenticatorConfig(AuthSettings o, AuthMethod m) {
         if (m == AuthMethod.PAP) {
             return AuthConfig.DEFAULTS.withRequestTimeout(Duration.ofSeconds(o.papTimeout()));
         }

@@ -15,7 +15,7 @@ import java.util.List;
  * which only warns: a quote left open at the end of the file and a word longer than
  * {@value #MAX_WORD} characters are errors.
  */
-final class PppdWords {
+public final class PppdWords {
 
     /** pppd's MAXWORDLEN. */
     static final int MAX_WORD = 1024;
@@ -27,14 +27,14 @@ final class PppdWords {
      * @param line      1-based line where the word starts
      * @param atNewline true if the word is the first of the text or a newline came before it
      */
-    record Word(String text, int line, boolean atNewline) {
+    public record Word(String text, int line, boolean atNewline) {
         /** The word's octets (the text holds one octet per char, see {@link #split}). */
-        byte[] bytes() {
+        public byte[] bytes() {
             return text.getBytes(StandardCharsets.ISO_8859_1);
         }
 
         /** The word as text: its octets decoded as UTF-8. */
-        String utf8() {
+        public String utf8() {
             return new String(bytes(), StandardCharsets.UTF_8);
         }
     }
@@ -43,12 +43,12 @@ final class PppdWords {
      * The text form the tokenizer works on: one char per file octet (ISO-8859-1), so that
      * escapes like {@code \xff} produce exactly the octet pppd would.
      */
-    static String octets(byte[] file) {
+    public static String octets(byte[] file) {
         return new String(file, StandardCharsets.ISO_8859_1);
     }
 
     /** The octet form of ordinary (Unicode) text: its UTF-8 encoding, one char per octet. */
-    static String octets(String text) {
+    public static String octets(String text) {
         return octets(text.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -66,7 +66,7 @@ final class PppdWords {
      * All words of {@code text}, which holds one char per octet (see {@link #octets});
      * errors name {@code file} and the line, never a word's value.
      */
-    static List<Word> split(String text, String file) throws PppConfigException {
+    public static List<Word> split(String text, String file) throws PppConfigException {
         PppdWords w = new PppdWords(text, file);
         List<Word> out = new ArrayList<>();
         boolean first = true;

@@ -32,6 +32,8 @@ import java.util.regex.Pattern;
  * <p>Unlike pppd, which only warns ("Warning - secret file … has world and/or group
  * access"), {@link #load(Path)} refuses a file (or {@code @/path} file) readable or writable
  * by group or others. Secrets never appear in {@code toString()}, logs or exceptions.
+ *
+ * <p>Threads: immutable once loaded; lookups are safe from any thread.
  */
 public final class SecretsFile implements SecretProvider {
 
@@ -164,7 +166,7 @@ public final class SecretsFile implements SecretProvider {
     }
 
     /** True for a dotted quad with each part 0..255. */
-    static boolean isIpv4(String s) {
+    public static boolean isIpv4(String s) {
         String[] q = s.split("\\.", -1);
         if (q.length != 4) {
             return false;

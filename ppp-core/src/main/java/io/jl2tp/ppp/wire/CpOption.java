@@ -52,14 +52,23 @@ public record CpOption(int type, byte[] data) {
         return new CpOption(type, new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v});
     }
 
-    /** The data as an unsigned 16-bit value (data must be 2 octets). */
-    public int u16() {
+    /** The data as an unsigned 16-bit value; a malformed option unless it has exactly 2 octets. */
+    public int u16() throws PppProtocolException {
+        requireLength(2);
         return ((data[0] & 0xff) << 8) | (data[1] & 0xff);
     }
 
-    /** The data as an unsigned 32-bit value (data must be 4 octets). */
-    public long u32() {
+    /** The data as an unsigned 32-bit value; a malformed option unless it has exactly 4 octets. */
+    public long u32() throws PppProtocolException {
+        requireLength(4);
         return ((long) (data[0] & 0xff) << 24) | ((data[1] & 0xff) << 16) | ((data[2] & 0xff) << 8) | (data[3] & 0xff);
+    }
+
+    /** Throws unless the data has {@code n} octets. */
+    public void requireLength(int n) throws PppProtocolException {
+        if (data.length != n) {
+            throw new PppProtocolException("option " + type + " carries " + data.length + " octets, expected " + n);
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.jl2tp.ppp.auth;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -86,7 +87,11 @@ class MalformedAuthPacketTest {
         assertEquals(1, p.auth.events.size());
     }
 
-    /** Seeded random packets (valid header, random body) against every role: no exception escapes. */
+    /**
+     * Seeded random packets (valid header, random body) against every role: no exception
+     * escapes, the callee neither releases nor retains the input, garbage never authenticates a
+     * peer, and each role reports at most one outcome.
+     */
     @ParameterizedTest
     @EnumSource(AuthMethod.class)
     void randomPacketsNeverThrow(AuthMethod m) {
@@ -108,13 +113,17 @@ class MalformedAuthPacketTest {
                 b[3] = (byte) (r.nextBoolean() ? b.length : r.nextInt(256));
             }
             ByteBuf buf = Unpooled.wrappedBuffer(b);
-            try {
-                targets.get(i & 1).input(buf);
-            } finally {
-                buf.release();
-            }
+            AuthProtocol target = targets.get(i & 1);
+            assertDoesNotThrow(() -> target.input(buf), "packet " + i);
+            assertEquals(1, buf.refCnt(), "packet " + i + ": the callee must neither release nor retain input");
+            buf.release();
         }
         p.loop.advance(1, TimeUnit.MINUTES);
+        assertTrue(p.auth.events.stream().noneMatch(e -> e.startsWith("succeeded")),
+                "random packets never authenticate the peer: " + p.auth.events);
+        assertTrue(p.auth.events.size() <= 1, "one outcome at most: " + p.auth.events);
+        assertTrue(p.peer.events.size() <= 1, "one outcome at most: " + p.peer.events);
+        assertEquals(1, p.auth.events.size(), "the authenticator gave up (timeout or bad response): " + p.auth.events);
     }
 
     private static void feed(AuthProtocol proto, String hex) {

@@ -233,13 +233,12 @@ class SecretsFileTest {
         assertTrue(e.reason().contains("has world and/or group access (mode 0640"), e.getMessage());
     }
 
-    /** The seed set-up: options "name <USERNAME>" plus a 0600 chap-secrets; CHAP against an LNS. */
+    /** The seed set-up: options "name <USERNAME>" (auth settings) plus a 0600 chap-secrets; CHAP against an LNS. */
     @Test
     void seedSetupAuthenticatesWithChap() throws Exception {
         Path secrets = write("chap-secrets", "# AAISP L2TP\nuser@a.1 * \"line password\"\n", "rw-------");
-        Path opts = dir.resolve("options");
-        Files.writeString(opts, "+ipv6\nipv6cp-use-ipaddr\nname user@a.1\nnoauth\nifname l2tp-aaisp\n");
-        PppOptions o = PppOptions.parse(opts);
+        // the seed's options file: +ipv6 ipv6cp-use-ipaddr name user@a.1 noauth ifname l2tp-aaisp
+        AuthSettings o = AuthSettings.builder().name("user@a.1").auth(false).build();
         SecretsFile f = SecretsFile.load(secrets);
         String user = AuthPolicy.user(o, "host");
         assertEquals("user@a.1", user);
