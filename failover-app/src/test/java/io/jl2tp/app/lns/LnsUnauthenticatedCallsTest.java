@@ -1,0 +1,96 @@
+package io.jl2tp.app.lns;
+
+import io.jl2tp.app.dial.Dialer;
+import io.jl2tp.l2tp.netty.L2tpSocket;
+import io.jl2tp.l2tp.tunnel.SessionConfig;
+import io.jl2tp.l2tp.tunnel.Tunnel;
+import io.jl2tp.l2tp.tunnel.TunnelConfig;
+import io.jl2tp.ppp.PppEvent;
+import io.jl2tp.ppp.options.PppOptions;
+import io.jl2tp.ppp.options.SecretsFile;
+import io.jl2tp.testkit.NetNs;
+import io.jl2tp.testkit.RequiresRoot;
+import org.junit.jupiter.api.Test;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Issue 11 row 3: calls that never authenticate get nothing — no pool address, no TUN
+ * interface, no thread — so they cannot lock a real user out. The pool here has one address;
+ * three unauthenticated calls are open while a real user dials.
+ */
+@RequiresRoot(commands = {"ip"})
+class LnsUnauthenticatedCallsTest {
+
+    private static final InetSocketAddress LNS = new InetSocketAddress("203.0.113.2", 1701);
+
+    @Test
+    void unauthenticatedCallsHoldNoAddressInterfaceOrThreadAndARealUserGetsIn() throws Exception {
+        SecretsFile users = SecretsFile.parse("alice * s3cret\n", "users", p -> {
+            throw new IllegalStateException();
+        });
+        try (NetNs lnsNs = NetNs.create("ulns"); NetNs lacNs = NetNs.create("ulac")) {
+            NetNs.veth(lacNs, "wan", "203.0.113.1/24", lnsNs, "wan", "203.0.113.2/24");
+            int calls = 3;
+            CountDownLatch lnsStarted = new CountDownLatch(calls); // the LNS started PPP on the call
+            LnsServer lns = new LnsServer(new LnsServer.Config(LNS, TunnelConfig.defaults("jl2tp-lns"),
+                    PppOptions.builder().auth(true).requireChap(true).build(), users,
+                    (Inet4Address) InetAddress.getByName("198.51.100.1"), LnsServer.range("198.51.100.", 128, 128), List.of()),
+                    e -> {
+                        if (e instanceof PppEvent.PhaseChanged p && p.phase() == PppEvent.Phase.ESTABLISH) {
+                            lnsStarted.countDown();
+                        }
+                    });
+            lnsNs.run(lns::start);
+            L2tpSocket silent = lacNs.call(() -> L2tpSocket.bind(new InetSocketAddress("203.0.113.1", 0)));
+            Dialer dialer = null;
+            try {
+                long threadsBefore = threads();
+                silent.call(() -> {
+                    Tunnel t = silent.endpoint().connect(LNS, TunnelConfig.defaults("silent"), e -> { });
+                    for (int i = 0; i < calls; i++) {
+                        t.openSession(SessionConfig.defaults(), f -> f.release()); // never answers PPP
+                    }
+                    return null;
+                }).get();
+                assertTrue(lnsStarted.await(20, TimeUnit.SECONDS), "the LNS took the calls and started PPP on them");
+                assertEquals(calls, lns.calls());
+                assertEquals(1, lns.freeAddresses(), "no address before authentication");
+                assertFalse(lnsNs.exec("ip", "-o", "link").contains("lns"), "no interface before authentication");
+                assertEquals(threadsBefore, threads(), "no thread before authentication");
+
+                dialer = new Dialer(new Dialer.Config("real", LNS, TunnelConfig.defaults("jl2tp-lac"), SessionConfig.defaults(),
+                        PppOptions.builder().name("alice").ifname("l2tp-real").build(), users, "jl2tp-lac", null), e -> { });
+                lacNs.run(dialer::start);
+                PppEvent.IpUp ip = dialer.ipUp().get(20, TimeUnit.SECONDS);
+                assertEquals("198.51.100.128", ip.local().getHostAddress(), "the real user got the pool's address");
+                assertEquals(0, lns.freeAddresses());
+                assertTrue(lnsNs.exec("ip", "-o", "link").contains("lns"), "the authenticated call has its interface");
+            } finally {
+                if (dialer != null) {
+                    dialer.hangUp("test over", 2000);
+                }
+                silent.close("test over", 500);
+                lns.close();
+            }
+            assertEquals(1, lns.freeAddresses(), "the address is back in the pool after the call");
+        }
+    }
+
+    /** Live threads, minus the JDK's and Netty's own idle-timed pools that come and go by themselves. */
+    private static long threads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+                .filter(t -> !t.getName().startsWith("globalEventExecutor") && !t.getName().startsWith("ForkJoinPool")
+                        && !t.getName().startsWith("process reaper"))
+                .count();
+    }
+}
