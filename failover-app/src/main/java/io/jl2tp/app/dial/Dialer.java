@@ -354,6 +354,11 @@ public final class Dialer implements AutoCloseable {
         }
     }
 
+    /** Runs {@code body} on the session's event loop (tests: the loop stays free while the session is released). */
+    <T> CompletableFuture<T> onLoop(java.util.concurrent.Callable<T> body) {
+        return socket.call(body);
+    }
+
     /** Completes when IPCP is up and the interface is configured. */
     public CompletableFuture<PppEvent.IpUp> ipUp() {
         return ipUp;
