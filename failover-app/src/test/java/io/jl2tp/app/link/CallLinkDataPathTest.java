@@ -56,6 +56,8 @@ class CallLinkDataPathTest {
     private final MemoryTun lnsTun = new MemoryTun("lns0", 1500);
     private final List<PppEvent> lacEvents = new ArrayList<>();
     private final List<PppEvent> lnsEvents = new ArrayList<>();
+    /** "direction protocol version" of every packet the calls' filters saw. */
+    private final List<String> filtered = new java.util.concurrent.CopyOnWriteArrayList<>();
     private CallLink lacCall;
     private CallLink lnsCall;
     private Tunnel lacTunnel;
@@ -143,13 +145,19 @@ class CallLinkDataPathTest {
         }
     }
 
-    /** What the dialer and the LNS do on NCP up: the TUN joins the call. */
-    private static void onPpp(PppEvent e, List<PppEvent> log, CallLink call, MemoryTun tun) {
+    /** What the dialer and the LNS do on NCP up: the TUN joins the call (with filters that record what passes). */
+    private void onPpp(PppEvent e, List<PppEvent> log, CallLink call, MemoryTun tun) {
         log.add(e);
         if ((e instanceof PppEvent.IpUp || e instanceof PppEvent.Ipv6Up)
                 && log.stream().filter(x -> x instanceof PppEvent.IpUp || x instanceof PppEvent.Ipv6Up).count() == 1) {
+            call.filters(record(tun.name() + " out"), record(tun.name() + " in"));
             call.attach(tun, 1500);
         }
+    }
+
+    private CallLink.PacketFilter record(String where) {
+        return (protocol, ip) -> filtered.add(where + " 0x" + Integer.toHexString(protocol) + " v"
+                + ((ip.getByte(ip.readerIndex()) & 0xf0) >> 4));
     }
 
     /** Injects {@code packet} into {@code from} and expects it, octet for octet, out of {@code to}. */
@@ -183,6 +191,10 @@ class CallLinkDataPathTest {
         cross(ping6, lacTun, lnsTun);
         cross(Packets.echoReply(ping6), lnsTun, lacTun);
         assertTrue(lacCall.session().txPackets() >= 3 && lnsCall.session().rxPackets() >= 3);
+        // Each packet went out and came in under the PPP protocol of its IP version (RFC 1332, RFC 5072).
+        assertEquals(List.of("lac0 out 0x21 v4", "lns0 in 0x21 v4", "lns0 out 0x21 v4", "lac0 in 0x21 v4",
+                "lac0 out 0x21 v4", "lns0 in 0x21 v4", "lac0 out 0x57 v6", "lns0 in 0x57 v6", "lns0 out 0x57 v6",
+                "lac0 in 0x57 v6"), filtered);
 
         // Hang-up from the LAC: the tunnel closes, both PPP links report Dead through the completion.
         clock.execute(() -> lacTunnel.close("test over"));
