@@ -57,9 +57,22 @@ public final class LnsServer implements AutoCloseable {
     });
     private L2tpSocket socket;
 
+    /** Creates a call's TUN interface (KernelLink::create; tests make it fail). */
+    @FunctionalInterface
+    interface Interfaces {
+        KernelLink create(String ifname) throws IOException;
+    }
+
+    private final Interfaces interfaces;
+
     public LnsServer(Config config, Consumer<PppEvent> events) {
+        this(config, events, KernelLink::create);
+    }
+
+    LnsServer(Config config, Consumer<PppEvent> events, Interfaces interfaces) {
         this.config = config;
         this.events = events;
+        this.interfaces = interfaces;
         this.free = new ArrayDeque<>(config.pool());
     }
 
@@ -185,7 +198,7 @@ public final class LnsServer implements AutoCloseable {
                 return false;
             }
             try {
-                kernel = KernelLink.create("lns" + session.localId());
+                kernel = interfaces.create("lns" + session.localId());
             } catch (IOException ex) {
                 log.warn("lns session={} cannot create the call's interface: {}", session.localId(), ex.getMessage());
                 link.ppp().close("no interface");

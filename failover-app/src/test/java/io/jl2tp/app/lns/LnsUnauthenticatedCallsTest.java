@@ -86,6 +86,53 @@ class LnsUnauthenticatedCallsTest {
         }
     }
 
+    /**
+     * The address goes back to the pool when the call's interface cannot be created: with a pool
+     * of one, the first call fails that way and the next caller still gets the address.
+     */
+    @Test
+    void anAddressIsNotLostWhenTheInterfaceCannotBeCreated() throws Exception {
+        SecretsFile users = SecretsFile.parse("alice * s3cret\n", "users", p -> {
+            throw new IllegalStateException();
+        });
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        try (NetNs lnsNs = NetNs.create("flns"); NetNs lacNs = NetNs.create("flac")) {
+            NetNs.veth(lacNs, "wan", "203.0.113.1/24", lnsNs, "wan", "203.0.113.2/24");
+            LnsServer lns = new LnsServer(new LnsServer.Config(LNS, TunnelConfig.defaults("jl2tp-lns"),
+                    PppOptions.builder().auth(true).requireChap(true).build(), users,
+                    (Inet4Address) InetAddress.getByName("198.51.100.1"), LnsServer.range("198.51.100.", 128, 128), List.of()),
+                    e -> { }, ifname -> {
+                        if (attempts.incrementAndGet() == 1) {
+                            throw new java.io.IOException("TUNSETIFF " + ifname + ": Device or resource busy (test)");
+                        }
+                        return io.jl2tp.app.dial.KernelLink.create(ifname);
+                    });
+            lnsNs.run(lns::start);
+            try {
+                for (int i = 1; i <= 2; i++) {
+                    Dialer d = new Dialer(new Dialer.Config("try" + i, LNS, TunnelConfig.defaults("jl2tp-lac"),
+                            SessionConfig.defaults(), PppOptions.builder().name("alice").ifname("l2tp-try").build(), users,
+                            "jl2tp-lac", null), e -> { });
+                    try {
+                        lacNs.run(d::start);
+                        if (i == 1) {
+                            d.down().get(30, TimeUnit.SECONDS); // the LNS closes the call it cannot give an interface
+                        } else {
+                            assertEquals("198.51.100.128", d.ipUp().get(20, TimeUnit.SECONDS).local().getHostAddress(),
+                                    "the second caller gets the address the first call could not use");
+                        }
+                    } finally {
+                        d.hangUp("test over", 2000);
+                    }
+                }
+                assertEquals(2, attempts.get());
+            } finally {
+                lns.close();
+            }
+            assertEquals(1, lns.freeAddresses());
+        }
+    }
+
     /** Live threads, minus the JDK's and Netty's own idle-timed pools that come and go by themselves. */
     private static long threads() {
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
