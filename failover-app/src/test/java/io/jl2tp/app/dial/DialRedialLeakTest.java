@@ -1,5 +1,6 @@
 package io.jl2tp.app.dial;
 
+import io.jl2tp.app.ProcessResources;
 import io.jl2tp.app.lns.LnsServer;
 import io.jl2tp.l2tp.tunnel.SessionConfig;
 import io.jl2tp.l2tp.tunnel.TunnelConfig;
@@ -11,20 +12,16 @@ import io.jl2tp.testkit.NetNs;
 import io.jl2tp.testkit.RequiresRoot;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -63,12 +60,16 @@ class DialRedialLeakTest {
             });
             try {
                 runUntilGivenUp(scheduler, 1);        // the first attempt and its first redial
-                long threads = threads();
-                long fds = fds();
+                Set<Thread> threads = ProcessResources.threads();
+                Set<String> fds = ProcessResources.fds();
                 int redials = 12;
                 runUntilGivenUp(scheduler, redials);
-                assertEquals(threads, threads(), "threads after " + redials + " more refused redials: " + threadNames());
-                assertEquals(fds, fds(), "descriptors after " + redials + " more refused redials");
+                // Compared as sets, not counts: threads and descriptors of earlier tests in this JVM
+                // may end meanwhile; nothing may be added.
+                assertEquals(List.of(), ProcessResources.added(threads, ProcessResources.threads()),
+                        "threads added by " + redials + " more refused redials");
+                assertEquals(Set.of(), ProcessResources.addedFds(fds, ProcessResources.fds()),
+                        "descriptors added by " + redials + " more refused redials");
                 assertFalse(lacNs.exec("ip", "-o", "link").contains("l2tp-leak"), "no interface left behind");
                 assertEquals(0, lns.calls(), "the LNS holds no call");
             } finally {
@@ -99,29 +100,5 @@ class DialRedialLeakTest {
                 t.join(30_000);
             }
         }
-    }
-
-    /** Live threads, minus the JDK's and Netty's own idle-timed pools that come and go by themselves. */
-    private static long threads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).filter(t -> !transientPool(t.getName())).count();
-    }
-
-    private static List<String> threadNames() {
-        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName).sorted().toList();
-    }
-
-    private static boolean transientPool(String name) {
-        return name.startsWith("globalEventExecutor") || name.startsWith("ForkJoinPool") || name.startsWith("process reaper")
-                || name.equals("Attach Listener") || name.startsWith("surefire-forkedjvm");
-    }
-
-    private static long fds() throws IOException {
-        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
-            return s.count();
-        }
-    }
-
-    static {
-        ManagementFactory.getThreadMXBean(); // loaded before the first count
     }
 }

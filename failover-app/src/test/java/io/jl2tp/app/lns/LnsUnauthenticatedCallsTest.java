@@ -1,5 +1,6 @@
 package io.jl2tp.app.lns;
 
+import io.jl2tp.app.ProcessResources;
 import io.jl2tp.app.dial.Dialer;
 import io.jl2tp.l2tp.netty.L2tpSocket;
 import io.jl2tp.l2tp.tunnel.SessionConfig;
@@ -54,7 +55,7 @@ class LnsUnauthenticatedCallsTest {
             L2tpSocket silent = lacNs.call(() -> L2tpSocket.bind(new InetSocketAddress("203.0.113.1", 0)));
             Dialer dialer = null;
             try {
-                long threadsBefore = threads();
+                java.util.Set<Thread> threadsBefore = ProcessResources.threads();
                 silent.call(() -> {
                     Tunnel t = silent.endpoint().connect(LNS, TunnelConfig.defaults("silent"), e -> { });
                     for (int i = 0; i < calls; i++) {
@@ -66,7 +67,8 @@ class LnsUnauthenticatedCallsTest {
                 assertEquals(calls, lns.calls());
                 assertEquals(1, lns.freeAddresses(), "no address before authentication");
                 assertFalse(lnsNs.exec("ip", "-o", "link").contains("lns"), "no interface before authentication");
-                assertEquals(threadsBefore, threads(), "no thread before authentication");
+                assertEquals(List.of(), ProcessResources.added(threadsBefore, ProcessResources.threads()),
+                        "no thread before authentication");
 
                 dialer = new Dialer(new Dialer.Config("real", LNS, TunnelConfig.defaults("jl2tp-lac"), SessionConfig.defaults(),
                         PppOptions.builder().name("alice").ifname("l2tp-real").build(), users, "jl2tp-lac", null), e -> { });
@@ -131,13 +133,5 @@ class LnsUnauthenticatedCallsTest {
             }
             assertEquals(1, lns.freeAddresses());
         }
-    }
-
-    /** Live threads, minus the JDK's and Netty's own idle-timed pools that come and go by themselves. */
-    private static long threads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
-                .filter(t -> !t.getName().startsWith("globalEventExecutor") && !t.getName().startsWith("ForkJoinPool")
-                        && !t.getName().startsWith("process reaper"))
-                .count();
     }
 }
