@@ -54,16 +54,17 @@ public final class Dialer implements AutoCloseable {
     /**
      * What to dial and how.
      *
-     * @param localPort our UDP port; 0 (the default) for an ephemeral one, so that two LACs
-     *                  behind one NAT never share a mapping
+     * @param local where our UDP socket binds (xl2tpd's listen-addr and port); null, or a
+     *              wildcard address with port 0 (the default), for an ephemeral port on the
+     *              wildcard of the LNS's family, so that two LACs behind one NAT never share a mapping
      */
     public record Config(String name, InetSocketAddress lns, TunnelConfig tunnel, SessionConfig session,
-                         PppOptions ppp, SecretProvider secrets, String hostName, HookRunner hooks, int localPort) {
+                         PppOptions ppp, SecretProvider secrets, String hostName, HookRunner hooks, InetSocketAddress local) {
 
         /** With an ephemeral local port. */
         public Config(String name, InetSocketAddress lns, TunnelConfig tunnel, SessionConfig session, PppOptions ppp,
                       SecretProvider secrets, String hostName, HookRunner hooks) {
-            this(name, lns, tunnel, session, ppp, secrets, hostName, hooks, 0);
+            this(name, lns, tunnel, session, ppp, secrets, hostName, hooks, null);
         }
     }
 
@@ -111,7 +112,9 @@ public final class Dialer implements AutoCloseable {
             if (!routesEnabled) {
                 kernel.routesEnabled(false);
             }
-            socket = L2tpSocket.bind(L2tpSocket.wildcardFor(config.lns().getAddress(), config.localPort()));
+            InetSocketAddress local = config.local();
+            socket = L2tpSocket.bind(local != null && !local.getAddress().isAnyLocalAddress() ? local
+                    : L2tpSocket.wildcardFor(config.lns().getAddress(), local == null ? 0 : local.getPort()));
             setPhase("dialing");
             socket.call(() -> {
                 tunnel = socket.endpoint().connect(config.lns(), config.tunnel(), this::l2tpEvent);

@@ -44,6 +44,7 @@ public final class LacManager implements LacController, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LacManager.class);
 
     private final Xl2tpdConfig.Global global;
+    private final Xl2tpdConfig xl2tpd;   // [global]'s listen-addr and port: where the LACs bind
     private final Path pppDir;
     private final HookRunner hooks;
     private final ScheduledExecutorService scheduler;
@@ -70,6 +71,7 @@ public final class LacManager implements LacController, AutoCloseable {
     public LacManager(Xl2tpdConfig config, Path pppDir) throws BadConfigException {
         this.tunnelSecrets = TunnelSecrets.load(config.global().authFile());
         this.global = config.global();
+        this.xl2tpd = config;
         this.pppDir = pppDir;
         this.hooks = new HookRunner(pppDir, Duration.ofSeconds(60));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -288,7 +290,7 @@ public final class LacManager implements LacController, AutoCloseable {
                     .withHidden(lac.hiddenBit() && tunnelSecret != null);
             InetSocketAddress lns = new InetSocketAddress(InetAddress.getByName(lac.lnsHost()), lac.lnsPort());
             return new Dialer.Config(lac.name(), lns, t, SessionConfig.defaults().withSequencingRequired(lac.flowBit()).withLengthBit(lac.lengthBit()), ppp,
-                    secrets, hostName, hooks, lac.localPort());
+                    secrets, hostName, hooks, xl2tpd.localAddress(lac));
         }
 
         List<String> status() {
