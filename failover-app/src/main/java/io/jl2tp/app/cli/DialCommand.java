@@ -2,6 +2,8 @@ package io.jl2tp.app.cli;
 
 import io.jl2tp.app.dial.Dialer;
 import io.jl2tp.app.dial.HookRunner;
+import io.jl2tp.app.dial.PppSecrets;
+import io.jl2tp.app.dial.Redialer;
 import io.jl2tp.app.dial.RedialPolicy;
 import io.jl2tp.l2tp.transport.TransportConfig;
 import io.jl2tp.l2tp.tunnel.SessionConfig;
@@ -19,17 +21,14 @@ import picocli.CommandLine.Option;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /** {@code jl2tp dial}: one LNS from the command line, with the semantics of an xl2tpd [lac] section. */
 @Command(name = "dial", mixinStandardHelpOptions = true,
@@ -80,14 +79,22 @@ public final class DialCommand implements Callable<Integer> {
     @Option(names = "--max-retries", description = "control message retransmissions before the tunnel is cleared (default: ${DEFAULT-VALUE})")
     int maxRetries = 5;
 
-    @Option(names = "--redial", negatable = true, description = "dial again after any loss (default: ${DEFAULT-VALUE})")
-    boolean redial = true;
+    // Boxed and without a default: null means "not given", so the options file's persist/holdoff/
+    // maxfail apply (picocli's negatable option on a primitive defaulting to true swaps the meanings).
+    @Option(names = "--redial", negatable = true, description = {"dial again after any loss (default: on; with --options,",
+        "the file's persist/nopersist decides)"})
+    Boolean redial;
 
-    @Option(names = "--redial-timeout", description = "seconds before redialling; doubles on repeated failures (default: ${DEFAULT-VALUE})")
-    int redialTimeout = 30;
+    @Option(names = "--redial-timeout", paramLabel = "S", description = {"seconds before each redial (default: 30; with --options,",
+        "the file's holdoff)"})
+    Integer redialTimeout;
 
-    @Option(names = "--max-redials", description = "give up after this many failed redials; 0 = never (default: ${DEFAULT-VALUE})")
-    int maxRedials = 0;
+    @Option(names = "--redial-backoff", description = "double the wait on repeated failures, with jitter, up to 8 x the timeout (default: a fixed wait, as xl2tpd and pppd)")
+    boolean redialBackoff;
+
+    @Option(names = "--max-redials", paramLabel = "N", description = {"give up after N failed attempts in a row; 0 = never (default: 0;",
+        "with --options, the file's maxfail)"})
+    Integer maxRedials;
 
     @Override
     public Integer call() throws Exception {
@@ -121,75 +128,59 @@ public final class DialCommand implements Callable<Integer> {
         SecretProvider secrets;
         byte[] tunnelSecret;
         try {
-            secrets = passwordFile != null ? SecretProvider.fixed(Secret.of(readSecret(passwordFile))) : chapAndPap();
+            secrets = passwordFile != null ? SecretProvider.fixed(Secret.of(readSecret(passwordFile))) : PppSecrets.fromDir(pppDir, "dial");
             tunnelSecret = tunnelSecretFile == null ? null : readSecret(tunnelSecretFile).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         } catch (Exception e) {
             System.err.println("jl2tp dial: " + e.getMessage());
             return 2;
         }
         InetSocketAddress target = parseHostPort(lns);
+        PppdOptions finalPpp = ppp;
         TunnelConfig tunnel = TunnelConfig.defaults(hostName())
                 .withTransport(TransportConfig.DEFAULTS.withMaxRetries(maxRetries))
                 .withSecret(tunnelSecret, tunnelSecret != null).withHidden(hidden && tunnelSecret != null);
-        RedialPolicy policy = RedialPolicy.of(redial, Duration.ofSeconds(Math.max(1, redialTimeout)), maxRedials);
+        RedialPolicy policy = redialPolicy(ppp);
         HookRunner hooks = new HookRunner(pppDir, Duration.ofSeconds(60));
-        CountDownLatch stop = new CountDownLatch(1);
-        CompletableFuture<String> stopped = new CompletableFuture<>();
-        Signals.onTerminate(() -> {
-            stop.countDown();
-            stopped.complete("terminated by signal");
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dial");
+            t.setDaemon(true);
+            return t;
         });
-        int failures = 0;
-        try {
-            while (stop.getCount() > 0) {
-                Dialer d = new Dialer(new Dialer.Config("dial", target, tunnel, SessionConfig.defaults(), ppp, secrets, hostName(),
-                        hooks), e -> { });
-                boolean wasUp = false;
-                try {
-                    d.start();
-                    CompletableFuture.anyOf(d.ipUp(), stopped).get(120, TimeUnit.SECONDS);
-                    if (d.ipUp().isDone() && !d.ipUp().isCompletedExceptionally()) {
-                        wasUp = true;
-                        failures = 0;
+        CompletableFuture<Integer> exit = new CompletableFuture<>();
+        Redialer redialer = new Redialer("dial", () -> new Dialer.Config("dial", target, tunnel, SessionConfig.defaults(),
+                finalPpp, secrets, hostName(), hooks), policy, scheduler, new Redialer.Listener() {
+                    @Override
+                    public void up(Dialer.Status status) {
                         log.info("session up; Ctrl-C (SIGINT) or SIGTERM hangs up");
                     }
-                    CompletableFuture.anyOf(d.down(), stopped).get();
-                } catch (Exception e) {
-                    log.warn("dial failed: {}", e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
-                }
-                if (!d.down().isDone()) {
-                    d.hangUp(stop.getCount() == 0 ? "terminated by signal" : "dial failed", 1500);
-                }
-                if (stop.getCount() == 0) {
-                    break;
-                }
-                failures = wasUp ? 1 : failures + 1;
-                OptionalLong wait = policy.delayMillis(failures, ThreadLocalRandom.current()::nextDouble);
-                if (wait.isEmpty()) {
-                    log.warn("not redialling ({} failed attempts)", failures);
-                    return 1;
-                }
-                log.info("redialling in {} ms", wait.getAsLong());
-                if (stop.await(wait.getAsLong(), TimeUnit.MILLISECONDS)) {
-                    break;
-                }
-            }
+
+                    @Override
+                    public void gaveUp(String why) {
+                        exit.complete(1);
+                    }
+                });
+        Signals.onTerminate(() -> exit.complete(0));
+        try {
+            redialer.activate();
+            int status = exit.join();
+            redialer.deactivate("terminated by signal");
+            return status;
         } finally {
+            scheduler.shutdownNow();
             hooks.close();
         }
-        return 0;
     }
 
-    private SecretProvider chapAndPap() throws PppConfigException {
-        Path chap = pppDir.resolve("chap-secrets");
-        Path pap = pppDir.resolve("pap-secrets");
-        if (Files.exists(chap)) {
-            return SecretsFile.load(chap);
-        }
-        if (Files.exists(pap)) {
-            return SecretsFile.load(pap);
-        }
-        return SecretProvider.none();
+    /**
+     * pppd's persist, holdoff and maxfail when an options file is given, unless a flag says
+     * otherwise; without one, jl2tp dial's defaults (redial on, 30 s, for ever).
+     */
+    RedialPolicy redialPolicy(PppdOptions ppp) {
+        boolean fromFile = options != null;
+        boolean on = redial != null ? redial : !fromFile || ppp.app().persist();
+        int timeout = redialTimeout != null ? redialTimeout : fromFile ? ppp.app().holdoff() : 30;
+        int max = maxRedials != null ? maxRedials : fromFile ? ppp.app().maxfail() : 0;
+        return RedialPolicy.of(on, Duration.ofSeconds(Math.max(1, timeout)), Math.max(0, max), redialBackoff);
     }
 
     /** Reads a one-line secret file, refusing group/other access as pppd does for its secrets. */

@@ -79,12 +79,15 @@ public record Xl2tpdConfig(Global global, Map<String, Lac> lacs, Map<String, Fai
      * @param flowBit       {@code flow bit}: ask for sequenced data (Sequencing Required; default no)
      * @param defaultRoute  {@code defaultroute} (default no)
      * @param localPort     {@code local port} (jl2tp; default 0 = ephemeral)
+     * @param redialBackoff {@code redial backoff} (jl2tp; default no: xl2tpd's fixed {@code redial timeout};
+     *                      yes: doubling with jitter up to 8 × on repeated failures)
      * @param line          line of the section header (for messages)
      */
     public record Lac(String name, String lnsHost, int lnsPort, boolean autodial, boolean redial, int redialTimeout,
                       int maxRedials, boolean requireAuth, boolean refusePap, boolean refuseChap, boolean requirePap,
                       boolean requireChap, String user, String hostname, Path pppOptFile, int tunnelRws, boolean hiddenBit,
-                      boolean lengthBit, boolean challenge, boolean flowBit, boolean defaultRoute, int localPort, int line) {
+                      boolean lengthBit, boolean challenge, boolean flowBit, boolean defaultRoute, int localPort,
+                      boolean redialBackoff, int line) {
     }
 
     /**

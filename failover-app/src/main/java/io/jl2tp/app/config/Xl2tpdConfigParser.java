@@ -366,6 +366,7 @@ public final class Xl2tpdConfigParser {
             boolean redial = bool("redial", false);
             int redialTimeout = integer("redial timeout", 30, 1, 86400);
             int maxRedials = integer("max redials", 0, 0, 1_000_000);
+            boolean redialBackoff = bool("redial backoff", false);
             boolean requireAuth = warnIfYes("require authentication") | warnIfYes("require auth");
             // refuse authentication = yes is pppd's noauth: jl2tp's LAC never asks the LNS to authenticate
             bool("refuse authentication", false);
@@ -387,7 +388,7 @@ public final class Xl2tpdConfigParser {
             ignore(LAC_IGNORED);
             return new Xl2tpdConfig.Lac(section.name(), host, port, autodial, redial, redialTimeout, maxRedials, requireAuth,
                     refusePap, refuseChap, requirePap, requireChap, user, hostname, opt == null ? null : Path.of(opt), rws,
-                    hidden, length, challenge, flow, defaultRoute, localPort, section.line());
+                    hidden, length, challenge, flow, defaultRoute, localPort, redialBackoff, section.line());
         }
 
         Xl2tpdConfig.Failover failover() throws BadConfigException {

@@ -1,5 +1,6 @@
 package io.jl2tp.app.dial;
 
+import io.jl2tp.app.link.CallLink;
 import io.jl2tp.l2tp.netty.L2tpSocket;
 import io.jl2tp.l2tp.tunnel.L2tpEvent;
 import io.jl2tp.l2tp.tunnel.Session;
@@ -28,6 +29,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -36,7 +41,11 @@ import java.util.function.Consumer;
  * — what xl2tpd + pppd do together for one {@code [lac]} section.
  *
  * <p>Create and {@link #start} it on a thread in the network namespace where the interface must
- * appear (normally the process's own); protocol work then runs on the L2TP socket's event loop.
+ * appear (normally the process's own). Threads: protocol work and the PPP events run on the L2TP
+ * socket's event loop; the data path is {@link CallLink}'s (TUN reader thread); kernel calls go
+ * through KernelLink's thread; the end of the session (hooks, interface, socket) is released on a
+ * short-lived thread of its own. The dialer owns its socket, event loop, interface and threads,
+ * and releases all of them when the session ends, however it ends ({@link #down()}).
  */
 public final class Dialer implements AutoCloseable {
 
@@ -45,16 +54,17 @@ public final class Dialer implements AutoCloseable {
     /**
      * What to dial and how.
      *
-     * @param localPort our UDP port; 0 (the default) for an ephemeral one, so that two LACs
-     *                  behind one NAT never share a mapping
+     * @param local where our UDP socket binds (xl2tpd's listen-addr and port); null, or a
+     *              wildcard address with port 0 (the default), for an ephemeral port on the
+     *              wildcard of the LNS's family, so that two LACs behind one NAT never share a mapping
      */
     public record Config(String name, InetSocketAddress lns, TunnelConfig tunnel, SessionConfig session,
-                         PppdOptions ppp, SecretProvider secrets, String hostName, HookRunner hooks, int localPort) {
+                         PppdOptions ppp, SecretProvider secrets, String hostName, HookRunner hooks, InetSocketAddress local) {
 
         /** With an ephemeral local port. */
         public Config(String name, InetSocketAddress lns, TunnelConfig tunnel, SessionConfig session, PppdOptions ppp,
                       SecretProvider secrets, String hostName, HookRunner hooks) {
-            this(name, lns, tunnel, session, ppp, secrets, hostName, hooks, 0);
+            this(name, lns, tunnel, session, ppp, secrets, hostName, hooks, null);
         }
     }
 
@@ -64,52 +74,60 @@ public final class Dialer implements AutoCloseable {
                          Inet6Address remoteLl, long since, long rxPackets, long txPackets, long rxBytes, long txBytes) {
     }
 
+    /** How long teardown waits for the LNS to acknowledge StopCCN before the socket closes. */
+    private static final long CLOSE_GRACE_MILLIS = 1000;
+
     private final Config config;
     private final Consumer<PppEvent> listener;
     private L2tpSocket socket;
     private KernelLink kernel;
     private Tunnel tunnel;
-    private Session session;
-    private PppLink link;
+    private CallLink call;
     private final CompletableFuture<PppEvent.IpUp> ipUp = new CompletableFuture<>();
     private final CompletableFuture<PppEvent.Ipv6Up> ipv6Up = new CompletableFuture<>();
     private final CompletableFuture<String> down = new CompletableFuture<>();
+    private final AtomicBoolean ending = new AtomicBoolean();
     private volatile PppEvent.IpUp lastIp;
     private volatile PppEvent.Ipv6Up lastIpv6;
+    private volatile String peerName;  // the name the LNS authenticated with, when we authenticated it
     private volatile String phase = "idle";
     private volatile long since = System.currentTimeMillis();
-    private long connectedAt;
+    private volatile long connectedAt;
     private volatile boolean routesEnabled = true;
+    private volatile long closeGraceMillis = CLOSE_GRACE_MILLIS;
 
     public Dialer(Config config, Consumer<PppEvent> listener) {
         this.config = config;
         this.listener = listener;
     }
 
-    /** Creates the interface, binds an ephemeral UDP port, and starts dialling. */
+    /**
+     * Creates the interface, binds an ephemeral UDP port, and starts dialling. On failure
+     * everything created so far is released before the exception propagates.
+     */
     public void start() throws Exception {
         String ifname = config.ppp().app().ifname().orElse("l2tp0");
         kernel = KernelLink.create(ifname);
-        if (!routesEnabled) {
-            kernel.routesEnabled(false);
-        }
         try {
-            socket = L2tpSocket.bind(L2tpSocket.wildcardFor(config.lns().getAddress(), config.localPort()));
+            if (!routesEnabled) {
+                kernel.routesEnabled(false);
+            }
+            InetSocketAddress local = config.local();
+            socket = L2tpSocket.bind(local != null && !local.getAddress().isAnyLocalAddress() ? local
+                    : L2tpSocket.wildcardFor(config.lns().getAddress(), local == null ? 0 : local.getPort()));
+            setPhase("dialing");
+            socket.call(() -> {
+                tunnel = socket.endpoint().connect(config.lns(), config.tunnel(), this::l2tpEvent);
+                call = new CallLink(tunnel.openSession(config.session(), null), config.ppp().ppp(),
+                        new PppLink.Settings(config.hostName(), config.secrets(), config.secrets(), null, "ppp "),
+                        socket.loop(), this::pppEvent, PooledByteBufAllocator.DEFAULT, new SecureRandom());
+                return null;
+            }).get();
         } catch (Exception e) {
-            kernel.close();
+            end("cannot dial: " + e.getMessage());
+            down.join();
             throw e;
         }
-        setPhase("dialing");
-        socket.call(() -> {
-            tunnel = socket.endpoint().connect(config.lns(), config.tunnel(), this::l2tpEvent);
-            session = tunnel.openSession(config.session(), f -> link.input(f));
-            link = new PppLink(config.ppp().ppp(), new PppLink.Settings(config.hostName(), config.secrets(), config.secrets(),
-                    null, "ppp "), socket.loop(), session::send, this::pppEvent, PooledByteBufAllocator.DEFAULT,
-                    new SecureRandom());
-            Consumer<io.netty.buffer.ByteBuf> w = kernel.writer();
-            link.ipSink((proto, buf) -> w.accept(buf));
-            return null;
-        }).get();
     }
 
     private void l2tpEvent(L2tpEvent e) {
@@ -117,47 +135,60 @@ public final class Dialer implements AutoCloseable {
             setPhase("tunnel up");
         } else if (e instanceof L2tpEvent.SessionUp) {
             setPhase("ppp");
-            link.start();
+            call.start();
         } else if (e instanceof L2tpEvent.SessionDown d) {
-            if (link != null) {
-                link.lowerDown(d.reason());
+            if (call != null) {
+                call.lowerDown(d.reason());
             }
-            finish("call closed: " + d.reason());
+            end("call closed: " + d.reason());
         } else if (e instanceof L2tpEvent.TunnelDown d) {
-            finish("tunnel closed: " + d.reason());
+            end("tunnel closed: " + d.reason());
         }
     }
 
     private void pppEvent(PppEvent e) {
         try {
-            if (e instanceof PppEvent.IpUp up) {
+            if (e instanceof PppEvent.Authenticated a && a.weAuthenticatedPeer()) {
+                peerName = a.peerName();
+            } else if (e instanceof PppEvent.IpUp up) {
                 onIpUp(up);
             } else if (e instanceof PppEvent.Ipv6Up up) {
                 onIpv6Up(up);
             } else if (e instanceof PppEvent.Down d) {
-                runDownHooks();
                 if (tunnel != null) {
                     tunnel.close("PPP down: " + d.message());
                 }
-                finish("PPP down: " + d.message());
+                end("PPP down: " + d.message());
             }
         } catch (Exception ex) {
             log.error("configuring {} failed: {}", kernel.ifname(), ex.getMessage());
-            link.close("interface configuration failed");
+            call.ppp().close("interface configuration failed");
         } finally {
             listener.accept(e);
         }
     }
 
+    /** The TUN joins the call when the first NCP is up (event loop). */
+    private void attachTun(int mtu) {
+        if (!tunAttached) {
+            tunAttached = true;
+            call.attach(kernel.tun(), mtu);
+        }
+    }
+
+    private boolean tunAttached; // event loop
+
     private void onIpUp(PppEvent.IpUp up) throws Exception {
-        int mtu = config.ppp().ppp().lcp().mtu().orElse(Math.min(1500, link.peerMru()));
+        int mtu = config.ppp().ppp().lcp().mtu().orElse(Math.min(1500, call.ppp().peerMru()));
         kernel.ipv4Up(up.local(), up.remote(), mtu);
         if (config.ppp().app().defaultRoute()) {
             kernel.addRoute(kernel.defaultRoute(false, config.ppp().app().defaultRouteMetric().orElse(0)));
         }
-        kernel.startReading(link, PooledByteBufAllocator.DEFAULT, mtu);
+        attachTun(mtu);
         lastIp = up;
-        connectedAt = System.nanoTime();
+        if (connectedAt == 0) {
+            connectedAt = System.nanoTime();
+        }
         setPhase("up");
         if (config.ppp().ppp().ipcp().usePeerDns() && config.hooks() != null && !up.dns().isEmpty()) {
             writeResolvConf(config.hooks().pppDir().resolve("resolv.conf"), up.dns());
@@ -191,10 +222,14 @@ public final class Dialer implements AutoCloseable {
 
     private void onIpv6Up(PppEvent.Ipv6Up up) throws Exception {
         kernel.ipv6Up(up.localLinkLocal(), up.remoteLinkLocal());
+        attachTun(config.ppp().ppp().lcp().mtu().orElse(Math.min(1500, call.ppp().peerMru())));
         if (config.ppp().app().defaultRoute()) {
             kernel.addRoute(kernel.defaultRoute(true, config.ppp().app().defaultRouteMetric().orElse(0)));
         }
         lastIpv6 = up;
+        if (connectedAt == 0) {
+            connectedAt = System.nanoTime();
+        }
         if (config.hooks() != null) {
             config.hooks().run("ipv6-up", env(PppLink.compact(up.localLinkLocal()), PppLink.compact(up.remoteLinkLocal()), true, Map.of()));
         }
@@ -203,7 +238,10 @@ public final class Dialer implements AutoCloseable {
 
     private HookRunner.HookEnv env(String local, String remote, boolean v6, Map<String, String> more) {
         Map<String, String> extra = new HashMap<>(more);
-        extra.put("PEERNAME", config.name());
+        String peer = peerName;
+        if (peer != null) {
+            extra.put("PEERNAME", peer); // pppd: the name the peer authenticated itself with (auth.c)
+        }
         extra.put("LINKNAME", config.name());
         if (config.ppp().ppp().ipcp().usePeerDns()) {
             extra.put("USEPEERDNS", "1");
@@ -218,40 +256,84 @@ public final class Dialer implements AutoCloseable {
         return new HookRunner.HookEnv(kernel.ifname(), "", 0, local, remote, config.ppp().app().ipparam().orElse(""), v6, extra);
     }
 
+    /**
+     * Ends the session once, from any thread: the first reason wins. The event loop only flags
+     * it; releasing (hooks, interface, threads, socket) runs on a thread of its own, so that
+     * neither a script nor the kernel ever blocks the L2TP event loop.
+     */
+    private void end(String why) {
+        if (!ending.compareAndSet(false, true)) {
+            return;
+        }
+        setPhase("down");
+        log.info("{}: session ended: {}", config.name(), why);
+        CallLink c = call;
+        if (c != null) {
+            c.detach();
+        }
+        ipUp.completeExceptionally(new IllegalStateException(why));
+        ipv6Up.completeExceptionally(new IllegalStateException(why));
+        Thread t = new Thread(() -> release(why), "hangup-" + config.name());
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /**
+     * What pppd does when the link ends, then what the session owned: routes withdrawn and the
+     * interface set down; ipv6-down and ip-down run while it still exists (pppd runs them after
+     * sifdown, before the unit is closed); then the TUN (the interface goes) and its reader
+     * thread, the kernel thread, the L2TP socket and its event loop. {@link #down()} completes
+     * when all of it is released.
+     */
+    private void release(String why) {
+        try {
+            if (kernel != null) {
+                try {
+                    kernel.linkDown();
+                } catch (IOException e) {
+                    log.debug("{}: link down: {}", kernel.ifname(), e.getMessage());
+                }
+                runDownHooks();
+            }
+            if (call != null) {
+                call.close();
+            }
+            if (kernel != null) {
+                kernel.close();
+            }
+            if (socket != null) {
+                socket.close(why, closeGraceMillis);
+            }
+        } catch (RuntimeException e) {
+            log.warn("{}: releasing the session: {}", config.name(), e.toString());
+        } finally {
+            down.complete(why);
+        }
+    }
+
+    /** ipv6-down then ip-down, for the NCPs that came up, each awaited (the runner bounds them). */
     private void runDownHooks() {
         if (config.hooks() == null) {
             return;
         }
         Map<String, String> stats = new HashMap<>();
-        if (connectedAt != 0) {
-            stats.put("CONNECT_TIME", Long.toString(Duration.ofNanos(System.nanoTime() - connectedAt).toSeconds()));
+        long at = connectedAt;
+        if (at != 0) {
+            stats.put("CONNECT_TIME", Long.toString(Duration.ofNanos(System.nanoTime() - at).toSeconds()));
         }
-        if (session != null) {
-            stats.put("BYTES_SENT", Long.toString(session.txBytes()));
-            stats.put("BYTES_RCVD", Long.toString(session.rxBytes()));
+        CallLink c = call;
+        if (c != null) {
+            stats.put("BYTES_SENT", Long.toString(c.session().txBytes()));
+            stats.put("BYTES_RCVD", Long.toString(c.session().rxBytes()));
         }
         PppEvent.Ipv6Up v6 = lastIpv6;
         if (v6 != null) {
-            config.hooks().run("ipv6-down", env(PppLink.compact(v6.localLinkLocal()), PppLink.compact(v6.remoteLinkLocal()), true, stats));
+            config.hooks().run("ipv6-down", env(PppLink.compact(v6.localLinkLocal()), PppLink.compact(v6.remoteLinkLocal()), true, stats)).join();
         }
         PppEvent.IpUp ip = lastIp;
         if (ip != null) {
-            config.hooks().run("ip-down", env(ip.local().getHostAddress(), ip.remote().getHostAddress(), false, stats));
+            config.hooks().run("ip-down", env(ip.local().getHostAddress(), ip.remote().getHostAddress(), false, stats)).join();
         }
-    }
-
-    private void finish(String why) {
-        if (down.isDone()) {
-            return;
-        }
-        setPhase("down");
-        log.info("{}: session ended: {}", config.name(), why);
-        if (kernel != null) {
-            kernel.close();
-        }
-        ipUp.completeExceptionally(new IllegalStateException(why));
-        ipv6Up.completeExceptionally(new IllegalStateException(why));
-        down.complete(why);
     }
 
     private void setPhase(String p) {
@@ -273,6 +355,11 @@ public final class Dialer implements AutoCloseable {
                 log.warn("{}: routes: {}", k.ifname(), e.getMessage());
             }
         }
+    }
+
+    /** Runs {@code body} on the session's event loop (tests: the loop stays free while the session is released). */
+    <T> CompletableFuture<T> onLoop(java.util.concurrent.Callable<T> body) {
+        return socket.call(body);
     }
 
     /** Completes when IPCP is up and the interface is configured. */
@@ -300,7 +387,8 @@ public final class Dialer implements AutoCloseable {
         PppEvent.IpUp ip = lastIp;
         PppEvent.Ipv6Up v6 = lastIpv6;
         Tunnel t = tunnel;
-        Session s = session;
+        CallLink c = call;
+        Session s = c == null ? null : c.session();
         return new Status(phase, t == null ? 0 : t.localId(), t == null ? 0 : t.peerId(), s == null ? 0 : s.localId(),
                 s == null ? 0 : s.peerId(), ip == null ? null : ip.local(), ip == null ? null : ip.remote(),
                 ip == null ? List.of() : ip.dns(), v6 == null ? null : v6.localLinkLocal(),
@@ -309,35 +397,50 @@ public final class Dialer implements AutoCloseable {
     }
 
     /**
-     * Clean hang-up: LCP Terminate, then CDN and StopCCN, hooks, interface removed; waits up to
-     * {@code graceMillis} for the peer's acknowledgements.
+     * Clean hang-up: LCP Terminate (waiting up to half of {@code graceMillis} for PPP to reach
+     * Dead), then CDN and StopCCN (up to the rest for the LNS's acknowledgement), hooks, interface
+     * removed; returns when everything the session owned is released. Not on the event loop.
      */
     public void hangUp(String reason, long graceMillis) {
-        if (socket == null) {
+        if (socket == null && !ending.get()) {
+            return; // never started
+        }
+        if (ending.get()) {
+            down.join(); // already ending: wait until it is released
             return;
         }
+        closeGraceMillis = Math.max(0, graceMillis / 2);
+        CallLink c = call;
         try {
-            socket.call(() -> {
-                if (link != null && link.phase() != PppEvent.Phase.DEAD) {
-                    link.close(reason);
+            if (c != null && !ending.get()) {
+                boolean started = socket.call(() -> {
+                    if (c.started() && !c.dead().isDone()) {
+                        c.ppp().close(reason);
+                        return true;
+                    }
+                    return false;
+                }).get(graceMillis, TimeUnit.MILLISECONDS);
+                if (started) {
+                    c.dead().get(graceMillis / 2, TimeUnit.MILLISECONDS); // RFC 1661 §3.7: Terminate-Ack or Max-Terminate
                 }
-                return null;
-            }).get();
-            long deadline = System.nanoTime() + graceMillis * 500_000L; // half the grace for LCP
-            while (System.nanoTime() < deadline && link.phase() != PppEvent.Phase.DEAD) {
-                Thread.sleep(10);
             }
-            socket.call(() -> {
-                if (tunnel != null) {
-                    tunnel.close(reason);
-                }
-                return null;
-            }).get();
-        } catch (Exception e) {
-            log.debug("hang-up: {}", e.toString());
+            if (!ending.get()) {
+                socket.call(() -> {
+                    if (tunnel != null) {
+                        tunnel.close(reason);
+                    }
+                    return null;
+                }).get(graceMillis, TimeUnit.MILLISECONDS);
+            }
+        } catch (TimeoutException e) {
+            log.debug("hang-up: no answer within {} ms", graceMillis);
+        } catch (ExecutionException e) {
+            log.debug("hang-up: {}", e.getCause().toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        finish(reason);
-        socket.close(reason, graceMillis / 2);
+        end(reason);
+        down.join();
     }
 
     @Override

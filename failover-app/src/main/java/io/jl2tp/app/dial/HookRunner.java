@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>arguments {@code ifname tty speed local remote ipparam} (pppd.8 "SCRIPTS");</li>
- *   <li>an otherwise empty environment with pppd's variables ({@link HookEnv#toEnvironment});</li>
+ *   <li>an otherwise empty environment with pppd's variables ({@link HookEnv#toEnvironment}), and
+ *       pppd's PATH followed by the daemon's own;</li>
  *   <li>stdin, stdout and stderr on /dev/null;</li>
  *   <li>one script at a time, in order: an {@code ip-down} never overtakes its {@code ip-up}.</li>
  * </ul>
@@ -39,6 +40,23 @@ public final class HookRunner implements AutoCloseable {
 
     /** pppd sets this PATH for its scripts (pppd/main.c, script_setenv). */
     static final String SCRIPT_PATH = "/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    /**
+     * The PATH scripts get: pppd's, then the directories of the daemon's own {@code daemonPath}
+     * that pppd's lacks — so that tools a service manager put on jl2tp's PATH (the NixOS
+     * module's {@code path}) reach the scripts, while pppd's directories keep precedence.
+     */
+    static String scriptPath(String daemonPath) {
+        java.util.LinkedHashSet<String> dirs = new java.util.LinkedHashSet<>(List.of(SCRIPT_PATH.split(":")));
+        if (daemonPath != null) {
+            for (String d : daemonPath.split(":")) {
+                if (!d.isBlank() && d.startsWith("/")) {
+                    dirs.add(d);
+                }
+            }
+        }
+        return String.join(":", dirs);
+    }
 
     private final Path pppDir;
     private final Duration timeout;
@@ -152,7 +170,7 @@ public final class HookRunner implements AutoCloseable {
         /** The environment pppd builds (pppd.8 "SCRIPTS"), in a stable order. */
         public Map<String, String> toEnvironment() {
             Map<String, String> env = new LinkedHashMap<>();
-            env.put("PATH", SCRIPT_PATH);
+            env.put("PATH", scriptPath(System.getenv("PATH")));
             env.put("DEVICE", tty);
             env.put("IFNAME", ifname);
             if (ipv6) {

@@ -1,12 +1,10 @@
 package io.jl2tp.app.dial;
 
-import io.jl2tp.ppp.PppLink;
+import io.jl2tp.tun.TunDevice;
 import io.jl2tp.tun.linux.LinuxTunDevice;
 import io.jl2tp.tun.netlink.NetlinkException;
 import io.jl2tp.tun.netlink.Route;
 import io.jl2tp.tun.netlink.RtNetlink;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,17 +16,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Consumer;
 
 /**
- * The kernel side of one PPP link: a TUN interface carrying its IP packets, its addresses and
- * routes (rtnetlink), and the two data paths.
- *
- * <pre>
- *  TUN reader thread: read(tun) into a pooled direct buffer with headroom
- *                     → PppLink.sendIp (PPP header in place) → L2TP session (data header in place) → UDP
- *  event loop:        UDP → L2TP session → PppLink.input → ipSink → write(tun), buffer released
- * </pre>
+ * The kernel side of one PPP link: a TUN interface carrying its IP packets, and its addresses and
+ * routes (rtnetlink). The data paths through the TUN are {@code io.jl2tp.app.link.CallLink}'s.
  *
  * The interface is created when the object is; everything that touches the kernel runs on a
  * thread created at the same time, so it lives in the caller's network namespace (new threads
@@ -37,8 +28,6 @@ import java.util.function.Consumer;
 public final class KernelLink implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(KernelLink.class);
-    /** Headroom left in front of every packet read from the TUN: L2TP (≤ 12) + PPP (≤ 4). */
-    static final int HEADROOM = 32;
 
     private final ExecutorService kernel;
     private final LinuxTunDevice tun;
@@ -49,7 +38,6 @@ public final class KernelLink implements AutoCloseable {
     private final List<Route> installedRoutes = new ArrayList<>(); // ours, in the kernel now
     private final List<Displaced> displacedRoutes = new ArrayList<>(); // others', put back when ours go
     private boolean routesEnabled = true;                            // (kernel thread only)
-    private volatile Thread reader;
     private volatile boolean closed;
 
     private KernelLink(ExecutorService kernel, LinuxTunDevice tun, RtNetlink netlink, int ifindex) {
@@ -247,55 +235,23 @@ public final class KernelLink implements AutoCloseable {
         return Route.defaultVia(ifindex, ipv6, metric);
     }
 
-    /** Starts the TUN → PPP path on a thread of its own. */
-    public void startReading(PppLink link, ByteBufAllocator alloc, int mtu) {
-        Thread t = new Thread(() -> readLoop(link, alloc, mtu), "tun-reader-" + ifname);
-        t.setDaemon(true);
-        reader = t;
-        t.start();
+    /** The TUN device; a {@code CallLink} attached to it reads and writes the packets. */
+    public TunDevice tun() {
+        return tun;
     }
 
-    private void readLoop(PppLink link, ByteBufAllocator alloc, int mtu) {
-        int size = HEADROOM + Math.max(mtu, 1500) + 64;
-        while (!closed) {
-            ByteBuf buf = alloc.directBuffer(size);
-            buf.writerIndex(HEADROOM).readerIndex(HEADROOM);
-            int n;
-            try {
-                n = tun.read(buf);
-            } catch (IOException e) {
-                buf.release();
-                if (!closed) {
-                    log.warn("{}: TUN read failed: {}", ifname, e.getMessage());
-                }
-                return;
-            }
-            if (n <= 0) {
-                buf.release();
-                if (n < 0) {
-                    return;
-                }
-                continue;
-            }
-            int version = (buf.getByte(HEADROOM) & 0xf0) >> 4;
-            int protocol = version == 6 ? PppLink.PROTO_IPV6 : PppLink.PROTO_IPV4;
-            link.sendIp(protocol, buf); // ownership passes; dropped there if that NCP is down
-        }
-    }
-
-    /** The PPP → TUN path: writes one IP packet and releases it (called on the event loop). */
-    public Consumer<ByteBuf> writer() {
-        return buf -> {
-            try {
-                if (!closed) {
-                    tun.write(buf);
-                }
-            } catch (IOException e) {
-                log.debug("{}: TUN write failed: {}", ifname, e.getMessage());
-            } finally {
-                buf.release();
-            }
-        };
+    /**
+     * The link is going away, as pppd's {@code sifdown} + {@code cifdefaultroute} before it runs
+     * ip-down: our routes are withdrawn (displaced ones put back) and the interface set down, but
+     * it still exists for the ip-down/ipv6-down scripts until {@link #close}.
+     */
+    public void linkDown() throws IOException {
+        onKernel(() -> {
+            uninstallRoutes();
+            wantedRoutes.clear();
+            netlink.setLinkUp(ifindex, false);
+            return null;
+        });
     }
 
     /** Removes the routes we installed, closes the TUN (the interface disappears). Idempotent. */
@@ -316,14 +272,6 @@ public final class KernelLink implements AutoCloseable {
         }
         tun.close();
         netlink.close();
-        Thread r = reader;
-        if (r != null) {
-            try {
-                r.join(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
         kernel.shutdownNow();
     }
 }

@@ -44,6 +44,7 @@ public final class LacManager implements LacController, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LacManager.class);
 
     private final Xl2tpdConfig.Global global;
+    private final Xl2tpdConfig xl2tpd;   // [global]'s listen-addr and port: where the LACs bind
     private final Path pppDir;
     private final HookRunner hooks;
     private final ScheduledExecutorService scheduler;
@@ -70,6 +71,7 @@ public final class LacManager implements LacController, AutoCloseable {
     public LacManager(Xl2tpdConfig config, Path pppDir) throws BadConfigException {
         this.tunnelSecrets = TunnelSecrets.load(config.global().authFile());
         this.global = config.global();
+        this.xl2tpd = config;
         this.pppDir = pppDir;
         this.hooks = new HookRunner(pppDir, Duration.ofSeconds(60));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -99,22 +101,12 @@ public final class LacManager implements LacController, AutoCloseable {
      * installs them again ({@code true}); a session dialled later starts with the setting.
      */
     public void routesEnabled(String name, boolean enabled) throws ControlException {
-        Runner r = runner(name);
-        r.routesEnabled = enabled;
-        Dialer d = r.dialer;
-        if (d != null) {
-            d.routesEnabled(enabled);
-        }
+        runner(name).redialer.routesEnabled(enabled);
     }
 
     /** Dials {@code name} now unless it is already active (dialling, up or waiting to redial). */
     public void ensureActive(String name) throws ControlException {
-        Runner r = runner(name);
-        synchronized (r) {
-            if (!r.active) {
-                r.activate(null, null);
-            }
-        }
+        runner(name).activate(null, null);
     }
 
     /** Dials every LAC with {@code autodial = yes}. */
@@ -140,11 +132,9 @@ public final class LacManager implements LacController, AutoCloseable {
 
     @Override
     public void connect(String name, String user, String password) throws ControlException {
-        Runner r = runner(name);
-        if (r.active) {
+        if (!runner(name).activate(user, password)) {
             throw new ControlException("Session already active");
         }
-        r.activate(user, password);
     }
 
     @Override
@@ -164,7 +154,7 @@ public final class LacManager implements LacController, AutoCloseable {
             Xl2tpdConfig.Lac lac = Xl2tpdConfigParser.parse(text.toString(), "control 'a " + name + "'").lacs().get(name);
             synchronized (this) {
                 Runner old = lacs.get(name);
-                if (old != null && old.active) {
+                if (old != null && old.redialer.active()) {
                     throw new ControlException("LAC '" + name + "' is active; disconnect it first");
                 }
                 lacs.put(name, new Runner(lac));
@@ -196,8 +186,9 @@ public final class LacManager implements LacController, AutoCloseable {
     public List<Snapshot> snapshots() {
         List<Snapshot> out = new ArrayList<>();
         for (Runner r : runners()) {
-            Dialer d = r.dialer;
-            out.add(new Snapshot(r.lac.name(), r.state, r.since, r.active, r.failures, d == null ? null : d.status()));
+            Redialer x = r.redialer;
+            Dialer d = x.dialer();
+            out.add(new Snapshot(r.lac.name(), x.state(), x.since(), x.active(), x.failures(), d == null ? null : d.status()));
         }
         return out;
     }
@@ -227,110 +218,44 @@ public final class LacManager implements LacController, AutoCloseable {
         hooks.close();
     }
 
-    /** One [lac] section's life: dial, wait for loss, redial per its policy until deactivated. */
+    /** One [lac] section: its settings and its {@link Redialer}. */
     private final class Runner {
         final Xl2tpdConfig.Lac lac;
-        volatile boolean active;
-        volatile Dialer dialer;
-        volatile int failures;
-        volatile String state = "idle";
-        volatile Instant since = Instant.now();
-        volatile String lastError;
+        final Redialer redialer;
         volatile int defaultRouteMetric = -1;
-        volatile boolean routesEnabled = true;
-        private int generation;          // bumped by activate/deactivate: stale scheduled dials bail out
-        private String user;
-        private String password;
+        private volatile String user;      // from 'c NAME USER PASSWORD', for the next dials
+        private volatile String password;
 
         Runner(Xl2tpdConfig.Lac lac) {
             this.lac = lac;
+            this.redialer = new Redialer(lac.name(), this::dialerConfig, RedialPolicy.of(lac.redial(),
+                    Duration.ofSeconds(lac.redialTimeout()), lac.maxRedials(), lac.redialBackoff()), scheduler,
+                    new Redialer.Listener() {
+                        @Override
+                        public void up(Dialer.Status status) {
+                            listener.up(lac.name(), status);
+                        }
+
+                        @Override
+                        public void gaveUp(String why) {
+                            listener.gaveUp(lac.name());
+                        }
+                    });
         }
 
-        synchronized void activate(String user, String password) {
+        /** Dials unless active; false if it was. */
+        synchronized boolean activate(String user, String password) {
+            if (redialer.active()) {
+                return false;
+            }
             this.user = user;
             this.password = password;
-            active = true;
-            failures = 0;
-            int g = ++generation;
-            scheduler.execute(() -> dial(g));
+            log.info("{}: dialling {}:{}", lac.name(), lac.lnsHost(), lac.lnsPort());
+            return redialer.activate();
         }
 
         void deactivate(String why) {
-            synchronized (this) {
-                active = false;
-                generation++;
-            }
-            Dialer d = dialer;
-            if (d != null) {
-                d.hangUp(why, 2000);
-            }
-            setState("idle");
-        }
-
-        private void setState(String s) {
-            state = s;
-            since = Instant.now();
-        }
-
-        private void dial(int g) {
-            synchronized (this) {
-                if (!active || g != generation || dialer != null) {
-                    return; // deactivated, superseded, or a session already exists
-                }
-            }
-            Dialer d;
-            try {
-                d = new Dialer(dialerConfig(), e -> { });
-                dialer = d;
-                d.routesEnabled(routesEnabled); // after publishing d: a concurrent routesEnabled() sees one or the other
-                setState("dialing");
-                log.info("{}: dialling {}:{}", lac.name(), lac.lnsHost(), lac.lnsPort());
-                d.start();
-            } catch (Exception e) {
-                lastError = e.getMessage();
-                log.warn("{}: cannot dial: {}", lac.name(), e.getMessage());
-                dialer = null;
-                scheduleRedial();
-                return;
-            }
-            d.ipUp().whenComplete((up, err) -> {
-                if (err == null) {
-                    failures = 0;
-                    setState("up");
-                    listener.up(lac.name(), d.status());
-                }
-            });
-            d.down().whenComplete((why, err) -> {
-                lastError = why;
-                if (dialer == d) {
-                    dialer = null;
-                }
-                if (active) {
-                    setState("down");
-                    scheduleRedial();
-                }
-            });
-        }
-
-        private synchronized void scheduleRedial() {
-            if (!active) {
-                return;
-            }
-            failures++;
-            RedialPolicy policy = RedialPolicy.of(lac.redial(), Duration.ofSeconds(lac.redialTimeout()), lac.maxRedials());
-            OptionalLong wait = policy.delayMillis(failures, ThreadLocalRandom.current()::nextDouble);
-            if (wait.isEmpty()) {
-                log.info("{}: not redialling ({})", lac.name(), lac.redial() ? "max redials reached" : "redial = no");
-                active = false;
-                generation++;
-                setState("idle");
-                listener.gaveUp(lac.name());
-                return;
-            }
-            setState("waiting to redial");
-            log.info("{}: redialling in {} ms", lac.name(), wait.getAsLong());
-            int g = generation;
-            scheduler.schedule(() -> dial(g), wait.getAsLong(), TimeUnit.MILLISECONDS);
+            redialer.deactivate(why);
         }
 
         private Dialer.Config dialerConfig() throws Exception {
@@ -357,7 +282,7 @@ public final class LacManager implements LacController, AutoCloseable {
                 }
                 return a;
             });
-            SecretProvider secrets = password != null ? SecretProvider.fixed(Secret.of(password)) : secretsFiles();
+            SecretProvider secrets = password != null ? SecretProvider.fixed(Secret.of(password)) : PppSecrets.fromDir(pppDir, lac.name());
             byte[] tunnelSecret = tunnelSecrets.secret(lac.lnsHost(), hostName).orElse(null);
             TunnelConfig t = TunnelConfig.defaults(lac.hostname() != null ? lac.hostname() : hostName)
                     .withTransport(new TransportConfig(lac.tunnelRws(), Duration.ofSeconds(1),
@@ -367,30 +292,17 @@ public final class LacManager implements LacController, AutoCloseable {
                     .withHidden(lac.hiddenBit() && tunnelSecret != null);
             InetSocketAddress lns = new InetSocketAddress(InetAddress.getByName(lac.lnsHost()), lac.lnsPort());
             return new Dialer.Config(lac.name(), lns, t, SessionConfig.defaults().withSequencingRequired(lac.flowBit()).withLengthBit(lac.lengthBit()), ppp,
-                    secrets, hostName, hooks, lac.localPort());
-        }
-
-        private SecretProvider secretsFiles() throws PppConfigException {
-            Path chap = pppDir.resolve("chap-secrets");
-            Path pap = pppDir.resolve("pap-secrets");
-            if (Files.exists(chap)) {
-                return SecretsFile.load(chap);
-            }
-            if (Files.exists(pap)) {
-                return SecretsFile.load(pap);
-            }
-            log.warn("{}: no {} or {}; only 'noauth' LNSs will accept us", lac.name(), chap, pap);
-            return SecretProvider.none();
+                    secrets, hostName, hooks, xl2tpd.localAddress(lac));
         }
 
         List<String> status() {
             List<String> out = new ArrayList<>();
             out.add("lac: " + lac.name());
             out.add("lns: " + lac.lnsHost() + ":" + lac.lnsPort());
-            out.add("state: " + state + " since " + since);
-            out.add("active: " + (active ? "yes" : "no") + ", redial: " + (lac.redial() ? "yes" : "no")
-                    + ", failed attempts: " + failures);
-            Dialer d = dialer;
+            out.add("state: " + redialer.state() + " since " + redialer.since());
+            out.add("active: " + (redialer.active() ? "yes" : "no") + ", redial: " + (lac.redial() ? "yes" : "no")
+                    + ", failed attempts: " + redialer.failures());
+            Dialer d = redialer.dialer();
             if (d != null) {
                 Dialer.Status s = d.status();
                 out.add("interface: " + d.ifname() + ", phase: " + s.phase());
@@ -406,6 +318,7 @@ public final class LacManager implements LacController, AutoCloseable {
                 out.add("counters: rx " + s.rxPackets() + " packets " + s.rxBytes() + " bytes, tx " + s.txPackets()
                         + " packets " + s.txBytes() + " bytes");
             }
+            String lastError = redialer.lastError();
             if (lastError != null) {
                 out.add("last end: " + lastError);
             }

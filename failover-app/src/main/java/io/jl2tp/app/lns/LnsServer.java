@@ -1,6 +1,7 @@
 package io.jl2tp.app.lns;
 
 import io.jl2tp.app.dial.KernelLink;
+import io.jl2tp.app.link.CallLink;
 import io.jl2tp.l2tp.netty.L2tpSocket;
 import io.jl2tp.l2tp.tunnel.FrameReceiver;
 import io.jl2tp.l2tp.tunnel.L2tpEvent;
@@ -24,11 +25,16 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
  * jl2tp's own LNS: l2tp-core's LNS role plus a ppp-core authenticator and a TUN interface per
- * call ({@code lns<session id>}), handing each peer an address from a pool. Used by the demo and
+ * call ({@code lns<session id>}), handing each peer an address from a pool — both only once the
+ * peer has authenticated. Each call is a {@link CallLink}; PPP and the calls' bookkeeping run on
+ * the socket's event loop, and a finished call's interface is released on one releaser thread. Used by the demo and
  * by the tests that dial "our own LNS"; not a full ISP LNS (no RADIUS, no accounting).
  */
 public final class LnsServer implements AutoCloseable {
@@ -43,13 +49,30 @@ public final class LnsServer implements AutoCloseable {
     private final Config config;
     private final Consumer<PppEvent> events;
     private final Deque<Inet4Address> free;
-    private final Map<Integer, KernelLink> links = new ConcurrentHashMap<>();
-    private final Map<Integer, PppLink> pppLinks = new ConcurrentHashMap<>();
+    private final Map<Integer, Call> calls = new ConcurrentHashMap<>();
+    private final ExecutorService releaser = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "lns-release");
+        t.setDaemon(true);
+        return t;
+    });
     private L2tpSocket socket;
 
+    /** Creates a call's TUN interface (KernelLink::create; tests make it fail). */
+    @FunctionalInterface
+    interface Interfaces {
+        KernelLink create(String ifname) throws IOException;
+    }
+
+    private final Interfaces interfaces;
+
     public LnsServer(Config config, Consumer<PppEvent> events) {
+        this(config, events, KernelLink::create);
+    }
+
+    LnsServer(Config config, Consumer<PppEvent> events, Interfaces interfaces) {
         this.config = config;
         this.events = events;
+        this.interfaces = interfaces;
         this.free = new ArrayDeque<>(config.pool());
     }
 
@@ -61,18 +84,15 @@ public final class LnsServer implements AutoCloseable {
                 if (e instanceof L2tpEvent.SessionUp up) {
                     // Start PPP now, before the next datagram: the LAC's first Configure-Request
                     // follows its ICCN closely and must find LCP already open.
-                    PppLink link = pppLinks.get(up.session().localId());
-                    if (link != null) {
-                        link.start();
+                    Call c = calls.get(up.session().localId());
+                    if (c != null) {
+                        c.link.start();
                     }
                 } else if (e instanceof L2tpEvent.SessionDown d) {
-                    PppLink link = pppLinks.remove(d.session().localId());
-                    if (link != null) {
-                        link.lowerDown(d.reason());
-                    }
-                    KernelLink k = links.remove(d.session().localId());
-                    if (k != null) {
-                        k.close();
+                    Call c = calls.get(d.session().localId());
+                    if (c != null) {
+                        c.link.lowerDown(d.reason());
+                        c.end();
                     }
                 }
             });
@@ -86,65 +106,144 @@ public final class LnsServer implements AutoCloseable {
         return socket.localAddress();
     }
 
-    private FrameReceiver accept(Session s) {
-        Inet4Address remote;
+    /** Calls in progress, authenticated or not. */
+    public int calls() {
+        return calls.size();
+    }
+
+    /** Addresses left in the pool. */
+    public int freeAddresses() {
         synchronized (free) {
-            remote = free.poll();
+            return free.size();
         }
-        if (remote == null) {
-            log.warn("no free address in the pool: call refused");
-            return null;
-        }
-        KernelLink kernel;
-        try {
-            kernel = KernelLink.create("lns" + s.localId());
-        } catch (IOException e) {
-            log.warn("cannot create the call's interface: {}", e.getMessage());
-            return null;
-        }
-        links.put(s.localId(), kernel);
-        PppLink.AddressPlan plan = new PppLink.AddressPlan() {
-            @Override
-            public Inet4Address local() {
-                return config.local();
-            }
+    }
 
-            @Override
-            public Inet4Address remoteFor(String peerName) {
-                return remote;
-            }
+    /**
+     * A new call: only the PPP authenticator starts. The peer gets an address from the pool when
+     * IPCP asks for one, which PPP does only after authentication (RFC 1661 §3.5), and the TUN
+     * interface, with its threads, when the first NCP is up — an unauthenticated peer holds
+     * nothing but its L2TP session and PPP state (issue 11, row 3).
+     */
+    private FrameReceiver accept(Session s) {
+        Call c = new Call(s);
+        calls.put(s.localId(), c);
+        return c.link.receiver();
+    }
 
-            @Override
-            public List<Inet4Address> dns() {
-                return config.dns();
+    /** One call's PPP link and what it holds; fields confined to the event loop. */
+    private final class Call implements PppLink.AddressPlan {
+        final Session session;
+        final CallLink link;
+        Inet4Address address;      // from the pool, after authentication
+        KernelLink kernel;         // after the first NCP is up
+        boolean ended;
+
+        Call(Session s) {
+            this.session = s;
+            this.link = new CallLink(s, config.ppp(), new PppLink.Settings("jl2tp-lns", config.users(), config.users(), this,
+                    "lns session=" + s.localId() + " "), socket.loop(), this::pppEvent, PooledByteBufAllocator.DEFAULT,
+                    new SecureRandom());
+        }
+
+        @Override
+        public Inet4Address local() {
+            return config.local();
+        }
+
+        @Override
+        public Inet4Address remoteFor(String peerName) {
+            if (address == null && !ended) {
+                synchronized (free) {
+                    address = free.poll();
+                }
+                if (address == null) {
+                    log.warn("lns session={} no free address in the pool for {}: call closed", session.localId(), peerName);
+                    socket.loop().execute(() -> link.ppp().close("no free address"));
+                }
             }
-        };
-        PppLink[] holder = new PppLink[1];
-        PppLink link = new PppLink(config.ppp(), new PppLink.Settings("jl2tp-lns", config.users(), config.users(), plan,
-                "lns session=" + s.localId() + " "), socket.loop(), s::send, e -> {
-                    try {
-                        if (e instanceof PppEvent.IpUp up) {
-                            kernel.ipv4Up(up.local(), up.remote(), Math.min(1500, holder[0].peerMru()));
-                            kernel.startReading(holder[0], PooledByteBufAllocator.DEFAULT, 1500);
-                        } else if (e instanceof PppEvent.Ipv6Up up) {
-                            kernel.ipv6Up(up.localLinkLocal(), up.remoteLinkLocal());
-                        } else if (e instanceof PppEvent.Down) {
-                            synchronized (free) {
-                                free.add(remote);
-                            }
-                            kernel.close();
-                            s.close("PPP down");
-                        }
-                    } catch (IOException ex) {
-                        log.warn("configuring {}: {}", kernel.ifname(), ex.getMessage());
+            return address;
+        }
+
+        @Override
+        public List<Inet4Address> dns() {
+            return config.dns();
+        }
+
+        private void pppEvent(PppEvent e) {
+            try {
+                if (e instanceof PppEvent.IpUp up) {
+                    if (interfaceUp()) {
+                        kernel.ipv4Up(up.local(), up.remote(), Math.min(1500, link.ppp().peerMru()));
                     }
-                    events.accept(e);
-                }, PooledByteBufAllocator.DEFAULT, new SecureRandom());
-        holder[0] = link;
-        var w = kernel.writer();
-        link.ipSink((proto, buf) -> w.accept(buf));
-        pppLinks.put(s.localId(), link);
-        return link::input;
+                } else if (e instanceof PppEvent.Ipv6Up up) {
+                    if (interfaceUp()) {
+                        kernel.ipv6Up(up.localLinkLocal(), up.remoteLinkLocal());
+                    }
+                } else if (e instanceof PppEvent.Down) {
+                    end();
+                }
+            } catch (IOException ex) {
+                log.warn("configuring {}: {}", kernel.ifname(), ex.getMessage());
+                link.ppp().close("interface configuration failed");
+            }
+            events.accept(e);
+        }
+
+        /** Creates the call's interface and joins it to the call, once; false if that failed. */
+        private boolean interfaceUp() {
+            if (kernel != null) {
+                return true;
+            }
+            if (ended) {
+                return false;
+            }
+            try {
+                kernel = interfaces.create("lns" + session.localId());
+            } catch (IOException ex) {
+                log.warn("lns session={} cannot create the call's interface: {}", session.localId(), ex.getMessage());
+                link.ppp().close("no interface");
+                return false;
+            }
+            link.attach(kernel.tun(), 1500);
+            return true;
+        }
+
+        /**
+         * The call is over (event loop): the session is hung up, and what the call holds is
+         * released off the loop — the TUN and its reader, the kernel thread, then the address
+         * goes back to the pool.
+         */
+        void end() {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            calls.remove(session.localId(), this);
+            link.detach();
+            if (session.state() != Session.State.CLOSED) {
+                session.close("PPP down");
+            }
+            KernelLink k = kernel;
+            Inet4Address a = address;
+            if (k == null) {
+                link.close();
+                giveBack(a);
+                return;
+            }
+            releaser.execute(() -> {
+                link.close();
+                k.close();
+                giveBack(a);
+            });
+        }
+    }
+
+    private void giveBack(Inet4Address a) {
+        if (a != null) {
+            synchronized (free) {
+                free.add(a);
+            }
+        }
     }
 
     /** Hangs up every call and tunnel, closes the socket and interfaces. */
@@ -153,8 +252,21 @@ public final class LnsServer implements AutoCloseable {
         if (socket != null) {
             socket.close("LNS shutting down", 1000);
         }
-        links.values().forEach(KernelLink::close);
-        links.clear();
+        releaser.shutdown();
+        try {
+            if (!releaser.awaitTermination(10, TimeUnit.SECONDS)) {
+                log.warn("LNS: calls still being released");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Call c : calls.values()) {
+            c.link.close();
+            if (c.kernel != null) {
+                c.kernel.close();
+            }
+        }
+        calls.clear();
     }
 
     /** Convenience: addresses a.b.c.from .. a.b.c.to. */

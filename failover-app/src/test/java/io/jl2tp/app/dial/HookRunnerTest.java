@@ -41,9 +41,21 @@ class HookRunnerTest {
         assertTrue(lines.contains("IPLOCAL=198.51.100.128"));
         assertTrue(lines.contains("IPREMOTE=198.51.100.1"));
         assertTrue(lines.contains("DNS1=198.51.100.53"));
-        assertTrue(lines.contains("PATH=" + HookRunner.SCRIPT_PATH));
+        String path = lines.stream().filter(l -> l.startsWith("PATH=")).findFirst().orElseThrow().substring(5);
+        assertTrue(path.startsWith(HookRunner.SCRIPT_PATH + ":") || path.equals(HookRunner.SCRIPT_PATH), path);
+        for (String d : System.getenv("PATH").split(":")) {
+            assertTrue(d.isBlank() || !d.startsWith("/") || List.of(path.split(":")).contains(d),
+                    "the daemon's PATH entry " + d + " reaches the script: " + path);
+        }
         assertFalse(lines.stream().anyMatch(l -> l.startsWith("HOME=") || l.startsWith("JAVA_HOME=")), "environment must be otherwise empty: " + lines);
         assertFalse(lines.contains("tty"), "stdin must be /dev/null");
+    }
+
+    @Test
+    void scriptPathIsPppdsThenTheDaemonsOwn() {
+        assertEquals(HookRunner.SCRIPT_PATH + ":/run/current-system/sw/bin:/nix/store/abc-iproute2/bin",
+                HookRunner.scriptPath("/run/current-system/sw/bin:/usr/bin:/nix/store/abc-iproute2/bin:relative:"));
+        assertEquals(HookRunner.SCRIPT_PATH, HookRunner.scriptPath(null));
     }
 
     @Test

@@ -1,8 +1,8 @@
 package io.jl2tp.app.interop;
 
+import io.jl2tp.app.link.CallLink;
 import io.jl2tp.l2tp.netty.L2tpSocket;
 import io.jl2tp.l2tp.tunnel.L2tpEvent;
-import io.jl2tp.l2tp.tunnel.Session;
 import io.jl2tp.l2tp.tunnel.SessionConfig;
 import io.jl2tp.l2tp.tunnel.Tunnel;
 import io.jl2tp.l2tp.tunnel.TunnelConfig;
@@ -64,19 +64,19 @@ class PppOverL2tpnsTest {
         });
         List<PppEvent> events = new CopyOnWriteArrayList<>();
         try (L2tpSocket sock = lns.lacNamespace().call(() -> L2tpSocket.bind(new InetSocketAddress(L2tpnsFixture.LAC_IP, 0)))) {
-            PppLink[] link = new PppLink[1];
+            CallLink[] call = new CallLink[1];
             Tunnel t = sock.call(() -> {
                 Tunnel tun = sock.endpoint().connect(new InetSocketAddress(lns.lnsAddress(), lns.port()),
                         TunnelConfig.defaults("jl2tp-test"), e -> {
-                            if (e instanceof L2tpEvent.SessionUp up) {
-                                link[0].start();
+                            if (e instanceof L2tpEvent.SessionUp) {
+                                call[0].start();
                             } else if (e instanceof L2tpEvent.SessionDown down) {
-                                link[0].lowerDown(down.reason());
+                                call[0].lowerDown(down.reason());
                             }
                         });
-                Session s = tun.openSession(SessionConfig.defaults(), f -> link[0].input(f));
-                link[0] = new PppLink(options, new PppLink.Settings("jl2tp-test", secrets, secrets, null, "ppp "),
-                        sock.loop(), s::send, events::add, PooledByteBufAllocator.DEFAULT, new SecureRandom());
+                call[0] = new CallLink(tun.openSession(SessionConfig.defaults(), null), options,
+                        new PppLink.Settings("jl2tp-test", secrets, secrets, null, "ppp "), sock.loop(), events::add,
+                        PooledByteBufAllocator.DEFAULT, new SecureRandom());
                 return tun;
             }).get(5, TimeUnit.SECONDS);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -96,10 +96,10 @@ class PppOverL2tpnsTest {
                     .findFirst().orElseThrow(() -> new AssertionError("no IPV6CP: " + events));
             assertTrue(v6.localLinkLocal().isLinkLocalAddress() && v6.remoteLinkLocal().isLinkLocalAddress());
             sock.call(() -> {
-                link[0].close("test done");
+                call[0].ppp().close("test done");
                 return null;
             }).get();
-            Thread.sleep(300);
+            call[0].dead().get(10, TimeUnit.SECONDS); // LCP Terminate-Ack from l2tpns, or Max-Terminate
             sock.call(() -> {
                 t.close("test done");
                 return null;

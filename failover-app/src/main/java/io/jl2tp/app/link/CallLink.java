@@ -1,0 +1,230 @@
+package io.jl2tp.app.link;
+
+import io.jl2tp.l2tp.tunnel.FrameReceiver;
+import io.jl2tp.l2tp.tunnel.Session;
+import io.jl2tp.ppp.PppEvent;
+import io.jl2tp.ppp.PppLink;
+import io.jl2tp.ppp.options.PppSettings;
+import io.jl2tp.tun.TunDevice;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+
+/**
+ * One call's data path: an L2TP {@link Session}, the {@link PppLink} that runs over it, and the
+ * {@link TunDevice} that carries its IP packets — the one place where the three layers meet, used
+ * by the dialer, the LNS and the tests alike.
+ *
+ * <pre>
+ * Outbound flow (TUN reader thread, one per attached call, started by {@link #attach}):
+ *   tun.read into a pooled direct buffer, {@link #HEADROOM} octets in front
+ *   → outbound {@link PacketFilter} (the place for the TCP MSS clamp)
+ *   → PppLink.sendIp: PPP header written into the headroom (dropped if that NCP is down)
+ *   → Session.send: L2TP data header written into the headroom → UDP sendto
+ *
+ * Inbound flow (the L2TP endpoint's event loop):
+ *   UDP → Session (data header checked) → {@link #receiver()} = PppLink.input
+ *   → control protocols (LCP, auth, IPCP, IPV6CP) stay on the loop
+ *   → IP: inbound {@link PacketFilter} → tun.write, buffer released
+ * </pre>
+ *
+ * Ownership: everything except {@link #close} runs on the event loop. The reader thread only
+ * reads the TUN and calls the two send paths, which are safe from one data thread
+ * ({@code PppLink.sendIp}, {@code Session.send}). {@link #close} may block (it joins the reader)
+ * and must not run on the event loop. The attached {@code TunDevice} belongs to the call from
+ * {@link #attach} on and is closed by {@link #close}.
+ */
+public final class CallLink {
+
+    private static final Logger log = LoggerFactory.getLogger(CallLink.class);
+
+    /** Octets left in front of each packet read from the TUN: the L2TP data header and the PPP header. */
+    public static final int HEADROOM = Session.HEADROOM + PppLink.HEADROOM;
+    private static final long READER_EXIT_MILLIS = 5000;
+
+    /** Looks at or rewrites (in place, same length) an IP packet as it passes; never takes ownership. */
+    @FunctionalInterface
+    public interface PacketFilter {
+        /** Does nothing. */
+        PacketFilter NONE = (protocol, ip) -> { };
+
+        /** {@code protocol} is {@link PppLink#PROTO_IPV4} or {@link PppLink#PROTO_IPV6}; the buffer's readable bytes are the packet. */
+        void apply(int protocol, ByteBuf ip);
+    }
+
+    private final Session session;
+    private final PppLink ppp;
+    private final ByteBufAllocator alloc;
+    private final CompletableFuture<PppEvent.Down> dead = new CompletableFuture<>();
+    private volatile PacketFilter outbound = PacketFilter.NONE;
+    private volatile PacketFilter inbound = PacketFilter.NONE;
+    private volatile TunDevice tun;
+    private volatile Thread reader;
+    private volatile boolean closed;
+    private boolean started; // event loop
+
+    /**
+     * Joins a PPP link to {@code session} (event loop): the session's frames go to PPP from now on.
+     * An LNS also returns {@link #receiver()} from its {@code SessionAcceptor}.
+     *
+     * @param events the owner's PPP event handler (on the loop); {@link #dead()} completes just before it sees {@code Down}
+     */
+    public CallLink(Session session, PppSettings options, PppLink.Settings settings, ScheduledExecutorService loop,
+                    Consumer<PppEvent> events, ByteBufAllocator alloc, Random random) {
+        this.session = session;
+        this.alloc = alloc;
+        this.ppp = new PppLink(options, settings, loop, session::send, e -> {
+            if (e instanceof PppEvent.Down d) {
+                dead.complete(d);
+            }
+            events.accept(e);
+        }, alloc, random);
+        session.receiver(ppp::input);
+    }
+
+    /** The L2TP session. */
+    public Session session() {
+        return session;
+    }
+
+    /** The PPP link. */
+    public PppLink ppp() {
+        return ppp;
+    }
+
+    /** Where the session delivers received PPP frames. */
+    public FrameReceiver receiver() {
+        return ppp::input;
+    }
+
+    /** Completes when PPP is dead (RFC 1661 Link Dead), with the reason; the same {@code Down} the owner receives. */
+    public CompletableFuture<PppEvent.Down> dead() {
+        return dead;
+    }
+
+    /** True once {@link #start} ran: PPP will report {@code Down} when it ends. Event loop. */
+    public boolean started() {
+        return started;
+    }
+
+    /** Sets the filters applied to IP packets going to the peer and coming from it (before {@link #attach}). */
+    public void filters(PacketFilter toPeer, PacketFilter fromPeer) {
+        this.outbound = toPeer;
+        this.inbound = fromPeer;
+    }
+
+    /** The session is up: PPP starts (RFC 1661 §3.3, Establish phase). Event loop. */
+    public void start() {
+        started = true;
+        ppp.start();
+    }
+
+    /** The session went away: PPP's lower layer is down. Event loop. */
+    public void lowerDown(String why) {
+        ppp.lowerDown(why);
+    }
+
+    /**
+     * Connects the TUN: received IP packets are written to it, and a reader thread sends what it
+     * reads. Call once, on the event loop, when the first NCP is up; {@code mtu} sizes the read
+     * buffers. The device is the call's from now on.
+     */
+    public void attach(TunDevice device, int mtu) {
+        if (tun != null) {
+            throw new IllegalStateException("a TUN is already attached");
+        }
+        tun = device;
+        if (closed) {
+            device.close();
+            return;
+        }
+        ppp.ipSink(this::toTun);
+        Thread t = new Thread(() -> readLoop(device, Math.max(mtu, device.mtu())), "tun-reader-" + device.name());
+        t.setDaemon(true);
+        reader = t;
+        t.start();
+    }
+
+    /** Stops writing received packets to the TUN (event loop); the reader keeps the device until {@link #close}. */
+    public void detach() {
+        ppp.ipSink(null);
+    }
+
+    private void toTun(int protocol, ByteBuf ip) {
+        TunDevice d = tun;
+        try {
+            if (d != null && !closed) {
+                inbound.apply(protocol, ip);
+                d.write(ip);
+            }
+        } catch (IOException e) {
+            log.debug("{}: TUN write failed: {}", d.name(), e.getMessage());
+        } finally {
+            ip.release();
+        }
+    }
+
+    private void readLoop(TunDevice device, int mtu) {
+        int size = HEADROOM + Math.max(mtu, 1500);
+        while (!closed) {
+            ByteBuf buf = alloc.directBuffer(size);
+            buf.writerIndex(HEADROOM).readerIndex(HEADROOM);
+            int n;
+            try {
+                n = device.read(buf);
+            } catch (IOException e) {
+                buf.release();
+                if (!closed) {
+                    log.warn("{}: TUN read failed: {}", device.name(), e.getMessage());
+                }
+                return;
+            }
+            if (n <= 0 || closed) {
+                buf.release();
+                if (n < 0 || closed) {
+                    return;
+                }
+                continue;
+            }
+            int protocol = (buf.getByte(HEADROOM) & 0xf0) >> 4 == 6 ? PppLink.PROTO_IPV6 : PppLink.PROTO_IPV4;
+            outbound.apply(protocol, buf);
+            ppp.sendIp(protocol, buf); // ownership passes; dropped there if that NCP is down
+        }
+    }
+
+    /**
+     * Releases what the call holds: stops the data path, closes the TUN (a Linux TUN interface
+     * disappears with it) and waits for the reader thread to end. Idempotent. Not on the event loop.
+     */
+    public void close() {
+        closed = true;
+        TunDevice d = tun;
+        if (d != null) {
+            d.close();
+        }
+        Thread r = reader;
+        if (r != null && r != Thread.currentThread()) {
+            try {
+                r.join(READER_EXIT_MILLIS); // closing the device wakes a blocked read at once
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (r.isAlive()) {
+                log.warn("{}: TUN reader did not stop within {} ms", d == null ? "?" : d.name(), READER_EXIT_MILLIS);
+            }
+        }
+    }
+
+    /** True once {@link #close} ran and the reader thread (if any) has ended. */
+    public boolean released() {
+        Thread r = reader;
+        return closed && (r == null || !r.isAlive());
+    }
+}
