@@ -21,9 +21,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,9 +46,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ip-up hook (run with the daemon's capabilities) adds a route, DNS lands in the ppp directory,
  * and SIGTERM ends it cleanly. systemd is not PID 1 in the test environment, so util-linux
  * {@code setpriv} applies the unit's User=, AmbientCapabilities=, CapabilityBoundingSet= and
- * NoNewPrivileges=.
+ * NoNewPrivileges=, and strace checks SystemCallFilter=@system-service (the set as this
+ * machine's systemd defines it) and RestrictAddressFamilies= against every call made.
  */
-@RequiresRoot(commands = {"ip", "ping", "setpriv", "unshare", "mknod"})
+@RequiresRoot(commands = {"ip", "ping", "setpriv", "unshare", "mknod", "strace", "systemd-analyze"})
 class LeastPrivilegeTest {
 
     /** CAP_NET_ADMIN (12) and CAP_NET_RAW (13): the whole capability set, as /proc/PID/status shows it. */
@@ -49,6 +57,19 @@ class LeastPrivilegeTest {
 
     @Test
     void dialsAsUnprivilegedUserWithNetAdminAndNetRawOnly(@TempDir Path tmp) throws Exception {
+        // What the shipped unit grants (the NixOS module's equivalents are checked by dist/nixos/check).
+        Map<String, List<String>> unit = serviceSection(Path.of(System.getProperty("user.dir")).resolveSibling(
+                "dist/systemd/jl2tp.service"));
+        List<String> user = unit.getOrDefault("User", List.of());
+        assertTrue(user.size() == 1 && !user.get(0).equals("root") && !user.get(0).equals("0"), "User= not root: " + user);
+        assertEquals(List.of("yes"), unit.get("NoNewPrivileges"), "NoNewPrivileges=");
+        String caps = "-all" + capabilities(unit, "AmbientCapabilities");
+        assertEquals(caps, "-all" + capabilities(unit, "CapabilityBoundingSet"), "bounding set = ambient set");
+        assertEquals("-all,+net_admin,+net_raw", caps, "CAP_NET_ADMIN and CAP_NET_RAW, nothing else");
+        List<String> filters = words(unit, "SystemCallFilter");
+        Set<String> allowedFamilies = new TreeSet<>(words(unit, "RestrictAddressFamilies"));
+        assertEquals(Set.of("AF_INET", "AF_INET6", "AF_NETLINK", "AF_UNIX"), allowedFamilies, "RestrictAddressFamilies=");
+        assertEquals(List.of("@system-service"), filters, "SystemCallFilter=");
         int uid = 60000 + (int) (ProcessHandle.current().pid() % 5000);
         SecretsFile users = SecretsFile.parse("alice * s3cret\n", "users", p -> {
             throw new IllegalStateException();
@@ -56,7 +77,7 @@ class LeastPrivilegeTest {
         try (NetNs lnsNs = NetNs.create("lplns"); NetNs lacNs = NetNs.create("lplac")) {
             NetNs.veth(lacNs, "wan", "203.0.113.1/24", lnsNs, "wan", "203.0.113.2/24");
             LnsServer lns = new LnsServer(new LnsServer.Config(new InetSocketAddress("203.0.113.2", 1701),
-                    TunnelConfig.defaults("jl2tp-lns"), PppOptions.builder().auth(true).requireChap(true).build(), users,
+                    TunnelConfig.defaults("jl2tp-lns"), PppOptions.builder().auth(true).requireChap(true).ipv6(true).build(), users,
                     (Inet4Address) InetAddress.getByName("198.51.100.1"), LnsServer.range("198.51.100.", 128, 130),
                     List.of((Inet4Address) InetAddress.getByName("198.51.100.53"))), e -> { });
             lnsNs.run(lns::start);
@@ -69,7 +90,7 @@ class LeastPrivilegeTest {
                 Path run = Files.createDirectories(tmp.resolve("run"));
                 Path cache = Files.createDirectories(tmp.resolve("cache"));
                 Path hookLog = tmp.resolve("hooks.log");
-                Path options = write(etc.resolve("options"), "name alice\nnoauth\nusepeerdns\nifname l2tp0\n", "rw-r--r--");
+                Path options = write(etc.resolve("options"), "name alice\nnoauth\n+ipv6\nipv6cp-use-ipaddr\nusepeerdns\nifname l2tp0\n", "rw-r--r--");
                 write(ppp.resolve("chap-secrets"), "alice * s3cret\n", "rw-------");
                 write(ppp.resolve("ip-up"), "#!/bin/sh\necho \"ip-up $* uid=$(id -u)\" >> '" + hookLog + "'\n"
                         + "ip route add 203.0.113.77/32 dev \"$1\" >> '" + hookLog + "' 2>&1\n", "rwx------");
@@ -81,7 +102,6 @@ class LeastPrivilegeTest {
                 Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
 
                 String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-                String caps = "-all,+net_admin,+net_raw";
                 List<String> cmd = new ArrayList<>();
                 if (!Files.getPosixFilePermissions(Path.of("/dev/net/tun")).containsAll(PosixFilePermissions.fromString(
                         "rw-rw-rw-"))) {
@@ -95,10 +115,12 @@ class LeastPrivilegeTest {
                     cmd.addAll(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
                             "mount --bind \"$0\" /dev/net/tun && exec \"$@\"", node.toString()));
                 }
-                cmd.addAll(List.of("ip", "netns", "exec", lacNs.name(), "setpriv", "--reuid=" + uid,
+                Path trace = tmp.resolve("strace.txt");
+                cmd.addAll(List.of("ip", "netns", "exec", lacNs.name(), "strace", "-f", "-qq", "-o", trace.toString(),
+                        "setpriv", "--reuid=" + uid,
                         "--regid=" + uid, "--clear-groups", "--inh-caps=" + caps, "--ambient-caps=" + caps,
                         "--bounding-set=" + caps, "--no-new-privs", "--",
-                        java, "-Djava.io.tmpdir=" + cache, "-cp", cp.toString(), "io.jl2tp.app.cli.Main", "xl2tpd", "-D",
+                        java, "-Djava.io.tmpdir=" + cache, "-Djna.tmpdir=" + cache, "-cp", cp.toString(), "io.jl2tp.app.cli.Main", "xl2tpd", "-D",
                         "-c", conf.toString(), "-p", run.resolve("pid").toString(), "-C", run.resolve("control").toString(),
                         "--ppp-dir", ppp.toString()));
                 Path log = tmp.resolve("jl2tp.log");
@@ -107,9 +129,11 @@ class LeastPrivilegeTest {
                 daemon = pb.start();
                 Process d = daemon;
                 await(d, log, 60, "the control FIFO", () -> Files.exists(run.resolve("control")));
+                await(d, log, 10, "the pid file", () -> Files.exists(run.resolve("pid")));
+                long jvm = Long.parseLong(Files.readString(run.resolve("pid")).strip());
 
-                // Who it runs as: /proc/PID/status of the JVM (setpriv exec'd it, same pid).
-                String status = Files.readString(Path.of("/proc", Long.toString(d.pid()), "status"));
+                // Who it runs as: /proc/PID/status of the JVM (strace's child, setpriv exec'd it).
+                String status = Files.readString(Path.of("/proc", Long.toString(jvm), "status"));
                 assertTrue(status.matches("(?s).*\\nUid:\\s+" + uid + "\\s+" + uid + "\\s+" + uid + "\\s+" + uid + "\\n.*"), status);
                 assertTrue(status.matches("(?s).*\\nGroups:\\s*\\n.*"), status);
                 for (String set : List.of("CapEff", "CapPrm", "CapAmb", "CapBnd")) {
@@ -120,6 +144,9 @@ class LeastPrivilegeTest {
                 Files.writeString(run.resolve("control"), "c own\n", StandardCharsets.US_ASCII);
                 await(d, log, 60, "IPCP up", () -> lacNs.run(5, TimeUnit.SECONDS, "ip", "addr", "show", "dev", "l2tp0")
                         .output().contains("198.51.100.128 peer 198.51.100.1/32"));
+                // +ipv6: IPV6CP's link-local address (addr_gen_mode written under /proc/sys/net with CAP_NET_ADMIN).
+                await(d, log, 30, "IPv6 link-local", () -> lacNs.run(5, TimeUnit.SECONDS, "ip", "-6", "addr", "show", "dev",
+                        "l2tp0").output().contains("inet6 fe80::"));
                 NetNs.Result ping = lacNs.run(20, TimeUnit.SECONDS, "ping", "-c", "3", "-W", "2", "198.51.100.1");
                 assertEquals(0, ping.status(), ping.output() + "\n" + Files.readString(log));
                 await(d, log, 20, "the ip-up hook's route", () -> lacNs.run(5, TimeUnit.SECONDS, "ip", "route", "show",
@@ -139,7 +166,7 @@ class LeastPrivilegeTest {
                     }), "nothing written to the shared /tmp: java.io.tmpdir is the daemon's own directory");
                 }
 
-                d.destroy(); // SIGTERM, as systemctl stop
+                ProcessHandle.of(jvm).orElseThrow().destroy(); // SIGTERM, as systemctl stop
                 assertTrue(d.waitFor(20, TimeUnit.SECONDS), Files.readString(log));
                 assertEquals(0, d.exitValue(), Files.readString(log));
                 assertFalse(lacNs.run(5, TimeUnit.SECONDS, "ip", "link", "show", "l2tp0").status() == 0,
@@ -147,6 +174,31 @@ class LeastPrivilegeTest {
                 assertFalse(Files.exists(run.resolve("pid")), "pid file removed");
                 String text = Files.readString(log);
                 assertFalse(text.contains("Operation not permitted") || text.contains("EPERM"), text);
+
+                // SystemCallFilter=@system-service and RestrictAddressFamilies= hold for everything the
+                // JVM, JNA, Netty and the hook scripts did from the exec of java on.
+                Set<String> allowed = new HashSet<>();
+                filters.forEach(f -> allowed.addAll(syscallSet(f)));
+                Set<String> used = new TreeSet<>();
+                Set<String> families = new TreeSet<>();
+                boolean afterExec = false;
+                for (String line : Files.readAllLines(trace)) {
+                    afterExec |= line.matches("\\d+ +execve\\(\"[^\"]*/bin/java\".*= 0");
+                    Matcher m = SYSCALL.matcher(line);
+                    if (afterExec && m.find()) {
+                        used.add(m.group(1));
+                    }
+                    Matcher f = SOCKET.matcher(line);
+                    if (afterExec && f.find()) {
+                        families.add(f.group(1));
+                    }
+                }
+                assertTrue(used.size() > 40 && used.contains("ioctl") && used.contains("sendmsg"), "traced: " + used);
+                Set<String> outside = new TreeSet<>(used);
+                outside.removeAll(allowed);
+                assertTrue(outside.isEmpty(), "system calls outside @system-service: " + outside);
+                assertTrue(allowedFamilies.containsAll(families),
+                        "address families: " + families);
             } finally {
                 if (daemon != null && daemon.isAlive()) {
                     daemon.destroyForcibly();
@@ -155,6 +207,72 @@ class LeastPrivilegeTest {
                 lns.close();
             }
         }
+    }
+
+    /** The [Service] section of a unit file: each key's values in order (continuation lines joined). */
+    private static Map<String, List<String>> serviceSection(Path unitFile) throws IOException {
+        Map<String, List<String>> out = new HashMap<>();
+        String section = "";
+        String text = Files.readString(unitFile).replace("\\\n", " ");
+        for (String line : text.split("\n")) {
+            line = line.strip();
+            if (line.startsWith("[")) {
+                section = line;
+            } else if (section.equals("[Service]") && !line.startsWith("#") && line.contains("=")) {
+                int eq = line.indexOf('=');
+                out.computeIfAbsent(line.substring(0, eq).strip(), k -> new ArrayList<>()).add(line.substring(eq + 1).strip());
+            }
+        }
+        return out;
+    }
+
+    private static List<String> words(Map<String, List<String>> unit, String key) {
+        List<String> out = new ArrayList<>();
+        for (String v : unit.getOrDefault(key, List.of())) {
+            out.addAll(List.of(v.split("\\s+")));
+        }
+        return out;
+    }
+
+    /** CAP_NET_ADMIN CAP_NET_RAW → ",+net_admin,+net_raw" (setpriv's spelling), sorted. */
+    private static String capabilities(Map<String, List<String>> unit, String key) {
+        return words(unit, key).stream().map(c -> ",+" + c.toLowerCase(java.util.Locale.ROOT).replaceFirst("^cap_", ""))
+                .sorted().reduce("", String::concat);
+    }
+
+    private static final Pattern SYSCALL = Pattern.compile("^\\d+ +(?:<\\.\\.\\. )?([a-z0-9_]+)[( ]");
+    private static final Pattern SOCKET = Pattern.compile("^\\d+ +socket\\((AF_[A-Z0-9]+),");
+
+    /** A systemd syscall set, its nested sets expanded, as `systemd-analyze syscall-filter` prints them. */
+    private static Set<String> syscallSet(String name) {
+        Map<String, List<String>> sets = new HashMap<>();
+        String current = null;
+        for (String line : NetNs.host("systemd-analyze", "syscall-filter").split("\n")) {
+            if (line.startsWith("@")) {
+                current = line.strip();
+                sets.put(current, new ArrayList<>());
+            } else if (current != null && line.startsWith("    ") && !line.strip().startsWith("#")) {
+                sets.get(current).add(line.strip());
+            }
+        }
+        Set<String> out = new HashSet<>();
+        List<String> todo = new ArrayList<>(List.of(name));
+        Set<String> seen = new HashSet<>();
+        while (!todo.isEmpty()) {
+            String s = todo.remove(todo.size() - 1);
+            if (!seen.add(s)) {
+                continue;
+            }
+            for (String e : sets.getOrDefault(s, List.of())) {
+                if (e.startsWith("@")) {
+                    todo.add(e);
+                } else {
+                    out.add(e);
+                }
+            }
+        }
+        assertTrue(out.contains("read") && out.contains("socket"), name + ": " + out);
+        return out;
     }
 
     private static long capability(String status, String set) {
