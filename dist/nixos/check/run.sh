@@ -4,6 +4,7 @@
 #     packages.{x86_64,aarch64}-linux.default (buildMavenPackage's arguments: src is the flake
 #     itself, a real sha256 mvnHash, tests off) and nixosModules.default through lib.evalModules
 #     (user, capabilities, hardening, tmpfiles, the package defaulting to the flake's);
+#     then the same through `nix flake show`/`nix eval` with the nixpkgs input overridden;
 #  2. writes the module's [Service] section as NixOS renders it and runs `systemd-analyze verify`
 #     on it and on dist/systemd/jl2tp.service (every directive known to this systemd);
 #  3. runs `jl2tp xl2tpd --check` on the xl2tpd.conf and pppd options file the module generates;
@@ -50,6 +51,16 @@ unit = re.sub(r"/nix/store/0{32}-jl2tp-[^/]*/bin/jl2tp", root + "/jl2tp", d["uni
 open(tmp + "/jl2tp.service", "w").write(unit)
 print("package and module: OK")
 EOF
+echo "--- the flake through Nix's flake machinery (nixpkgs input overridden by a stand-in with the real lib)"
+mkdir "$tmp/nixpkgs" "$tmp/flake"
+cp -r "$(realpath "$lib")" "$tmp/nixpkgs/lib"; cp dist/nixos/check/stub-nixpkgs-flake.nix "$tmp/nixpkgs/flake.nix"
+git ls-files -z | xargs -0 cp --parents -t "$tmp/flake"
+nixf=(nix --extra-experimental-features "nix-command flakes")
+"${nixf[@]}" flake show "path:$tmp/flake" --override-input nixpkgs "path:$tmp/nixpkgs" --no-write-lock-file 2>/dev/null
+src=$("${nixf[@]}" eval --raw "path:$tmp/flake#packages.x86_64-linux.default.mavenArgs.src.outPath" \
+  --override-input nixpkgs "path:$tmp/nixpkgs" --no-write-lock-file 2>/dev/null)
+case "$src" in /nix/store/*-source) echo "package src: $src (the flake's own source in the store)";;
+  *) echo "FAIL: package src $src"; exit 1;; esac
 echo "--- systemd-analyze verify (module's unit as NixOS renders it, then dist/systemd/jl2tp.service)"
 systemd-analyze verify --man=no "$tmp/jl2tp.service" 2>&1 | grep -v '^/lib/systemd\|^/etc/systemd' || true
 systemd-analyze verify --man=no "$tmp/jl2tp.service" 2>&1 | grep 'jl2tp.service' && exit 1
