@@ -2,8 +2,7 @@ package io.jl2tp.app.demo;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
-import com.sun.jna.Native;
-import com.sun.jna.Pointer;
+import io.jl2tp.tun.linux.LibC;
 
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -24,10 +23,8 @@ import java.util.Locale;
  */
 final class DemoEcho {
 
-    private static final int AF_INET = 2;
-    private static final int AF_INET6 = 10;
-    private static final int SOCK_RAW = 3;
-    private static final int SOCK_CLOEXEC = 0x80000;
+    private static final int AF_INET = LibC.AF_INET;
+    private static final int AF_INET6 = LibC.AF_INET6;
     private static final int IPPROTO_ICMP = 1;
     private static final int IPPROTO_ICMPV6 = 58;
     private static final int SOL_SOCKET = 1;
@@ -39,24 +36,6 @@ final class DemoEcho {
     private static final int ECHO_REPLY_V4 = 0;
     private static final int ECHO_REQUEST_V6 = 128;
     private static final int ECHO_REPLY_V6 = 129;
-
-    static {
-        Native.register(DemoEcho.class, "c");
-    }
-
-    private static native int socket(int domain, int type, int protocol) throws LastErrorException;
-
-    private static native int setsockopt(int fd, int level, int name, Pointer value, int len) throws LastErrorException;
-
-    private static native long sendto(int fd, Pointer buf, long len, int flags, Pointer addr, int addrlen)
-            throws LastErrorException;
-
-    private static native long recvfrom(int fd, Pointer buf, long len, int flags, Pointer addr, Pointer addrlen)
-            throws LastErrorException;
-
-    private static native int poll(Pointer fds, long nfds, int timeout);
-
-    private static native int close(int fd) throws LastErrorException;
 
     /** What {@code ping -c N} prints at the end: echoes sent, replies received, their mean round trip. */
     record Result(int sent, int received, double averageMs) {
@@ -82,7 +61,7 @@ final class DemoEcho {
         }
         int fd;
         try {
-            fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_CLOEXEC, v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+            fd = LibC.socket(v6 ? AF_INET6 : AF_INET, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
         } catch (LastErrorException e) {
             throw new IOException("raw ICMP socket: errno " + e.getErrorCode() + " (needs CAP_NET_RAW)");
         }
@@ -90,7 +69,7 @@ final class DemoEcho {
             byte[] name = (ifname + "\0").getBytes(StandardCharsets.US_ASCII);
             Memory ifnameC = new Memory(name.length);
             ifnameC.write(0, name, 0, name.length);
-            setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifnameC, name.length);
+            LibC.setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifnameC, name.length);
             if (v6) {
                 // RFC 3542 §3.2: pass only Echo Replies (a raw ICMPv6 socket sees NDP and the rest too).
                 Memory filter = new Memory(32);
@@ -98,14 +77,12 @@ final class DemoEcho {
                     filter.setInt(i * 4, -1);
                 }
                 filter.setInt((ECHO_REPLY_V6 >> 5) * 4, ~(1 << (ECHO_REPLY_V6 & 31)));
-                setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, filter, 32);
+                LibC.setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, filter, 32);
             }
             Memory addr = sockaddr(target);
             int id = new SecureRandom().nextInt(1, 0x10000);
             Memory out = new Memory(64);
             Memory in = new Memory(1500);
-            Memory from = new Memory(28);
-            Memory fromLen = new Memory(4);
             Memory pfd = new Memory(8);
             int received = 0;
             long totalNanos = 0;
@@ -114,7 +91,7 @@ final class DemoEcho {
                 out.write(0, echo, 0, echo.length);
                 long sent = System.nanoTime();
                 try {
-                    sendto(fd, out, echo.length, 0, addr, (int) addr.size());
+                    LibC.sendto(fd, out, echo.length, 0, addr, (int) addr.size());
                 } catch (LastErrorException e) {
                     throw new IOException("sendto " + target.getHostAddress() + " via " + ifname + ": errno " + e.getErrorCode());
                 }
@@ -128,17 +105,16 @@ final class DemoEcho {
                     pfd.setInt(0, fd);
                     pfd.setShort(4, POLLIN);
                     pfd.setShort(6, (short) 0);
-                    if (poll(pfd, 1, (int) Math.max(1, left / 1_000_000)) <= 0 || (pfd.getShort(6) & POLLIN) == 0) {
+                    if (LibC.poll(pfd, 1, (int) Math.max(1, left / 1_000_000)) <= 0 || (pfd.getShort(6) & POLLIN) == 0) {
                         continue;
                     }
                     long len;
                     try {
-                        fromLen.setInt(0, 28);
-                        len = recvfrom(fd, in, in.size(), MSG_DONTWAIT, from, fromLen);
+                        len = LibC.recv(fd, in, in.size(), MSG_DONTWAIT);
                     } catch (LastErrorException e) {
                         continue;
                     }
-                    if (isReply(v6, in.getByteArray(0, (int) len), from, target, id, seq)) {
+                    if (isReply(v6, in.getByteArray(0, (int) len), target, id, seq)) {
                         answered = true;
                         received++;
                         totalNanos += System.nanoTime() - sent;
@@ -148,14 +124,14 @@ final class DemoEcho {
                 long next = sent + interval.toNanos();
                 while (seq < count && System.nanoTime() < next) {
                     pfd.setInt(0, -1); // poll on no descriptor: a timed wait without a busy loop
-                    poll(pfd, 1, (int) Math.max(1, (next - System.nanoTime()) / 1_000_000));
+                    LibC.poll(pfd, 1, (int) Math.max(1, (next - System.nanoTime()) / 1_000_000));
                 }
             }
             return new Result(count, received, received == 0 ? 0 : totalNanos / 1e6 / received);
         } catch (LastErrorException e) {
             throw new IOException("echo socket on " + ifname + ": errno " + e.getErrorCode());
         } finally {
-            close(fd);
+            LibC.close(fd);
         }
     }
 
@@ -207,10 +183,11 @@ final class DemoEcho {
     }
 
     /**
-     * Our echo reply from the target: a raw IPv4 socket hands over the IP header too, a raw
-     * ICMPv6 socket only the ICMPv6 message; the sender is checked from {@code from}.
+     * Our echo reply: a raw IPv4 socket hands over the IP header too (the sender must be the
+     * target); a raw ICMPv6 socket only the ICMPv6 message, which reaches this socket only as an
+     * Echo Reply (the filter) arriving on the bound interface, matched by identifier and sequence.
      */
-    static boolean isReply(boolean v6, byte[] pkt, Pointer from, InetAddress target, int id, int seq) {
+    static boolean isReply(boolean v6, byte[] pkt, InetAddress target, int id, int seq) {
         int off = 0;
         if (!v6) {
             if (pkt.length < 20 || (pkt[0] >> 4) != 4) {
@@ -221,11 +198,12 @@ final class DemoEcho {
         if (pkt.length < off + 8) {
             return false;
         }
-        byte[] src = from.getByteArray(v6 ? 8 : 4, v6 ? 16 : 4);
+        if (!v6 && !Arrays.equals(Arrays.copyOfRange(pkt, 12, 16), target.getAddress())) {
+            return false;
+        }
         int type = pkt[off] & 0xff;
         int rid = ((pkt[off + 4] & 0xff) << 8) | (pkt[off + 5] & 0xff);
         int rseq = ((pkt[off + 6] & 0xff) << 8) | (pkt[off + 7] & 0xff);
-        return type == (v6 ? ECHO_REPLY_V6 : ECHO_REPLY_V4) && rid == id && rseq == seq
-                && Arrays.equals(src, target.getAddress());
+        return type == (v6 ? ECHO_REPLY_V6 : ECHO_REPLY_V4) && rid == id && rseq == seq;
     }
 }
