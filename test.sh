@@ -11,6 +11,8 @@ want() { dpkg -s "$1" >/dev/null 2>&1 || need+=("$1"); }
 command -v javac >/dev/null 2>&1 || want openjdk-17-jdk-headless
 command -v mvn >/dev/null 2>&1 || want maven
 for p in python3 iproute2 iputils-ping procps l2tpns freeradius freeradius-utils tcpdump tshark iperf3 gcc; do want "$p"; done
+# LeastPrivilegeTest: setpriv/unshare (util-linux), strace, systemd-analyze (systemd).
+for p in util-linux strace systemd; do want "$p"; done
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     echo "test.sh: installing ${need[*]}"

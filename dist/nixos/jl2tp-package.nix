@@ -1,20 +1,25 @@
 # jl2tp built from this repository with Maven, as a Nix derivation providing bin/jl2tp.
-# Nix needs the hash of the Maven dependencies: the first build fails and prints it ("got:
-# sha256-..."); put that value in mvnHash. It changes only when pom.xml dependencies change.
-{ lib, maven, makeWrapper, jdk17_headless }:
+# `src` is the flake's own source (flake.nix passes `self`), never a path relative to where a
+# user copies this file. mvnHash is the hash of the Maven repository buildMavenPackage downloads
+# (its fetchedMavenDeps); dist/nixos/update-mvn-hash.sh recomputes it after a pom.xml change
+# (`--check` in CI-like use). It depends on nixpkgs' Maven release (3.9.9 in nixos-25.05).
+{ lib, maven, makeWrapper, jdk17_headless, src }:
 maven.buildMavenPackage {
   pname = "jl2tp";
   version = "0.1.0";
-  src = lib.cleanSource ../..;
-  mvnHash = lib.fakeHash;
+  inherit src;
+  mvnHash = "sha256-DcBYmXeENIll7Ag8zTuvnVmIUJEWE0sjHnnDMihrirM=";
   mvnJdk = jdk17_headless;
-  mvnParameters = "-DskipTests -pl failover-app -am";
+  # The tests need root and network namespaces: they run in ./test.sh, not in the Nix sandbox.
+  doCheck = false;
+  mvnParameters = "-pl failover-app -am";
   nativeBuildInputs = [ makeWrapper ];
   installPhase = ''
     runHook preInstall
     install -Dm644 failover-app/target/jl2tp.jar $out/share/jl2tp/jl2tp.jar
+    # JL2TP_JAVA_OPTS at run time (the NixOS module sets java.io.tmpdir to the service's cache).
     makeWrapper ${jdk17_headless}/bin/java $out/bin/jl2tp \
-      --add-flags "-XX:+UseSerialGC -jar $out/share/jl2tp/jl2tp.jar"
+      --add-flags "-XX:+UseSerialGC \''${JL2TP_JAVA_OPTS:-} -jar $out/share/jl2tp/jl2tp.jar"
     runHook postInstall
   '';
   meta = {

@@ -3,8 +3,7 @@
 # optional [failover] section, so the NixOS configuration changes in two words:
 #
 #   services.jl2tp = {
-#     enable = true;
-#     package = pkgs.callPackage ./jl2tp-package.nix { };   # or any derivation with bin/jl2tp
+#     enable = true;                    # package: the flake's (nixosModules.default sets it)
 #     xl2tpOptions = ''
 #       [global]
 #       max retries = 36
@@ -28,7 +27,10 @@
 #     '';
 #   };
 #
-# chap-secrets and the ip-up/ip-down scripts stay where the seed put them (/etc/xl2tpd/ppp).
+# chap-secrets and the ip-up/ip-down scripts stay where the seed put them (/etc/xl2tpd/ppp); the
+# service runs as user jl2tp with CAP_NET_ADMIN and CAP_NET_RAW only, so that directory and its
+# secrets (mode 0600) belong to jl2tp (systemd-tmpfiles sets the directory's owner; with agenix or
+# sops-nix give the secret `owner = "jl2tp"`). Hook scripts run as jl2tp with those capabilities.
 { config, pkgs, lib, ... }:
 with lib;
 let
@@ -63,6 +65,16 @@ in
       default = "";
       description = "[failover NAME] section(s): primary, backup, routes, route metric, hold up, probe ...";
     };
+    user = mkOption {
+      type = types.str;
+      default = "jl2tp";
+      description = "User the daemon runs as (created when left at jl2tp). It gets CAP_NET_ADMIN and CAP_NET_RAW, nothing else.";
+    };
+    group = mkOption {
+      type = types.str;
+      default = "jl2tp";
+      description = "Group of the daemon's user (created when left at jl2tp).";
+    };
     pppDir = mkOption {
       type = types.str;
       default = "/etc/xl2tpd/ppp";
@@ -82,6 +94,12 @@ in
   };
 
   config = mkIf cfg.enable {
+    users.users = optionalAttrs (cfg.user == "jl2tp") {
+      jl2tp = { isSystemUser = true; group = cfg.group; description = "jl2tp L2TP/PPP daemon"; };
+    };
+    users.groups = optionalAttrs (cfg.group == "jl2tp") { jl2tp = { }; };
+    # pppd's directory: owned by the daemon's user (secrets are read, usepeerdns writes resolv.conf).
+    systemd.tmpfiles.rules = [ "d ${cfg.pppDir} 0700 ${cfg.user} ${cfg.group} -" ];
     # The kernel side is a TUN device: no ppp or l2tp kernel modules needed.
     boot.kernelModules = [ "tun" ];
     systemd.services.jl2tp = {
@@ -92,15 +110,20 @@ in
       conflicts = [ "xl2tpd-flexible.service" "xl2tpd.service" ];
       # The hook scripts call ip and logger, as the seed's do.
       path = [ pkgs.iproute2 pkgs.util-linux pkgs.bash ];
+      # JNA's and Netty's native libraries are unpacked into the service's own cache directory.
+      environment.JL2TP_JAVA_OPTS = "-Djava.io.tmpdir=/var/cache/jl2tp -Djna.tmpdir=/var/cache/jl2tp";
       preStart = ''
-        mkdir -p -m 700 ${cfg.pppDir}
         ${cfg.package}/bin/jl2tp xl2tpd --check -c ${conf} --ppp-dir ${cfg.pppDir}
       '';
       serviceConfig = {
         Type = "notify";
         NotifyAccess = "main";
+        User = cfg.user;
+        Group = cfg.group;
         RuntimeDirectory = "xl2tpd";
         RuntimeDirectoryMode = "0700";
+        CacheDirectory = "jl2tp";
+        CacheDirectoryMode = "0700";
         ExecStart = escapeShellArgs ([ "${cfg.package}/bin/jl2tp" "xl2tpd" "-D" "-c" "${conf}"
           "-p" "/run/xl2tpd/pid" "-C" "/run/xl2tpd/control" "--ppp-dir" cfg.pppDir ]
           ++ optionals (cfg.metricsPort != null) [ "--metrics-port" (toString cfg.metricsPort) ]
@@ -109,6 +132,33 @@ in
         TimeoutStopSec = 10;
         Restart = "on-failure";
         RestartSec = 2;
+        # Least privilege, as dist/systemd/jl2tp.service: TUN + rtnetlink (CAP_NET_ADMIN), the
+        # failover probe's raw ICMP socket (CAP_NET_RAW). Not ProtectKernelTunables: IPv6 on the
+        # tunnel writes /proc/sys/net/ipv6/conf/IFNAME/* (allowed with CAP_NET_ADMIN).
+        AmbientCapabilities = [ "CAP_NET_ADMIN" "CAP_NET_RAW" ];
+        CapabilityBoundingSet = [ "CAP_NET_ADMIN" "CAP_NET_RAW" ];
+        NoNewPrivileges = true;
+        ProtectSystem = "strict";
+        ReadWritePaths = [ cfg.pppDir ];
+        ProtectHome = true;
+        PrivateTmp = true;
+        DevicePolicy = "closed";
+        DeviceAllow = [ "/dev/net/tun rw" ];
+        ProtectKernelModules = true;
+        ProtectKernelLogs = true;
+        ProtectControlGroups = true;
+        ProtectClock = true;
+        ProtectHostname = true;
+        ProtectProc = "invisible";
+        RestrictAddressFamilies = [ "AF_INET" "AF_INET6" "AF_NETLINK" "AF_UNIX" ];
+        RestrictNamespaces = true;
+        RestrictRealtime = true;
+        RestrictSUIDSGID = true;
+        LockPersonality = true;
+        SystemCallArchitectures = "native";
+        SystemCallFilter = [ "@system-service" ];
+        SystemCallErrorNumber = "EPERM";
+        UMask = "0077";
       };
     };
   };

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The demo's little lab: two network namespaces joined by a veth, made and removed with
- * iproute2 (the demo sets up a lab; the product itself never runs {@code ip}), and
+ * iproute2 — the one program the demo runs (the product itself never runs {@code ip}) — and
  * {@link #in} to run Java code on a thread moved into one of them with setns(2).
  */
 final class DemoLab implements AutoCloseable {
@@ -85,7 +85,7 @@ final class DemoLab implements AutoCloseable {
             try {
                 for (String pid : run("ip", "netns", "pids", ns).split("\\s+")) {
                     if (pid.matches("\\d+")) {
-                        run("kill", "-9", pid);
+                        ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
                     }
                 }
                 run("ip", "netns", "del", ns);
