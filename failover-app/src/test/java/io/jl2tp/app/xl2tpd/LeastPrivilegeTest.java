@@ -2,7 +2,7 @@ package io.jl2tp.app.xl2tpd;
 
 import io.jl2tp.app.lns.LnsServer;
 import io.jl2tp.l2tp.tunnel.TunnelConfig;
-import io.jl2tp.ppp.options.PppOptions;
+import io.jl2tp.ppp.options.PppSettings;
 import io.jl2tp.ppp.options.SecretsFile;
 import io.jl2tp.testkit.NetNs;
 import io.jl2tp.testkit.RequiresRoot;
@@ -77,7 +77,7 @@ class LeastPrivilegeTest {
         try (NetNs lnsNs = NetNs.create("lplns"); NetNs lacNs = NetNs.create("lplac")) {
             NetNs.veth(lacNs, "wan", "203.0.113.1/24", lnsNs, "wan", "203.0.113.2/24");
             LnsServer lns = new LnsServer(new LnsServer.Config(new InetSocketAddress("203.0.113.2", 1701),
-                    TunnelConfig.defaults("jl2tp-lns"), PppOptions.builder().auth(true).requireChap(true).ipv6(true).build(), users,
+                    TunnelConfig.defaults("jl2tp-lns"), PppSettings.builder().auth(a -> a.auth(true).requireChap(true)).ipv6cp(v -> v.enabled(true)).build(), users,
                     (Inet4Address) InetAddress.getByName("198.51.100.1"), LnsServer.range("198.51.100.", 128, 130),
                     List.of((Inet4Address) InetAddress.getByName("198.51.100.53"))), e -> { });
             lnsNs.run(lns::start);
