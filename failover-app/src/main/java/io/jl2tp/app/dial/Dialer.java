@@ -153,7 +153,7 @@ public final class Dialer implements AutoCloseable {
         int mtu = config.ppp().ppp().lcp().mtu().orElse(Math.min(1500, link.peerMru()));
         kernel.ipv4Up(up.local(), up.remote(), mtu);
         if (config.ppp().app().defaultRoute()) {
-            kernel.addRoute(kernel.defaultRoute(false, config.ppp().app().defaultRouteMetric().orElse(0)));
+            kernel.addDefaultRoute(false, config.ppp().app().defaultRouteMetric(), config.ppp().app().replaceDefaultRoute());
         }
         kernel.startReading(link, PooledByteBufAllocator.DEFAULT, mtu);
         lastIp = up;
@@ -192,7 +192,7 @@ public final class Dialer implements AutoCloseable {
     private void onIpv6Up(PppEvent.Ipv6Up up) throws Exception {
         kernel.ipv6Up(up.localLinkLocal(), up.remoteLinkLocal());
         if (config.ppp().app().defaultRoute()) {
-            kernel.addRoute(kernel.defaultRoute(true, config.ppp().app().defaultRouteMetric().orElse(0)));
+            kernel.addDefaultRoute(true, config.ppp().app().defaultRouteMetric(), config.ppp().app().replaceDefaultRoute());
         }
         lastIpv6 = up;
         if (config.hooks() != null) {

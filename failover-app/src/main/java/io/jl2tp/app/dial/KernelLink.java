@@ -139,6 +139,44 @@ public final class KernelLink implements AutoCloseable {
     }
 
     /**
+     * pppd's {@code defaultroute}: a default route through this interface, unless the router
+     * already has one. With {@code replace} ({@code replacedefaultroute}) an existing default
+     * route is replaced instead and put back on hang-up or exit.
+     *
+     * <p>As in pppd's sys-linux.c: without a {@code defaultroute-metric} (metric empty) any
+     * default route of the family counts as existing, with one only a default route of that
+     * metric does (others keep their places beside ours). Replacing moves the other route aside
+     * as {@link #addRoute} does (kept at the next free metric, back in its slot when ours goes),
+     * so traffic follows ours exactly as with pppd's delete-and-restore, and a router whose
+     * jl2tp is killed still has a default route.
+     *
+     * @return false if an existing default route was kept and ours not added (logged as pppd does)
+     */
+    public boolean addDefaultRoute(boolean ipv6, java.util.OptionalInt metric, boolean replace) throws IOException {
+        Route ours = defaultRoute(ipv6, metric.orElse(0));
+        return onKernel(() -> {
+            if (!replace) {
+                for (Route x : netlink.routes(ipv6)) {
+                    if (x.isDefault() && x.table() == Route.MAIN && x.ifindex() != ifindex
+                            && (metric.isEmpty() || x.metric() == metric.getAsInt())) {
+                        String where = x.gateway() instanceof Inet6Address g6 ? "via " + PppLink.compact(g6)
+                                : x.gateway() != null ? "via " + x.gateway().getHostAddress()
+                                : "through " + netlink.nameOf(x.ifindex());
+                        log.error("{}: not replacing existing default route {}{} (pppd's replacedefaultroute replaces it)",
+                                ifname, where, metric.isEmpty() ? "" : " with metric " + metric.getAsInt());
+                        return false;
+                    }
+                }
+            }
+            wantedRoutes.add(ours);
+            if (routesEnabled) {
+                install(ours);
+            }
+            return true;
+        });
+    }
+
+    /**
      * Withdraws our routes (putting back any we displaced) or installs them again, keeping the
      * session: the failover service moves traffic back to the primary link the moment it is
      * healthy while the session lingers for {@code hold up}.

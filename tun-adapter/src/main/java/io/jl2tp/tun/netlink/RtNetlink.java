@@ -474,13 +474,15 @@ public final class RtNetlink implements AutoCloseable {
         InetAddress[] dst = {null};
         InetAddress[] gw = {null};
         int[] oif = {0};
-        int[] prio = {-1};
+        // The kernel leaves RTA_PRIORITY out of a route whose priority is 0 (IPv4's default,
+        // `ip route add default via X`): absent means metric 0, not "unknown".
+        int[] prio = {0};
         attrs(m, 28, (t, v) -> {
             switch (t) {
                 case RTA_DST -> dst[0] = addr(bytes(v));
                 case RTA_GATEWAY -> gw[0] = addr(bytes(v));
                 case RTA_OIF -> oif[0] = v.remaining() >= 4 ? v.getInt(0) : 0;
-                case RTA_PRIORITY -> prio[0] = v.remaining() >= 4 ? v.getInt(0) : -1;
+                case RTA_PRIORITY -> prio[0] = v.remaining() >= 4 ? v.getInt(0) : 0;
                 case RTA_TABLE -> table[0] = v.remaining() >= 4 ? v.getInt(0) : table[0];
                 default -> {
                 }
