@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -150,7 +151,9 @@ public final class Dialer implements AutoCloseable {
     }
 
     private void onIpUp(PppEvent.IpUp up) throws Exception {
-        int mtu = config.ppp().ppp().lcp().mtu().orElse(Math.min(1500, link.peerMru()));
+        OptionalInt configured = config.ppp().ppp().lcp().mtu();
+        int mtu = configured.isPresent() ? configured.getAsInt()
+                : kernel.defaultMtu(config.lns().getAddress(), link.peerMru());
         kernel.ipv4Up(up.local(), up.remote(), mtu);
         if (config.ppp().app().defaultRoute()) {
             kernel.addDefaultRoute(false, config.ppp().app().defaultRouteMetric(), config.ppp().app().replaceDefaultRoute());

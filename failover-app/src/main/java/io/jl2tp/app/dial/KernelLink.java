@@ -1,6 +1,8 @@
 package io.jl2tp.app.dial;
 
+import io.jl2tp.l2tp.tunnel.Session;
 import io.jl2tp.ppp.PppLink;
+import io.jl2tp.tun.MssClamp;
 import io.jl2tp.tun.linux.LinuxTunDevice;
 import io.jl2tp.tun.netlink.NetlinkException;
 import io.jl2tp.tun.netlink.Route;
@@ -13,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -25,10 +28,13 @@ import java.util.function.Consumer;
  * routes (rtnetlink), and the two data paths.
  *
  * <pre>
- *  TUN reader thread: read(tun) into a pooled direct buffer with headroom
+ *  TUN reader thread: read(tun) into a pooled direct buffer with headroom → MSS clamp (in place)
  *                     → PppLink.sendIp (PPP header in place) → L2TP session (data header in place) → UDP
- *  event loop:        UDP → L2TP session → PppLink.input → ipSink → write(tun), buffer released
+ *  event loop:        UDP → L2TP session → PppLink.input → ipSink → MSS clamp → write(tun), buffer released
  * </pre>
+ *
+ * TCP MSS clamping ({@link MssClamp}) to the interface's MTU is on unless the system property
+ * {@value #MSS_CLAMP_PROPERTY} is {@code false} (or {@link #mssClamp(boolean)} turns it off).
  *
  * The interface is created when the object is; everything that touches the kernel runs on a
  * thread created at the same time, so it lives in the caller's network namespace (new threads
@@ -39,6 +45,8 @@ public final class KernelLink implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KernelLink.class);
     /** Headroom left in front of every packet read from the TUN: L2TP (≤ 12) + PPP (≤ 4). */
     static final int HEADROOM = 32;
+    /** System property that turns TCP MSS clamping off ({@code -Djl2tp.mssClamp=false}). */
+    public static final String MSS_CLAMP_PROPERTY = "jl2tp.mssClamp";
 
     private final ExecutorService kernel;
     private final LinuxTunDevice tun;
@@ -50,6 +58,8 @@ public final class KernelLink implements AutoCloseable {
     private final List<Displaced> displacedRoutes = new ArrayList<>(); // others', put back when ours go
     private boolean routesEnabled = true;                            // (kernel thread only)
     private volatile Thread reader;
+    private volatile boolean mssClamp = !"false".equalsIgnoreCase(System.getProperty(MSS_CLAMP_PROPERTY, "true"));
+    private volatile int mtu;                                        // the interface's, for the clamp
     private volatile boolean closed;
 
     private KernelLink(ExecutorService kernel, LinuxTunDevice tun, RtNetlink netlink, int ifindex) {
@@ -58,6 +68,7 @@ public final class KernelLink implements AutoCloseable {
         this.netlink = netlink;
         this.ifindex = ifindex;
         this.ifname = tun.name();
+        this.mtu = tun.mtu();
     }
 
     /** Creates TUN {@code ifname} in the calling thread's network namespace. */
@@ -101,10 +112,46 @@ public final class KernelLink implements AutoCloseable {
         }
     }
 
+    /** Turns TCP MSS clamping on the interface on or off (on by default). */
+    public void mssClamp(boolean on) {
+        mssClamp = on;
+    }
+
+    /** L2TP data header (at most, {@link Session#HEADROOM}) + PPP + UDP + IP octets around each packet. */
+    static int encapsulationOverhead(boolean ipv6Transport) {
+        return Session.HEADROOM + PppLink.HEADROOM + 8 + (ipv6Transport ? 40 : 20);
+    }
+
+    /**
+     * The interface MTU to use when pppd's {@code mtu} does not set one: the MTU of the route to
+     * the LNS minus the encapsulation (so a full-size packet through the tunnel still fits the
+     * path in one piece — 1456 for a 1500-octet IPv4 path), at most the peer's MRU. Logged.
+     * Falls back to min(1500, peer MRU) if the route cannot be read.
+     */
+    public int defaultMtu(InetAddress lns, int peerMru) {
+        try {
+            return onKernel(() -> {
+                RtNetlink.PathMtu path = netlink.pathMtu(lns);
+                int overhead = encapsulationOverhead(lns instanceof Inet6Address);
+                int mtu = Math.max(128, Math.min(peerMru, path.mtu() - overhead));
+                log.info("{}: MTU {}: the route to the LNS {} has MTU {} ({} {}), minus {} octets of L2TP, PPP, UDP and {}"
+                                + "{}", ifname, mtu, lns instanceof Inet6Address a6 ? PppLink.compact(a6) : lns.getHostAddress(), path.mtu(), path.fromRoute() ? "route metric via" : "interface",
+                        netlink.nameOf(path.ifindex()), overhead, lns instanceof Inet6Address ? "IPv6" : "IPv4",
+                        mtu == peerMru && peerMru < path.mtu() - overhead ? " (the LNS's MRU is lower)" : "");
+                return mtu;
+            });
+        } catch (IOException e) {
+            int mtu = Math.min(1500, peerMru);
+            log.warn("{}: cannot read the route to the LNS {} ({}); MTU {}", ifname, lns.getHostAddress(), e.getMessage(), mtu);
+            return mtu;
+        }
+    }
+
     /** IPCP up: MTU, the point-to-point /32 (local peer remote, as pppd sets it), link up. */
     public void ipv4Up(Inet4Address local, Inet4Address remote, int mtu) throws IOException {
         onKernel(() -> {
             tun.mtu(mtu);
+            this.mtu = mtu;
             netlink.addAddress(ifindex, local, 32, remote);
             netlink.setLinkUp(ifindex, true);
             return null;
@@ -315,6 +362,9 @@ public final class KernelLink implements AutoCloseable {
                 }
                 continue;
             }
+            if (mssClamp) {
+                MssClamp.clamp(buf, buf.readerIndex(), n, mtu);
+            }
             int version = (buf.getByte(HEADROOM) & 0xf0) >> 4;
             int protocol = version == 6 ? PppLink.PROTO_IPV6 : PppLink.PROTO_IPV4;
             link.sendIp(protocol, buf); // ownership passes; dropped there if that NCP is down
@@ -326,6 +376,9 @@ public final class KernelLink implements AutoCloseable {
         return buf -> {
             try {
                 if (!closed) {
+                    if (mssClamp) {
+                        MssClamp.clamp(buf, buf.readerIndex(), buf.readableBytes(), mtu);
+                    }
                     tun.write(buf);
                 }
             } catch (IOException e) {
