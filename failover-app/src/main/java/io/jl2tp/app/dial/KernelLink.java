@@ -152,6 +152,10 @@ public final class KernelLink implements AutoCloseable {
         onKernel(() -> {
             tun.mtu(mtu);
             this.mtu = mtu;
+            if (mssClamp) {
+                log.info("{}: TCP MSS clamped to {} (IPv4) / {} (IPv6) both ways; -D{}=false turns it off", ifname,
+                        mtu - MssClamp.IPV4_OVERHEAD, mtu - MssClamp.IPV6_OVERHEAD, MSS_CLAMP_PROPERTY);
+            }
             netlink.addAddress(ifindex, local, 32, remote);
             netlink.setLinkUp(ifindex, true);
             return null;

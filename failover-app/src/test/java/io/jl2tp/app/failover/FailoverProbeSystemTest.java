@@ -123,7 +123,9 @@ class FailoverProbeSystemTest {
     @Test
     void anIpv6TargetAloneIsProbedToo(@TempDir Path tmp) throws Exception {
         withService(tmp, SILENT_V6, 1, false, (f, rtr, isp) -> {
+            assertEquals(0, f.failovers(), "the IPv6-only primary is up until its probe says otherwise");
             await(30, "the failover: the only (IPv6) target is silent", () -> f.failovers() == 1, f);
+            assertTrue(rounds(f) >= 2, "after probe down = 2 rounds: " + f.status());
         });
     }
 }
