@@ -137,7 +137,7 @@ public final class FailoverService implements AutoCloseable {
         probeRounds++;
         if (before != probeHealthy) {
             log.info("failover {}: probe {} through {}: {} ({} of {} answered the last round, {} needed)", cfg.lac(),
-                    probeText(), cfg.primary(), probeHealthy ? "answering again" : "failed " + cfg.probeDown() + " rounds in a row",
+                    probeText(), cfg.primary(), probeHealthy ? "answering again" : "lost " + cfg.probeDown() + " in a row",
                     ProbeHysteresis.answering(answered), answered.length, cfg.probeReliability());
         }
         evaluate();
