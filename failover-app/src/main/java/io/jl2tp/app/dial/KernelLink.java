@@ -18,6 +18,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -134,8 +135,9 @@ public final class KernelLink implements AutoCloseable {
                 RtNetlink.PathMtu path = netlink.pathMtu(lns);
                 int overhead = encapsulationOverhead(lns instanceof Inet6Address);
                 int mtu = Math.max(128, Math.min(peerMru, path.mtu() - overhead));
-                log.info("{}: MTU {}: the route to the LNS {} has MTU {} ({} {}), minus {} octets of L2TP, PPP, UDP and {}"
-                                + "{}", ifname, mtu, lns instanceof Inet6Address a6 ? PppLink.compact(a6) : lns.getHostAddress(), path.mtu(), path.fromRoute() ? "route metric via" : "interface",
+                String to = lns instanceof Inet6Address a6 ? PppLink.compact(a6) : lns.getHostAddress();
+                log.info("{}: MTU {}: the route to the LNS {} has MTU {} ({} {}), minus {} octets of L2TP, PPP, UDP and {}{}",
+                        ifname, mtu, to, path.mtu(), path.fromRoute() ? "route metric via" : "interface",
                         netlink.nameOf(path.ifindex()), overhead, lns instanceof Inet6Address ? "IPv6" : "IPv4",
                         mtu == peerMru && peerMru < path.mtu() - overhead ? " (the LNS's MRU is lower)" : "");
                 return mtu;
@@ -203,7 +205,7 @@ public final class KernelLink implements AutoCloseable {
      *
      * @return false if an existing default route was kept and ours not added (logged as pppd does)
      */
-    public boolean addDefaultRoute(boolean ipv6, java.util.OptionalInt metric, boolean replace) throws IOException {
+    public boolean addDefaultRoute(boolean ipv6, OptionalInt metric, boolean replace) throws IOException {
         Route ours = defaultRoute(ipv6, metric.orElse(0));
         return onKernel(() -> {
             if (!replace) {
