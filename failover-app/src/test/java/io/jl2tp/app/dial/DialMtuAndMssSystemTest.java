@@ -3,7 +3,9 @@ package io.jl2tp.app.dial;
 import io.jl2tp.app.lns.LnsServer;
 import io.jl2tp.l2tp.tunnel.SessionConfig;
 import io.jl2tp.l2tp.tunnel.TunnelConfig;
-import io.jl2tp.ppp.options.PppOptions;
+import io.jl2tp.app.config.PppdAppOptions;
+import io.jl2tp.app.config.PppdOptions;
+import io.jl2tp.ppp.options.PppSettings;
 import io.jl2tp.ppp.options.SecretsFile;
 import io.jl2tp.testkit.Capture;
 import io.jl2tp.testkit.NetNs;
@@ -95,11 +97,12 @@ class DialMtuAndMssSystemTest {
             lnsNs.ip("link", "set", "wan", "mtu", "1500");
             lnsNs.ip("addr", "add", SERVER + "/32", "dev", "lo");
             LnsServer lns = new LnsServer(new LnsServer.Config(new InetSocketAddress(lnsAddr, 1701),
-                    TunnelConfig.defaults("jl2tp-lns"), PppOptions.builder().auth(true).requireChap(true).build(), users,
+                    TunnelConfig.defaults("jl2tp-lns"), PppSettings.builder().auth(a -> a.auth(true).requireChap(true)).build(), users,
                     (Inet4Address) InetAddress.getByName("198.51.100.1"), LnsServer.range("198.51.100.", 128, 130),
                     List.of()), e -> { });
             lnsNs.run(lns::start);
-            PppOptions lacPpp = PppOptions.builder().name("alice").ifname(TUN).build();
+            PppdOptions lacPpp = new PppdOptions(PppSettings.builder().auth(a -> a.name("alice")).build(),
+                    PppdAppOptions.builder().ifname(TUN).build(), List.of());
             Dialer dialer = new Dialer(new Dialer.Config("test", new InetSocketAddress(lnsAddr, 1701),
                     TunnelConfig.defaults("jl2tp-lac"), SessionConfig.defaults(), lacPpp, users, "jl2tp-lac", null), e -> { });
             Process server = null;

@@ -3,8 +3,10 @@ package io.jl2tp.app.dial;
 import io.jl2tp.app.lns.LnsServer;
 import io.jl2tp.l2tp.tunnel.SessionConfig;
 import io.jl2tp.l2tp.tunnel.TunnelConfig;
-import io.jl2tp.ppp.options.PppOptions;
-import io.jl2tp.ppp.options.PppOptionsParser;
+import io.jl2tp.app.config.PppdAppOptions;
+import io.jl2tp.app.config.PppdOptions;
+import io.jl2tp.app.config.PppdOptionsParser;
+import io.jl2tp.ppp.options.PppSettings;
 import io.jl2tp.ppp.options.SecretsFile;
 import io.jl2tp.testkit.NetNs;
 import io.jl2tp.testkit.RequiresRoot;
@@ -43,19 +45,19 @@ class KernelLinkDialDefaultRouteTest {
             String before = lacNs.exec("ip", "route", "show", "default").strip();
             assertEquals("default via 203.0.113.254 dev wan", before);
             LnsServer lns = new LnsServer(new LnsServer.Config(new InetSocketAddress("203.0.113.2", 1701),
-                    TunnelConfig.defaults("jl2tp-lns"), PppOptions.builder().auth(true).requireChap(true).build(), users,
+                    TunnelConfig.defaults("jl2tp-lns"), PppSettings.builder().auth(a -> a.auth(true).requireChap(true)).build(), users,
                     (Inet4Address) InetAddress.getByName("198.51.100.1"), LnsServer.range("198.51.100.", 128, 130), List.of()),
                     e -> { });
             lnsNs.run(lns::start);
-            PppOptions ppp = new PppOptionsParser().parseArguments(PppOptions.builder().name("alice").ifname(TUN).build(),
-                    List.of(options.split(" ")));
+            PppdOptions ppp = new PppdOptionsParser().parseArguments(new PppdOptions(PppSettings.builder().auth(a -> a.name("alice")).build(),
+                    PppdAppOptions.builder().ifname(TUN).build(), List.of()), List.of(options.split(" ")));
             Dialer dialer = new Dialer(new Dialer.Config("test", new InetSocketAddress("203.0.113.2", 1701),
                     TunnelConfig.defaults("jl2tp-lac"), SessionConfig.defaults(), ppp, users, "jl2tp-lac", null), e -> { });
             try {
                 lacNs.run(dialer::start);
                 dialer.ipUp().get(20, TimeUnit.SECONDS);
                 String during = lacNs.exec("ip", "route", "show", "default").strip();
-                if (ppp.replaceDefaultRoute()) {
+                if (ppp.app().replaceDefaultRoute()) {
                     assertTrue(during.startsWith("default dev " + TUN + " scope link"), during);
                     assertTrue(lacNs.exec("ip", "route", "get", "192.0.2.99").contains("dev " + TUN), during);
                 } else {
