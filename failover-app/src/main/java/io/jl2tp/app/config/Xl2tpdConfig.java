@@ -99,13 +99,18 @@ public record Xl2tpdConfig(Global global, Map<String, Lac> lacs, Map<String, Fai
      * @param routes        manage default routes and the LNS host route (default yes)
      * @param routeMetric   metric of the default routes via the tunnel (default 100)
      * @param holdUp        seconds the primary must stay up before hanging up (default 5)
-     * @param probe         address pinged through the primary to catch silent failures, or null
+     * @param probe         the {@code probe} line as written (addresses pinged through the primary to
+     *                      catch silent failures), or null
      * @param probeInterval seconds between probes (default 1)
      * @param probeDown     lost probes in a row that count as a failure (default 3)
      * @param probeUp       answered probes in a row that count as recovery (default 5)
      * @param line          line of the section header
+     * @param probes        the probe targets, IPv4 and IPv6 (empty: no probe)
+     * @param probeReliability how many of the targets must answer for a probe round to succeed
+     *                      (mwan3's {@code reliability}; default 1)
      */
     public record Failover(String lac, String primary, String backup, boolean routes, int routeMetric, int holdUp,
-                           String probe, int probeInterval, int probeDown, int probeUp, int line) {
+                           String probe, int probeInterval, int probeDown, int probeUp, int line,
+                           List<java.net.InetAddress> probes, int probeReliability) {
     }
 }

@@ -401,13 +401,51 @@ public final class Xl2tpdConfigParser {
                 throw bad("backup", "\"" + shown(backup) + "\" is the primary link too");
             }
             String probe = string("probe", null);
-            if (probe != null && !IPV4.matcher(probe).matches()) {
-                throw bad("probe", "\"" + shown(probe) + "\" is not an IPv4 address (the probe is an ICMP echo through the primary)");
+            List<java.net.InetAddress> probes = probeTargets(probe);
+            int reliability = integer("probe reliability", 1, 1, 1000);
+            if (reliability > Math.max(1, probes.size())) {
+                throw bad("probe reliability", reliability + " is more than the " + probes.size() + " probe address"
+                        + (probes.size() == 1 ? "" : "es"));
             }
             return new Xl2tpdConfig.Failover(section.name(), primary, backup, bool("routes", true),
                     integer("route metric", 100, 0, 1 << 30), integer("hold up", 5, 0, 3600), probe,
                     integer("probe interval", 1, 1, 3600), integer("probe down", 3, 1, 1000), integer("probe up", 5, 1, 1000),
-                    section.line());
+                    section.line(), probes, reliability);
+        }
+
+        /** {@code probe = A B C}: IPv4 and IPv6 addresses (no names: the probe must not wait for DNS). */
+        private List<java.net.InetAddress> probeTargets(String probe) throws BadConfigException {
+            List<java.net.InetAddress> out = new ArrayList<>();
+            if (probe == null) {
+                return out;
+            }
+            for (String t : probe.split("[\\s,]+")) {
+                if (t.isEmpty()) {
+                    continue;
+                }
+                java.net.InetAddress a = null;
+                if (IPV4.matcher(t).matches() || (t.contains(":") && t.matches("[0-9A-Fa-f:.]+"))) {
+                    try {
+                        a = java.net.InetAddress.getByName(t); // a literal: no lookup
+                    } catch (java.net.UnknownHostException e) {
+                        a = null;
+                    }
+                }
+                if (a == null) {
+                    throw bad("probe", "\"" + shown(t) + "\" is not an IPv4 or IPv6 address (the probe is an ICMP echo through the primary)");
+                }
+                if (a.isLinkLocalAddress() || a.isMulticastAddress() || a.isAnyLocalAddress()) {
+                    throw bad("probe", "\"" + shown(t) + "\" is not a unicast address beyond the link");
+                }
+                if (out.contains(a)) {
+                    throw bad("probe", "\"" + shown(t) + "\" is listed twice");
+                }
+                out.add(a);
+            }
+            if (out.isEmpty()) {
+                throw bad("probe", "no address");
+            }
+            return out;
         }
 
         /** A Linux interface name ({@link io.jl2tp.tun.InterfaceName}, the kernel's dev_valid_name). */

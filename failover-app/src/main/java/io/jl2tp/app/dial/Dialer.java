@@ -11,6 +11,7 @@ import io.jl2tp.app.config.PppdOptions;
 import io.jl2tp.ppp.PppEvent;
 import io.jl2tp.ppp.PppLink;
 import io.jl2tp.ppp.auth.SecretProvider;
+import io.jl2tp.tun.MssClamp;
 import io.netty.buffer.PooledByteBufAllocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -168,21 +170,31 @@ public final class Dialer implements AutoCloseable {
         }
     }
 
-    /** The TUN joins the call when the first NCP is up (event loop). */
+    /** The TUN joins the call when the first NCP is up (event loop), TCP MSS clamped both ways unless turned off. */
     private void attachTun(int mtu) {
         if (!tunAttached) {
             tunAttached = true;
+            if (kernel.mssClamp()) {
+                CallLink.PacketFilter clamp = (protocol, ip) -> MssClamp.clamp(ip, ip.readerIndex(), ip.readableBytes(), mtu);
+                call.filters(clamp, clamp);
+            }
             call.attach(kernel.tun(), mtu);
         }
+    }
+
+    /** pppd's {@code mtu} if set, else the path MTU to the LNS minus the encapsulation, at most the peer's MRU. */
+    private int tunnelMtu() {
+        OptionalInt configured = config.ppp().ppp().lcp().mtu();
+        return configured.isPresent() ? configured.getAsInt() : kernel.defaultMtu(config.lns().getAddress(), call.ppp().peerMru());
     }
 
     private boolean tunAttached; // event loop
 
     private void onIpUp(PppEvent.IpUp up) throws Exception {
-        int mtu = config.ppp().ppp().lcp().mtu().orElse(Math.min(1500, call.ppp().peerMru()));
+        int mtu = tunnelMtu();
         kernel.ipv4Up(up.local(), up.remote(), mtu);
         if (config.ppp().app().defaultRoute()) {
-            kernel.addRoute(kernel.defaultRoute(false, config.ppp().app().defaultRouteMetric().orElse(0)));
+            kernel.addDefaultRoute(false, config.ppp().app().defaultRouteMetric(), config.ppp().app().replaceDefaultRoute());
         }
         attachTun(mtu);
         lastIp = up;
@@ -222,9 +234,9 @@ public final class Dialer implements AutoCloseable {
 
     private void onIpv6Up(PppEvent.Ipv6Up up) throws Exception {
         kernel.ipv6Up(up.localLinkLocal(), up.remoteLinkLocal());
-        attachTun(config.ppp().ppp().lcp().mtu().orElse(Math.min(1500, call.ppp().peerMru())));
+        attachTun(tunnelMtu());
         if (config.ppp().app().defaultRoute()) {
-            kernel.addRoute(kernel.defaultRoute(true, config.ppp().app().defaultRouteMetric().orElse(0)));
+            kernel.addDefaultRoute(true, config.ppp().app().defaultRouteMetric(), config.ppp().app().replaceDefaultRoute());
         }
         lastIpv6 = up;
         if (connectedAt == 0) {

@@ -1,5 +1,8 @@
 package io.jl2tp.app.dial;
 
+import io.jl2tp.l2tp.tunnel.Session;
+import io.jl2tp.ppp.PppLink;
+import io.jl2tp.tun.MssClamp;
 import io.jl2tp.tun.TunDevice;
 import io.jl2tp.tun.linux.LinuxTunDevice;
 import io.jl2tp.tun.netlink.NetlinkException;
@@ -11,8 +14,10 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,6 +26,9 @@ import java.util.concurrent.Executors;
  * The kernel side of one PPP link: a TUN interface carrying its IP packets, and its addresses and
  * routes (rtnetlink). The data paths through the TUN are {@code io.jl2tp.app.link.CallLink}'s.
  *
+ * TCP MSS clamping ({@link MssClamp}) to the interface's MTU is on unless the system property
+ * {@value #MSS_CLAMP_PROPERTY} is {@code false} (or {@link #mssClamp(boolean)} turns it off).
+ *
  * The interface is created when the object is; everything that touches the kernel runs on a
  * thread created at the same time, so it lives in the caller's network namespace (new threads
  * inherit their creator's namespace) even when the protocol event loop does not.
@@ -28,6 +36,8 @@ import java.util.concurrent.Executors;
 public final class KernelLink implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(KernelLink.class);
+    /** System property that turns TCP MSS clamping off ({@code -Djl2tp.mssClamp=false}). */
+    public static final String MSS_CLAMP_PROPERTY = "jl2tp.mssClamp";
 
     private final ExecutorService kernel;
     private final LinuxTunDevice tun;
@@ -38,6 +48,7 @@ public final class KernelLink implements AutoCloseable {
     private final List<Route> installedRoutes = new ArrayList<>(); // ours, in the kernel now
     private final List<Displaced> displacedRoutes = new ArrayList<>(); // others', put back when ours go
     private boolean routesEnabled = true;                            // (kernel thread only)
+    private volatile boolean mssClamp = !"false".equalsIgnoreCase(System.getProperty(MSS_CLAMP_PROPERTY, "true"));
     private volatile boolean closed;
 
     private KernelLink(ExecutorService kernel, LinuxTunDevice tun, RtNetlink netlink, int ifindex) {
@@ -89,10 +100,55 @@ public final class KernelLink implements AutoCloseable {
         }
     }
 
+    /** Turns TCP MSS clamping on the interface on or off (on by default). */
+    public void mssClamp(boolean on) {
+        mssClamp = on;
+    }
+
+    /** Whether TCP MSS clamping is on for this interface. */
+    public boolean mssClamp() {
+        return mssClamp;
+    }
+
+    /** L2TP data header (at most, {@link Session#HEADROOM}) + PPP + UDP + IP octets around each packet. */
+    static int encapsulationOverhead(boolean ipv6Transport) {
+        return Session.HEADROOM + PppLink.HEADROOM + 8 + (ipv6Transport ? 40 : 20);
+    }
+
+    /**
+     * The interface MTU to use when pppd's {@code mtu} does not set one: the MTU of the route to
+     * the LNS minus the encapsulation (so a full-size packet through the tunnel still fits the
+     * path in one piece — 1456 for a 1500-octet IPv4 path), at most the peer's MRU. Logged.
+     * Falls back to min(1500, peer MRU) if the route cannot be read.
+     */
+    public int defaultMtu(InetAddress lns, int peerMru) {
+        try {
+            return onKernel(() -> {
+                RtNetlink.PathMtu path = netlink.pathMtu(lns);
+                int overhead = encapsulationOverhead(lns instanceof Inet6Address);
+                int mtu = Math.max(128, Math.min(peerMru, path.mtu() - overhead));
+                String to = lns instanceof Inet6Address a6 ? PppLink.compact(a6) : lns.getHostAddress();
+                log.info("{}: MTU {}: the route to the LNS {} has MTU {} ({} {}), minus {} octets of L2TP, PPP, UDP and {}{}",
+                        ifname, mtu, to, path.mtu(), path.fromRoute() ? "route metric via" : "interface",
+                        netlink.nameOf(path.ifindex()), overhead, lns instanceof Inet6Address ? "IPv6" : "IPv4",
+                        mtu == peerMru && peerMru < path.mtu() - overhead ? " (the LNS's MRU is lower)" : "");
+                return mtu;
+            });
+        } catch (IOException e) {
+            int mtu = Math.min(1500, peerMru);
+            log.warn("{}: cannot read the route to the LNS {} ({}); MTU {}", ifname, lns.getHostAddress(), e.getMessage(), mtu);
+            return mtu;
+        }
+    }
+
     /** IPCP up: MTU, the point-to-point /32 (local peer remote, as pppd sets it), link up. */
     public void ipv4Up(Inet4Address local, Inet4Address remote, int mtu) throws IOException {
         onKernel(() -> {
             tun.mtu(mtu);
+            if (mssClamp) {
+                log.info("{}: TCP MSS clamped to {} (IPv4) / {} (IPv6) both ways; -D{}=false turns it off", ifname,
+                        mtu - MssClamp.IPV4_OVERHEAD, mtu - MssClamp.IPV6_OVERHEAD, MSS_CLAMP_PROPERTY);
+            }
             netlink.addAddress(ifindex, local, 32, remote);
             netlink.setLinkUp(ifindex, true);
             return null;
@@ -123,6 +179,44 @@ public final class KernelLink implements AutoCloseable {
                 install(r);
             }
             return null;
+        });
+    }
+
+    /**
+     * pppd's {@code defaultroute}: a default route through this interface, unless the router
+     * already has one. With {@code replace} ({@code replacedefaultroute}) an existing default
+     * route is replaced instead and put back on hang-up or exit.
+     *
+     * <p>As in pppd's sys-linux.c: without a {@code defaultroute-metric} (metric empty) any
+     * default route of the family counts as existing, with one only a default route of that
+     * metric does (others keep their places beside ours). Replacing moves the other route aside
+     * as {@link #addRoute} does (kept at the next free metric, back in its slot when ours goes),
+     * so traffic follows ours exactly as with pppd's delete-and-restore, and a router whose
+     * jl2tp is killed still has a default route.
+     *
+     * @return false if an existing default route was kept and ours not added (logged as pppd does)
+     */
+    public boolean addDefaultRoute(boolean ipv6, OptionalInt metric, boolean replace) throws IOException {
+        Route ours = defaultRoute(ipv6, metric.orElse(0));
+        return onKernel(() -> {
+            if (!replace) {
+                for (Route x : netlink.routes(ipv6)) {
+                    if (x.isDefault() && x.table() == Route.MAIN && x.ifindex() != ifindex
+                            && (metric.isEmpty() || x.metric() == metric.getAsInt())) {
+                        String where = x.gateway() instanceof Inet6Address g6 ? "via " + PppLink.compact(g6)
+                                : x.gateway() != null ? "via " + x.gateway().getHostAddress()
+                                : "through " + netlink.nameOf(x.ifindex());
+                        log.error("{}: not replacing existing default route {}{} (pppd's replacedefaultroute replaces it)",
+                                ifname, where, metric.isEmpty() ? "" : " with metric " + metric.getAsInt());
+                        return false;
+                    }
+                }
+            }
+            wantedRoutes.add(ours);
+            if (routesEnabled) {
+                install(ours);
+            }
+            return true;
         });
     }
 

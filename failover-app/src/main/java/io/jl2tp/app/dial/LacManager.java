@@ -278,7 +278,8 @@ public final class LacManager implements LacController, AutoCloseable {
                     a.defaultRoute(true);
                 }
                 if (defaultRouteMetric >= 0) {
-                    a.defaultRoute(true).defaultRouteMetric(defaultRouteMetric);
+                    // the failover's own routes: a primary's route of the same metric is moved aside
+                    a.defaultRoute(true).defaultRouteMetric(defaultRouteMetric).replaceDefaultRoute(true);
                 }
                 return a;
             });

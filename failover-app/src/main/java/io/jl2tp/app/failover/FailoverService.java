@@ -10,6 +10,7 @@ import io.jl2tp.app.failover.FailoverPolicy.Dial;
 import io.jl2tp.app.failover.FailoverPolicy.HangUp;
 import io.jl2tp.app.failover.FailoverPolicy.Routes;
 import io.jl2tp.app.failover.FailoverPolicy.StartHold;
+import io.jl2tp.ppp.PppLink;
 import io.jl2tp.tun.netlink.NetlinkEvent;
 import io.jl2tp.tun.netlink.Route;
 import io.jl2tp.tun.linux.IcmpProber;
@@ -19,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,6 +57,8 @@ public final class FailoverService implements AutoCloseable {
     private IcmpProber prober;
     private ProbeHysteresis probeState;
     private volatile boolean probeHealthy = true;
+    private volatile int probeRounds;     // rounds judged (the primary present), for status
+    private volatile int probeAnswering;  // targets that answered the last of them
     private boolean primaryLink;           // the link part of the primary's state, as last read (loop thread)
     private Route lnsRoute;
     private volatile PrimaryState primaryState = PrimaryState.UNKNOWN;
@@ -89,13 +93,14 @@ public final class FailoverService implements AutoCloseable {
         loop.submit(() -> {
             netlink = RtNetlink.open();
             events = RtNetlink.subscribe(this::netlinkEvent);
-            if (cfg.probe() != null) {
-                probeState = new ProbeHysteresis(cfg.probeDown(), cfg.probeUp());
-                prober = IcmpProber.start(cfg.primary(), InetAddress.getByName(cfg.probe()),
+            if (!cfg.probes().isEmpty()) {
+                probeState = new ProbeHysteresis(cfg.probeDown(), cfg.probeUp(), cfg.probeReliability());
+                prober = IcmpProber.start(cfg.primary(), cfg.probes(),
                         Duration.ofSeconds(cfg.probeInterval()), answered -> loop.execute(() -> probed(answered)));
             }
             log.info("failover {}: watching {} (backup {}, hold up {} s{})", cfg.lac(), cfg.primary(), cfg.backup(),
-                    cfg.holdUp(), cfg.probe() == null ? "" : ", probing " + cfg.probe() + " every " + cfg.probeInterval() + " s");
+                    cfg.holdUp(), cfg.probes().isEmpty() ? "" : ", probing " + probeText() + " every " + cfg.probeInterval()
+                            + " s, up while " + cfg.probeReliability() + " of " + cfg.probes().size() + " answer");
             evaluate();
             return null;
         }).get();
@@ -114,15 +119,26 @@ public final class FailoverService implements AutoCloseable {
         }
     }
 
-    private void probed(boolean answered) {
+    private String probeText() {
+        StringBuilder sb = new StringBuilder();
+        for (InetAddress a : cfg.probes()) {
+            sb.append(sb.length() == 0 ? "" : " ").append(a instanceof Inet6Address a6 ? PppLink.compact(a6) : a.getHostAddress());
+        }
+        return sb.toString();
+    }
+
+    private void probed(boolean[] answered) {
         if (!primaryLink) {
             return; // no link to judge: the probe starts afresh when it is back (see evaluate)
         }
         boolean before = probeHealthy;
         probeHealthy = probeState.record(answered);
+        probeAnswering = ProbeHysteresis.answering(answered);
+        probeRounds++;
         if (before != probeHealthy) {
-            log.info("failover {}: probe {} through {}: {}", cfg.lac(), cfg.probe(), cfg.primary(),
-                    probeHealthy ? "answering again" : "lost " + cfg.probeDown() + " in a row");
+            log.info("failover {}: probe {} through {}: {} ({} of {} answered the last round, {} needed)", cfg.lac(),
+                    probeText(), cfg.primary(), probeHealthy ? "answering again" : "lost " + cfg.probeDown() + " in a row",
+                    ProbeHysteresis.answering(answered), answered.length, cfg.probeReliability());
         }
         evaluate();
     }
@@ -160,7 +176,10 @@ public final class FailoverService implements AutoCloseable {
         }
     }
 
-    /** Up = the interface exists, is administratively up with carrier, and has an IPv4 address. */
+    /**
+     * Up = the interface exists, is administratively up with carrier, and has an IPv4 address or
+     * an IPv6 address beyond the link (an IPv6-only primary is a primary too).
+     */
     private boolean linkUsable(String ifname) throws IOException {
         for (NetlinkEvent.LinkEvent l : netlink.links()) {
             if (l.name().equals(ifname)) {
@@ -168,7 +187,8 @@ public final class FailoverService implements AutoCloseable {
                     return false;
                 }
                 for (NetlinkEvent.AddressEvent a : netlink.addresses()) {
-                    if (a.ifindex() == l.ifindex() && a.address() instanceof Inet4Address) {
+                    if (a.ifindex() == l.ifindex() && (a.address() instanceof Inet4Address
+                            || a.address() instanceof Inet6Address && !a.address().isLinkLocalAddress())) {
                         return true;
                     }
                 }
@@ -317,6 +337,12 @@ public final class FailoverService implements AutoCloseable {
         out.add("failover: session " + (policy.active() ? policy.holding() ? "active, hang-up pending (hold up)" : "active"
                 : "standby") + ", failovers " + policy.failovers()
                 + (lastFailover == null ? "" : ", last failover " + lastFailover.toMillis() + " ms"));
+        if (!cfg.probes().isEmpty()) {
+            int rounds = probeRounds;
+            out.add("failover: probe " + probeText() + ": " + (probeHealthy ? "healthy" : "failing") + ", "
+                    + (rounds == 0 ? "no round yet" : probeAnswering + " of " + cfg.probes().size() + " answered the last round")
+                    + " (" + cfg.probeReliability() + " needed), rounds " + rounds);
+        }
         return out;
     }
 

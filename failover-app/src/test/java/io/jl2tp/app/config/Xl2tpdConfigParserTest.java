@@ -79,6 +79,26 @@ class Xl2tpdConfigParserTest {
     }
 
     @Test
+    void failoverProbesAreIpv4AndIpv6AddressesJudgedKOfN() throws Exception {
+        Xl2tpdConfig c = Xl2tpdConfigParser.parse("""
+                [lac aaisp]
+                lns = 198.51.100.1
+                [failover aaisp]
+                primary = pppoe-aaisp
+                probe = 203.0.113.7 2001:db8::7  198.51.100.53
+                probe reliability = 2
+                """, "p.conf");
+        Xl2tpdConfig.Failover f = c.failovers().get("aaisp");
+        assertEquals(java.util.List.of(java.net.InetAddress.getByName("203.0.113.7"), java.net.InetAddress.getByName("2001:db8::7"),
+                java.net.InetAddress.getByName("198.51.100.53")), f.probes());
+        assertEquals(2, f.probeReliability());
+        Xl2tpdConfig.Failover none = Xl2tpdConfigParser.parse("[lac a]\nlns = 198.51.100.1\n[failover a]\nprimary = eth0\n", "n.conf")
+                .failovers().get("a");
+        assertTrue(none.probes().isEmpty());
+        assertEquals(1, none.probeReliability(), "mwan3's default");
+    }
+
+    @Test
     void unknownAndIneffectiveKeysWarnWithFileAndLine() throws Exception {
         Xl2tpdConfig c = Xl2tpdConfigParser.parse("""
                 [global]
@@ -106,7 +126,8 @@ class Xl2tpdConfigParserTest {
         "bad-section.conf|bad-section.conf:1: [router] unknown section type (expected global, lac NAME, lns NAME or failover NAME)",
         "bad-twice.conf|bad-twice.conf:3: [lac a] defined twice",
         "bad-failover-lac.conf|bad-failover-lac.conf:1: [failover aaisp] no [lac aaisp] section to dial",
-        "bad-probe.conf|bad-probe.conf:5: [failover aaisp] probe: \"2001:db8::1\" is not an IPv4 address (the probe is an ICMP echo through the primary)",
+        "bad-probe.conf|bad-probe.conf:5: [failover aaisp] probe: \"probe.example\" is not an IPv4 or IPv6 address (the probe is an ICMP echo through the primary)",
+        "bad-probe-reliability.conf|bad-probe-reliability.conf:6: [failover aaisp] probe reliability: 3 is more than the 2 probe addresses",
         "bad-interface.conf|bad-interface.conf:4: [failover aaisp] primary: \"pppoe-aaisp-is-far-too-long\" is 27 octets; Linux allows at most 15 (IFNAMSIZ)",
         "bad-same-link.conf|bad-same-link.conf:5: [failover aaisp] backup: \"wan\" is the primary link too",
         "bad-cap.conf|bad-cap.conf:2: [global] cap backoff: 4 is out of range (8..3600)",

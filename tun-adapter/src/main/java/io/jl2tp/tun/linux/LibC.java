@@ -78,6 +78,9 @@ public final class LibC {
     public static native long sendto(int fd, Pointer buf, long len, int flags, Pointer addr, int addrlen)
             throws LastErrorException;
 
+    public static native long recvfrom(int fd, Pointer buf, long len, int flags, Pointer addr, Pointer addrlen)
+            throws LastErrorException;
+
     public static native int setsockopt(int fd, int level, int name, Pointer value, int len) throws LastErrorException;
 
     public static native int poll(Pointer fds, long nfds, int timeout);

@@ -10,7 +10,9 @@ import java.net.InetAddress;
  * @param prefixLength prefix length (0 for default)
  * @param gateway     next hop, or null for a device route
  * @param ifindex     output interface index, 0 for none
- * @param metric      RTA_PRIORITY (the {@code metric} of ip-route), -1 if absent
+ * @param metric      RTA_PRIORITY (the {@code metric} of ip-route); -1 in a request leaves the
+ *                    attribute out. Routes read from the kernel always have one: a missing
+ *                    RTA_PRIORITY is metric 0 (the kernel omits it for 0)
  * @param table       routing table (254 = main)
  * @param scopeLink   {@code scope link} (a directly connected, device-only route)
  */

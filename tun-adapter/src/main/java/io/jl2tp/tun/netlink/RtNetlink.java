@@ -58,7 +58,9 @@ public final class RtNetlink implements AutoCloseable {
     static final int RTA_OIF = 4;
     static final int RTA_GATEWAY = 5;
     static final int RTA_PRIORITY = 6;
+    static final int RTA_METRICS = 8;
     static final int RTA_TABLE = 15;
+    static final int RTAX_MTU = 2;
     static final int IFF_UP = 0x1;
     static final int IFF_RUNNING = 0x40;
     static final int RTPROT_BOOT = 3;
@@ -375,6 +377,83 @@ public final class RtNetlink implements AutoCloseable {
     }
 
     /**
+     * The path MTU towards {@code dst} as the kernel would use it: {@code ip route get DST}
+     * (RTM_GETROUTE), then the route's {@code mtu} metric (RTAX_MTU: a configured route MTU or a
+     * learnt path MTU) if it has one, else the MTU of the interface it leaves through.
+     */
+    public PathMtu pathMtu(InetAddress dst) throws IOException {
+        boolean v6 = dst instanceof Inet6Address;
+        Msg m = new Msg(RTM_GETROUTE, NLM_F_REQUEST, 0);
+        // rtmsg: family, dst_len, src_len, tos, table, protocol, scope, type, flags
+        m.b.put((byte) (v6 ? LibC.AF_INET6 : LibC.AF_INET)).put((byte) (v6 ? 128 : 32)).put((byte) 0).put((byte) 0)
+                .put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0).putInt(0);
+        m.attr(RTA_DST, dst.getAddress());
+        String what = "RTM_GETROUTE " + dst.getHostAddress();
+        for (ByteBuffer b : transact(m, what, false)) {
+            if (b.getShort(4) != RTM_NEWROUTE || b.getInt(0) < 28) {
+                continue;
+            }
+            int[] oif = {0};
+            int[] mtu = {0};
+            attrs(b, 28, (t, v) -> {
+                if (t == RTA_OIF && v.remaining() >= 4) {
+                    oif[0] = v.getInt(0);
+                } else if (t == RTA_METRICS) {
+                    // nested rtattrs: RTAX_* (RFC 3549 §3.1.1 leaves them to the implementation)
+                    int off = 0;
+                    while (off + 4 <= v.remaining()) {
+                        int len = v.getShort(off) & 0xffff;
+                        int type = v.getShort(off + 2) & 0x7fff;
+                        if (len < 4 || off + len > v.remaining()) {
+                            break;
+                        }
+                        if (type == RTAX_MTU && len >= 8) {
+                            mtu[0] = v.getInt(off + 4);
+                        }
+                        off += (len + 3) & ~3;
+                    }
+                }
+            });
+            if (mtu[0] > 0) {
+                return new PathMtu(mtu[0], oif[0], true);
+            }
+            if (oif[0] > 0) {
+                return new PathMtu(linkMtu(oif[0]), oif[0], false);
+            }
+        }
+        throw new IOException(what + ": no route");
+    }
+
+    /**
+     * The MTU of the way to a destination.
+     *
+     * @param mtu       octets
+     * @param ifindex   the interface the route leaves through
+     * @param fromRoute true if the route's own mtu metric (configured or learnt) decided, false
+     *                  if the interface's MTU did
+     */
+    public record PathMtu(int mtu, int ifindex, boolean fromRoute) {
+    }
+
+    /** The MTU of interface {@code ifindex} (IFLA_MTU). */
+    public int linkMtu(int ifindex) throws IOException {
+        Msg m = new Msg(RTM_GETLINK, NLM_F_REQUEST, 0);
+        m.b.put((byte) 0).put((byte) 0).putShort((short) 0).putInt(ifindex).putInt(0).putInt(0);
+        for (ByteBuffer b : transact(m, "RTM_GETLINK #" + ifindex, false)) {
+            int[] mtu = {-1};
+            attrs(b, 32, (t, v) -> {
+                if (t == IFLA_MTU && v.remaining() >= 4) {
+                    mtu[0] = v.getInt(0);
+                }
+            });
+            if (mtu[0] > 0) {
+                return mtu[0];
+            }
+        }
+        throw new NetlinkException("RTM_GETLINK #" + ifindex + ": no MTU", Errno.ENODEV);
+    }
+
+    /**
      * The gateway of the lowest-metric default route through {@code ifindex} in the main table
      * (how the dialer learns the 4G router's address instead of hard-coding it).
      */
@@ -474,13 +553,15 @@ public final class RtNetlink implements AutoCloseable {
         InetAddress[] dst = {null};
         InetAddress[] gw = {null};
         int[] oif = {0};
-        int[] prio = {-1};
+        // The kernel leaves RTA_PRIORITY out of a route whose priority is 0 (IPv4's default,
+        // `ip route add default via X`): absent means metric 0, not "unknown".
+        int[] prio = {0};
         attrs(m, 28, (t, v) -> {
             switch (t) {
                 case RTA_DST -> dst[0] = addr(bytes(v));
                 case RTA_GATEWAY -> gw[0] = addr(bytes(v));
                 case RTA_OIF -> oif[0] = v.remaining() >= 4 ? v.getInt(0) : 0;
-                case RTA_PRIORITY -> prio[0] = v.remaining() >= 4 ? v.getInt(0) : -1;
+                case RTA_PRIORITY -> prio[0] = v.remaining() >= 4 ? v.getInt(0) : 0;
                 case RTA_TABLE -> table[0] = v.remaining() >= 4 ? v.getInt(0) : table[0];
                 default -> {
                 }
