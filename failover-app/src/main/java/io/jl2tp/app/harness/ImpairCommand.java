@@ -384,7 +384,6 @@ public final class ImpairCommand implements Callable<Integer> {
     }
 
     private static String format(InetSocketAddress a) {
-        String h = a.getAddress().getHostAddress();
-        return (h.contains(":") ? "[" + h + "]" : h) + ":" + a.getPort();
+        return ImpairRelay.format(a);
     }
 }

@@ -191,8 +191,8 @@ public final class ImpairRelay implements AutoCloseable {
     public static ImpairRelay start(Config config) throws IOException {
         ImpairRelay r = new ImpairRelay(config);
         r.thread.start();
-        log.info("impair: {} -> {} (seed {}); up: {}; down: {}", r.listenAddress, config.to(), config.seed(), config.up(),
-                config.down());
+        log.debug("impair: {} -> {} (seed {}); up: {}; down: {}", format(r.listenAddress), format(config.to()), config.seed(),
+                config.up(), config.down());
         return r;
     }
 
@@ -385,13 +385,13 @@ public final class ImpairRelay implements AutoCloseable {
                 c = new Client(sender);
             } catch (IOException e) {
                 relayCounters[2]++;
-                log.warn("impair: no upstream socket for {}: {}", sender, e.getMessage());
+                log.warn("impair: no upstream socket for {}: {}", format(sender), e.getMessage());
                 return;
             }
             clients.put(sender, c);
             clientCount = clients.size();
             clientList = java.util.List.copyOf(clients.keySet());
-            log.info("impair: new client {} (upstream {})", sender, c.source);
+            log.info("impair: new client {} (upstream {})", format(sender), format(c.source));
         }
         c.lastActive = now;
         Entry e = entry(receiveBuffer);
@@ -476,7 +476,7 @@ public final class ImpairRelay implements AutoCloseable {
             Client c = it.next();
             if (now - c.lastActive > idle) {
                 it.remove();
-                log.info("impair: client {} idle for {} s: mapping closed", c.address, config.idleTimeout().toSeconds());
+                log.info("impair: client {} idle for {} s: mapping closed", format(c.address), config.idleTimeout().toSeconds());
                 c.close();
             }
         }
@@ -503,6 +503,12 @@ public final class ImpairRelay implements AutoCloseable {
         } catch (IOException | IllegalArgumentException e) {
             log.debug("impair: pcap: {}", e.toString());
         }
+    }
+
+    /** ADDR:PORT, [V6ADDR]:PORT. */
+    static String format(InetSocketAddress a) {
+        String h = a.getAddress().getHostAddress();
+        return (h.contains(":") ? "[" + h + "]" : h) + ":" + a.getPort();
     }
 
     private static InetAddress any(InetAddress like) {

@@ -29,7 +29,7 @@ class ImpairDialTest {
 
     @Test
     void dialerComesUpThroughTwentyPercentLossAndSixtyMsDelay(@TempDir Path tmp) throws Exception {
-        try (RelayRig rig = new RelayRig("idl")) {
+        try (RelayRig rig = new RelayRig("idl", 5, 10)) {
             rig.startLns();
             ImpairRelay relay = rig.startRelay(PATH_4G, PATH_4G, 20_261_202, tmp.resolve("dial.pcap"));
             Dialer dialer = rig.dial();
@@ -56,7 +56,7 @@ class ImpairDialTest {
 
     @Test
     void xl2tpdDaemonComesUpThroughTheSamePath(@TempDir Path tmp) throws Exception {
-        try (RelayRig rig = new RelayRig("ixl"); Xl2tpdProcess d = new Xl2tpdProcess(tmp)) {
+        try (RelayRig rig = new RelayRig("ixl", 5, 10); Xl2tpdProcess d = new Xl2tpdProcess(tmp)) {
             rig.startLns();
             ImpairRelay relay = rig.startRelay(PATH_4G, PATH_4G, 7, null);
             Path options = d.write("options", "name alice\nnoauth\nifname l2tp0\nlcp-echo-interval 1\nlcp-echo-failure 5\n",

@@ -27,7 +27,7 @@ import java.util.function.BooleanSupplier;
  * </pre>
  * The relay namespace does not forward IP: the LAC reaches the LNS only through the relay.
  * The LNS is jl2tp's own (in this JVM, or as a {@code jl2tp lns} process so that it can be
- * killed), users {@code alice}/{@code s3cret}, CHAP, LCP echo every second.
+ * killed), users {@code alice}/{@code s3cret}, CHAP, LCP echo as the test chooses.
  */
 final class RelayRig implements AutoCloseable {
 
@@ -52,8 +52,13 @@ final class RelayRig implements AutoCloseable {
     LnsServer lns;
     Process lnsProcess;
     Path lnsLog;
+    final int echoInterval;
+    final int echoFailure;
 
-    RelayRig(String tag) {
+    /** With LCP echo every {@code echoInterval} s on both sides, {@code echoFailure} misses ending the session. */
+    RelayRig(String tag, int echoInterval, int echoFailure) {
+        this.echoInterval = echoInterval;
+        this.echoFailure = echoFailure;
         NetNs a = null;
         NetNs b = null;
         NetNs c = null;
@@ -83,9 +88,9 @@ final class RelayRig implements AutoCloseable {
         return relay;
     }
 
-    /** LNS-side PPP: CHAP, LCP echo every second, three misses and the call is down. */
-    static PppOptions lnsPpp() {
-        return PppOptions.builder().auth(true).requireChap(true).lcpEchoInterval(1).lcpEchoFailure(3).build();
+    /** LNS-side PPP: CHAP, and the rig's LCP echo. */
+    PppOptions lnsPpp() {
+        return PppOptions.builder().auth(true).requireChap(true).lcpEchoInterval(echoInterval).lcpEchoFailure(echoFailure).build();
     }
 
     /** Starts jl2tp's LNS in this JVM, in the LNS namespace. */
@@ -104,7 +109,8 @@ final class RelayRig implements AutoCloseable {
         if (!Files.exists(secrets)) {
             Files.writeString(secrets, "alice * s3cret\n");
             Files.setPosixFilePermissions(secrets, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-            Files.writeString(dir.resolve("lns-options"), "lcp-echo-interval 1\nlcp-echo-failure 3\n");
+            Files.writeString(dir.resolve("lns-options"), "lcp-echo-interval " + echoInterval + "\nlcp-echo-failure "
+                    + echoFailure + "\n");
         }
         lnsLog = dir.resolve("lns.log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -123,9 +129,10 @@ final class RelayRig implements AutoCloseable {
         lnsProcess.waitFor(30, TimeUnit.SECONDS);
     }
 
-    /** LAC-side PPP: CHAP as alice, LCP echo every second, three misses and the session is down. */
-    static PppOptions lacPpp() {
-        return PppOptions.builder().name("alice").lcpEchoInterval(1).lcpEchoFailure(3).ifname("l2tp-rig").build();
+    /** LAC-side PPP: CHAP as alice, and the rig's LCP echo. */
+    PppOptions lacPpp() {
+        return PppOptions.builder().name("alice").lcpEchoInterval(echoInterval).lcpEchoFailure(echoFailure).ifname("l2tp-rig")
+                .build();
     }
 
     /** A dialer towards the relay, created and started in the LAC namespace. */
