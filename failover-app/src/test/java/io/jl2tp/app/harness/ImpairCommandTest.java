@@ -142,6 +142,7 @@ class ImpairCommandTest {
                 assertTrue(echoes(client, relay, 30), "traffic passes: " + read(log));
                 new ProcessBuilder("kill", "-USR1", Long.toString(p.pid())).start().waitFor();
                 awaitTrue(() -> read(log).contains("black hole for 600"), "the black hole", log);
+                drain(client); // echoes of the tries before the first answer, relayed before the black hole
                 assertTrue(!echoes(client, relay, 3), "nothing passes the black hole");
                 Files.writeString(fifo, "blackhole off\nstats\n", StandardCharsets.US_ASCII);
                 awaitTrue(() -> read(log).contains("up   received"), "stats", log);
@@ -160,6 +161,19 @@ class ImpairCommandTest {
                     + " duplicated 0, reordered 0, delayed 0"), up);
             assertTrue(out.lines().anyMatch(l -> l.startsWith("down received")), out);
             assertTrue(!Files.exists(fifo), "the FIFO is removed at exit");
+        }
+    }
+
+    /** Reads and discards whatever has arrived, until 500 ms pass in silence. */
+    private static void drain(DatagramChannel c) throws IOException {
+        c.socket().setSoTimeout(500);
+        java.net.DatagramPacket p = new java.net.DatagramPacket(new byte[64], 64);
+        while (true) {
+            try {
+                c.socket().receive(p);
+            } catch (SocketTimeoutException e) {
+                return;
+            }
         }
     }
 
