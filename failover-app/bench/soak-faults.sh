@@ -62,7 +62,7 @@ ip netns exec "$RLY" java -jar "$JAR" harness impair --listen 203.0.113.2:1701 -
    --loss "$LOSS" --delay "$DELAY" --jitter "$JITTER" --seed 1 --control "$WORK/relay.ctl" > "$WORK/relay.log" 2>&1 &
 RELAY_PID=$!
 ip netns exec "$LAC" java -jar "$JAR" dial --lns 203.0.113.2 --user soak --password-file "$WORK/password" \
-   --options "$WORK/lac-options" --redial-timeout 2 --ppp-dir "$WORK" > "$WORK/dial.log" 2>&1 &
+   --options "$WORK/lac-options" --redial --redial-timeout 2 --ppp-dir "$WORK" > "$WORK/dial.log" 2>&1 &
 DIAL_PID=$!
 sleep 1
 # `ip netns exec` execs java: the PIDs are the JVMs'.
