@@ -300,7 +300,8 @@ class ImpairRelayTest {
         }
         assertFalse(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("impair-relay")),
                 "relay thread gone");
-        assertEquals(fdsBefore, fds(), "descriptors back to where they were");
+        int after = fds();
+        assertTrue(after <= fdsBefore, "descriptors " + fdsBefore + " -> " + after + ": the relay left some open");
     }
 
     @Test

@@ -4,7 +4,9 @@ import io.jl2tp.app.dial.Dialer;
 import io.jl2tp.app.lns.LnsServer;
 import io.jl2tp.l2tp.tunnel.SessionConfig;
 import io.jl2tp.l2tp.tunnel.TunnelConfig;
-import io.jl2tp.ppp.options.PppOptions;
+import io.jl2tp.app.config.PppdAppOptions;
+import io.jl2tp.app.config.PppdOptions;
+import io.jl2tp.ppp.options.PppSettings;
 import io.jl2tp.ppp.options.SecretsFile;
 import io.jl2tp.testkit.NetNs;
 
@@ -89,8 +91,9 @@ final class RelayRig implements AutoCloseable {
     }
 
     /** LNS-side PPP: CHAP, and the rig's LCP echo. */
-    PppOptions lnsPpp() {
-        return PppOptions.builder().auth(true).requireChap(true).lcpEchoInterval(echoInterval).lcpEchoFailure(echoFailure).build();
+    PppSettings lnsPpp() {
+        return PppSettings.builder().auth(a -> a.auth(true).requireChap(true))
+                .lcp(l -> l.echoInterval(echoInterval).echoFailure(echoFailure)).build();
     }
 
     /** Starts jl2tp's LNS in this JVM, in the LNS namespace. */
@@ -130,9 +133,10 @@ final class RelayRig implements AutoCloseable {
     }
 
     /** LAC-side PPP: CHAP as alice, and the rig's LCP echo. */
-    PppOptions lacPpp() {
-        return PppOptions.builder().name("alice").lcpEchoInterval(echoInterval).lcpEchoFailure(echoFailure).ifname("l2tp-rig")
-                .build();
+    PppdOptions lacPpp() {
+        return new PppdOptions(PppSettings.builder().auth(a -> a.name("alice"))
+                .lcp(l -> l.echoInterval(echoInterval).echoFailure(echoFailure)).build(),
+                PppdAppOptions.builder().ifname("l2tp-rig").build(), List.of());
     }
 
     /** A dialer towards the relay, created and started in the LAC namespace. */
