@@ -1,6 +1,7 @@
 package io.jl2tp.app.cli;
 
 import io.jl2tp.app.demo.DemoCommand;
+import io.jl2tp.app.harness.HarnessCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
  * Subcommands are registered here, in one place.
  */
 @Command(name = "jl2tp", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        subcommands = {DemoCommand.class, DialCommand.class, Xl2tpdCommand.class, ControlCommand.class, LnsCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DemoCommand.class, DialCommand.class, Xl2tpdCommand.class, ControlCommand.class, LnsCommand.class, HarnessCommand.class, CommandLine.HelpCommand.class},
         description = {"Pure-Java L2TPv2 (RFC 2661) + PPP client and LNS: a drop-in for xl2tpd + pppd,",
             "with no kernel PPP or L2TP modules (one JVM is the LAC, the PPP peer and a TUN interface)."},
         footer = {"", "Examples:", "  sudo jl2tp demo", "  sudo jl2tp dial --lns 194.4.172.12 --user me@a.1 \\",

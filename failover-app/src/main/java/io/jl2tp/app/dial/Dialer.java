@@ -191,6 +191,13 @@ public final class Dialer implements AutoCloseable {
     private boolean tunAttached; // event loop
 
     private void onIpUp(PppEvent.IpUp up) throws Exception {
+        PppEvent.IpUp before = lastIp;
+        if (before != null && before.local().equals(up.local()) && before.remote().equals(up.remote())) {
+            // IPCP renegotiated (RFC 1661 §4.3: a Configure-Request in Opened — a retransmission
+            // that a lossy path delivered late) to the same addresses: the interface stays as it is.
+            log.info("{}: IPCP renegotiated, addresses unchanged", kernel.ifname());
+            return;
+        }
         int mtu = tunnelMtu();
         kernel.ipv4Up(up.local(), up.remote(), mtu);
         if (config.ppp().app().defaultRoute()) {

@@ -1,0 +1,25 @@
+package io.jl2tp.app.harness;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.util.concurrent.Callable;
+
+/** {@code jl2tp harness}: tools for testing L2TP equipment (jl2tp's own and anyone's). */
+@Command(name = "harness", mixinStandardHelpOptions = true,
+        subcommands = {ImpairCommand.class, CommandLine.HelpCommand.class},
+        description = {"The protocol test harness: tools for testing LACs and LNSs, jl2tp's own or anyone's.",
+            "  impair   a UDP relay with loss, duplication, reordering, delay, a rate limit and a black-hole switch"})
+public final class HarnessCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().getErr().println("jl2tp harness: a subcommand is required (impair); see jl2tp harness --help");
+        return 2;
+    }
+}
