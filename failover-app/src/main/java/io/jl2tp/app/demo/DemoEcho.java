@@ -1,5 +1,6 @@
 package io.jl2tp.app.demo;
 
+import io.jl2tp.tun.linux.IcmpProber;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import io.jl2tp.tun.linux.LibC;
@@ -160,26 +161,11 @@ final class DemoEcho {
         byte[] data = "jl2tp-demo".getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(data, 0, p, 8, 8);
         if (!v6) {
-            int sum = checksum(p);
+            int sum = IcmpProber.checksum(p);
             p[2] = (byte) (sum >> 8);
             p[3] = (byte) sum;
         }
         return p;
-    }
-
-    /** RFC 1071 Internet checksum. */
-    static int checksum(byte[] b) {
-        long sum = 0;
-        for (int i = 0; i + 1 < b.length; i += 2) {
-            sum += ((b[i] & 0xff) << 8) | (b[i + 1] & 0xff);
-        }
-        if ((b.length & 1) != 0) {
-            sum += (b[b.length - 1] & 0xff) << 8;
-        }
-        while ((sum >> 16) != 0) {
-            sum = (sum & 0xffff) + (sum >> 16);
-        }
-        return (int) (~sum & 0xffff);
     }
 
     /**

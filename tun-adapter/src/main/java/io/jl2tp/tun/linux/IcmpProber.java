@@ -233,8 +233,8 @@ public final class IcmpProber implements AutoCloseable {
         return p;
     }
 
-    /** RFC 1071 Internet checksum. */
-    static int checksum(byte[] b) {
+    /** RFC 1071 Internet checksum of {@code b}. */
+    public static int checksum(byte[] b) {
         long sum = 0;
         for (int i = 0; i + 1 < b.length; i += 2) {
             sum += ((b[i] & 0xff) << 8) | (b[i + 1] & 0xff);
