@@ -121,6 +121,9 @@ public final class DialCommand implements Callable<Integer> {
                 args.add("defaultroute");
             }
             ppp = parser.parseArguments(ppp, args); // the parser logs each warning with file:line
+            if (ppp.app().debug()) {
+                io.jl2tp.app.log.Logging.debug(Xl2tpdCommand.PPP_DEBUG);
+            }
         } catch (PppConfigException e) {
             System.err.println("jl2tp dial: " + e.getMessage());
             return 2;
@@ -192,20 +195,45 @@ public final class DialCommand implements Callable<Integer> {
         return s;
     }
 
+    /**
+     * HOST, HOST:PORT, [V6]:PORT or a bare IPv6 address (port 1701 when none is given). A value
+     * that is none of these says which part is wrong, never an index error.
+     */
     static InetSocketAddress parseHostPort(String s) throws java.net.UnknownHostException {
         String host = s;
-        int port = 1701;
+        String port = null;
         if (s.startsWith("[")) {
             int end = s.indexOf(']');
-            host = s.substring(1, end);
-            if (s.length() > end + 2 && s.charAt(end + 1) == ':') {
-                port = Integer.parseInt(s.substring(end + 2));
+            if (end < 0) {
+                throw new IllegalArgumentException("'" + s + "': an IPv6 address in [ ] lacks its ']'");
             }
-        } else if (s.indexOf(':') > 0 && s.indexOf(':') == s.lastIndexOf(':')) {
+            host = s.substring(1, end);
+            String rest = s.substring(end + 1);
+            if (!rest.isEmpty()) {
+                if (!rest.startsWith(":")) {
+                    throw new IllegalArgumentException("'" + s + "': expected ':PORT' after ']', found '" + rest + "'");
+                }
+                port = rest.substring(1);
+            }
+        } else if (s.indexOf(':') >= 0 && s.indexOf(':') == s.lastIndexOf(':')) {
             host = s.substring(0, s.indexOf(':'));
-            port = Integer.parseInt(s.substring(s.indexOf(':') + 1));
+            port = s.substring(s.indexOf(':') + 1);
         }
-        return new InetSocketAddress(InetAddress.getByName(host), port);
+        if (host.isEmpty()) {
+            throw new IllegalArgumentException("'" + s + "': no host");
+        }
+        int p = 1701;
+        if (port != null) {
+            try {
+                p = Integer.parseInt(port);
+            } catch (NumberFormatException e) {
+                p = -1;
+            }
+            if (p < 1 || p > 65535) {
+                throw new IllegalArgumentException("'" + s + "': the port must be a number from 1 to 65535, not '" + port + "'");
+            }
+        }
+        return new InetSocketAddress(InetAddress.getByName(host), p);
     }
 
     private static String hostName() {

@@ -40,6 +40,9 @@ import java.util.concurrent.CountDownLatch;
             "from --ppp-dir, as pppd takes them from /etc/ppp."})
 public final class Xl2tpdCommand implements Callable<Integer> {
 
+    /** The loggers pppd's {@code debug} option raises to DEBUG. */
+    static final java.util.List<String> PPP_DEBUG = java.util.List.of("io.jl2tp.ppp");
+
     private static final Logger log = LoggerFactory.getLogger(Xl2tpdCommand.class);
 
     @Option(names = "-c", paramLabel = "FILE", description = "configuration file (default: ${DEFAULT-VALUE})")
@@ -93,6 +96,9 @@ public final class Xl2tpdCommand implements Callable<Integer> {
                     if (lac.pppOptFile() != null) {
                         PppdOptions o = new PppdOptionsParser().parseFile(lac.pppOptFile());
                         optionWarnings += o.warnings().size();
+                        if (o.app().debug()) {
+                            Logging.debug(PPP_DEBUG); // pppd's debug: PPP control packets at DEBUG
+                        }
                     }
                 }
                 Path pppSecrets = pppSecretsFile(pppDir);

@@ -261,7 +261,7 @@ public final class Dialer implements AutoCloseable {
         if (peer != null) {
             extra.put("PEERNAME", peer); // pppd: the name the peer authenticated itself with (auth.c)
         }
-        extra.put("LINKNAME", config.name());
+        extra.put("LINKNAME", config.ppp().app().linkname().orElse(config.name())); // pppd: linkname, else ours
         if (config.ppp().ppp().ipcp().usePeerDns()) {
             extra.put("USEPEERDNS", "1");
         }

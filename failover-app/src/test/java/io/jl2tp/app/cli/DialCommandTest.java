@@ -69,4 +69,23 @@ class DialCommandTest {
         assertEquals(Duration.ofSeconds(3), flags.base());
         assertEquals(2, flags.maxRedials());
     }
+
+    @Test
+    void aBadLnsValueSaysWhatIsWrong() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> DialCommand.parseHostPort("[2001:db8::1:1701"));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("lacks its ']'"), e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> DialCommand.parseHostPort("192.0.2.1:http"));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("port must be a number from 1 to 65535"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> DialCommand.parseHostPort("[::1]x"));
+    }
+
+    @Test
+    void hostPortForms() throws Exception {
+        assertEquals(new java.net.InetSocketAddress("203.0.113.2", 1701), DialCommand.parseHostPort("203.0.113.2"));
+        assertEquals(new java.net.InetSocketAddress("203.0.113.2", 1702), DialCommand.parseHostPort("203.0.113.2:1702"));
+        assertEquals(new java.net.InetSocketAddress("2001:db8::2", 1703), DialCommand.parseHostPort("[2001:db8::2]:1703"));
+        assertEquals(new java.net.InetSocketAddress("2001:db8::2", 1701), DialCommand.parseHostPort("2001:db8::2"));
+    }
 }

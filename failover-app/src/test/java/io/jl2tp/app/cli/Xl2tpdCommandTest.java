@@ -185,4 +185,17 @@ class Xl2tpdCommandTest {
             ctx.getLogger("io.jl2tp.l2tp.wire").setLevel(null);
         }
     }
+
+    @Test
+    void pppdsDebugOptionRaisesThePppLogLevel(@TempDir Path dir) throws Exception {
+        Path conf = seed(dir, "noauth\ndebug\n");
+        ch.qos.logback.classic.LoggerContext ctx = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+        try {
+            Run r = run("xl2tpd", "--check", "-c", conf.toString(), "--ppp-dir", dir.toString());
+            assertEquals(0, r.status(), r.err());
+            assertEquals(ch.qos.logback.classic.Level.DEBUG, ctx.getLogger("io.jl2tp.ppp").getLevel());
+        } finally {
+            ctx.getLogger("io.jl2tp.ppp").setLevel(null);
+        }
+    }
 }
