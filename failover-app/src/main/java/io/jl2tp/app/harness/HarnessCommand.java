@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 @Command(name = "harness", mixinStandardHelpOptions = true,
         subcommands = {ImpairCommand.class, CommandLine.HelpCommand.class},
         description = {"The protocol test harness: tools for testing LACs and LNSs, jl2tp's own or anyone's.",
-            "  impair   a UDP relay with loss, duplication, reordering, delay, a rate limit and a black-hole switch"})
+            "  impair   a UDP relay: loss, duplication, reordering, delay, rate, black hole"})
 public final class HarnessCommand implements Callable<Integer> {
 
     @Spec

@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -50,11 +52,14 @@ public final class LnsServer implements AutoCloseable {
     private final Consumer<PppEvent> events;
     private final Deque<Inet4Address> free;
     private final Map<Integer, Call> calls = new ConcurrentHashMap<>();
-    private final ExecutorService releaser = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "lns-release");
-        t.setDaemon(true);
-        return t;
-    });
+    // One releaser thread at most, started when a call ends and gone after 5 s idle: an idle
+    // LNS holds no thread for calls that are over.
+    private final ThreadPoolExecutor releaser = new ThreadPoolExecutor(0, 1, 5, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "lns-release");
+                t.setDaemon(true);
+                return t;
+            });
     private L2tpSocket socket;
 
     /** Creates a call's TUN interface (KernelLink::create; tests make it fail). */
@@ -169,16 +174,23 @@ public final class LnsServer implements AutoCloseable {
             return config.dns();
         }
 
+        private PppEvent.IpUp lastIp;     // event loop
+        private PppEvent.Ipv6Up lastIpv6; // event loop
+
         private void pppEvent(PppEvent e) {
             try {
                 if (e instanceof PppEvent.IpUp up) {
-                    if (interfaceUp()) {
+                    // IPCP renegotiated (RFC 1661 §4.3: a late Configure-Request in Opened) to the
+                    // same addresses: the interface stays as it is.
+                    if (!up.equals(lastIp) && interfaceUp()) {
                         kernel.ipv4Up(up.local(), up.remote(), Math.min(1500, link.ppp().peerMru()));
                     }
+                    lastIp = up;
                 } else if (e instanceof PppEvent.Ipv6Up up) {
-                    if (interfaceUp()) {
+                    if (!up.equals(lastIpv6) && interfaceUp()) {
                         kernel.ipv6Up(up.localLinkLocal(), up.remoteLinkLocal());
                     }
+                    lastIpv6 = up;
                 } else if (e instanceof PppEvent.Down) {
                     end();
                 }
