@@ -3,7 +3,6 @@ package io.jl2tp.ppp.auth;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Optional;
-import org.bouncycastle.crypto.digests.MD5Digest;
 
 /**
  * CHAP with MD5, RFC 1994 §2 / §4.1: Response Value = MD5(Identifier ‖ secret ‖ Challenge),
@@ -30,7 +29,18 @@ public final class ChapMd5 implements ChapDigest {
      * calculated over a stream of octets consisting of the Identifier, followed by
      * (concatenated with) the "secret", followed by (concatenated with) the Challenge Value." */
     public static byte[] response(int id, byte[] secret, byte[] challenge) {
-        return ChapDigest.hash(new MD5Digest(), new byte[] {(byte) id}, secret, challenge);
+        // The JDK's MD5 (every Java platform has it): loading BouncyCastle's signed jar on first use
+        // cost ~0.5 s on the event loop, long enough for l2tpns to re-send its Challenge and then
+        // refuse our answer to the first one.
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("MD5");
+            md.update((byte) id);
+            md.update(secret);
+            md.update(challenge);
+            return md.digest();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is required of every Java platform", e);
+        }
     }
 
     @Override
