@@ -86,7 +86,9 @@ class FailoverSystemTest {
         try (FailoverRig rig = FailoverRig.start(); Xl2tpdProcess d = new Xl2tpdProcess(tmp)) {
             d.start(rig.router, config(d, 100, null), "--metrics-port", "9617");
             d.await(10, "watching", () -> d.log().contains("watching " + FailoverRig.PRIMARY));
-            Thread.sleep(500);
+            // The service's verdict on the primary, from its status reply (it follows the first evaluation).
+            d.await(10, "the primary judged up", () -> statusQuietly(d, tmp).contains("failover: primary " + FailoverRig.PRIMARY + " up since"));
+            assertTrue(status(d, tmp).contains("session standby"), "primary up at start: no dial\n" + Xl2tpdProcess.tail(d.log()));
             assertTrue(rig.tunnelGone(), "primary up at start: no session");
             assertTrue(metrics(rig).contains("jl2tp_failover_primary_up{lac=\"aaisp\"} 1"), metrics(rig));
 
@@ -124,7 +126,9 @@ class FailoverSystemTest {
             d.await(5, "the routes to go", () -> !rig.routes().contains(TUN) && !rig.routes().contains(L2tpnsFixture.LNS_IP + " via"));
             route = rig.router.exec("ip", "route", "get", "192.0.2.99");
             assertTrue(route.contains("dev " + FailoverRig.PRIMARY), "traffic uses the primary again: " + route);
-            Thread.sleep(1500); // past the default-route check (3 s after the hand-back)
+            // Deliberate: the default-route check runs once, 3 s after the hand-back, and speaks only
+            // when the route is missing; let it run (with a margin) to show that it stays silent.
+            Thread.sleep(Math.max(0, 4500 - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - back)));
             assertFalse(d.log().contains("has no IPv4 default route"), "the primary has its route:\n" + Xl2tpdProcess.tail(d.log()));
             assertEquals(0, d.terminate(10), Xl2tpdProcess.tail(d.log()));
         }
@@ -159,7 +163,9 @@ class FailoverSystemTest {
                 NetNs.veth(rig.router, FailoverRig.PRIMARY, "198.51.100.9/30", rig.isp, "isp", FailoverRig.ISP_GW + "/30");
                 rig.primaryUp();
                 d.await(20, "the hang-up once the new interface answers the probe (round " + round + ")", rig::tunnelGone);
-                Thread.sleep(4000); // longer than probe down × interval: a probe stuck on the old interface would tell
+                // Deliberate: longer than probe down × interval, so that a probe stuck on the old
+                // interface would have lost 3 in a row and said so.
+                Thread.sleep(4000);
                 assertFalse(d.log().contains("in a row"), "the probe answers through each new interface:\n"
                         + Xl2tpdProcess.tail(d.log()));
                 rig.router.ip("link", "del", FailoverRig.PRIMARY);
@@ -187,7 +193,13 @@ class FailoverSystemTest {
 
             String newGw = "198.51.100.19";
             rig.fourG.ip("addr", "add", newGw + "/29", "dev", "lan");
-            Thread.sleep(3000); // the session's own address and route events are over: only the route change remains
+            // The session's own routes are in place (their netlink events have come) ...
+            d.await(10, "the default routes through the tunnel", () -> rig.routes().contains("default dev " + TUN + " scope link metric 100")
+                    && rig.routes().contains("default dev " + TUN + " metric 100"));
+            // ... and deliberate: a quiet spell for the session's remaining address events (IPv6 DAD),
+            // so that only the route change below can make the service look at the LNS route again —
+            // otherwise an unrelated event could re-learn it and hide a service deaf to route events.
+            Thread.sleep(3000);
             rig.router.ip("route", "replace", "default", "via", newGw, "dev", FailoverRig.BACKUP, "metric", "200");
             d.await(1, "the LNS route re-learned from the route event", () -> rig.routes().contains(
                     L2tpnsFixture.LNS_IP + " via " + newGw + " dev " + FailoverRig.BACKUP + " metric 10"));
@@ -198,7 +210,8 @@ class FailoverSystemTest {
             rig.router.ip("route", "del", L2tpnsFixture.LNS_IP + "/32");
             d.await(1, "the LNS route put back", () -> rig.routes().contains(
                     L2tpnsFixture.LNS_IP + " via " + newGw + " dev " + FailoverRig.BACKUP + " metric 10"));
-            Thread.sleep(500);
+            d.await(5, "the put-back logged", () -> d.log().contains("was removed; adding it again"));
+            Thread.sleep(500); // deliberate: time for a second, wrong re-add (the add's own route event) to show
             assertEquals(1, d.log().lines().filter(l -> l.contains("was removed; adding it again")).count(),
                     "put back once, and left alone while it is there:\n" + Xl2tpdProcess.tail(d.log()));
 
@@ -226,6 +239,7 @@ class FailoverSystemTest {
             d.start(rig.router, config(d, 100, null));
             d.await(10, "watching", () -> d.log().contains("watching " + FailoverRig.PRIMARY));
             for (int i = 0; i < 20; i++) {
+                // Deliberate: the flapping pace (down 250 ms, up 250 ms) is the scenario.
                 rig.primaryDown();
                 Thread.sleep(250);
                 rig.primaryUp();
@@ -233,7 +247,7 @@ class FailoverSystemTest {
             }
             // Stable up: after 'hold up' no session, no interface, no routes of ours.
             d.await(20, "no session", () -> rig.tunnelGone() && statusQuietly(d, tmp).contains("session standby"));
-            Thread.sleep(3000); // longer than hold up + redial timeout: nothing comes back
+            Thread.sleep(3000); // deliberate: longer than hold up + redial timeout, to show that nothing comes back
             assertTrue(rig.tunnelGone(), Xl2tpdProcess.tail(d.log()));
             String routes = rig.routes();
             assertFalse(routes.contains(TUN) || routes.contains(L2tpnsFixture.LNS_IP + " via"), routes);
@@ -247,7 +261,7 @@ class FailoverSystemTest {
             // Then down for good: exactly one session.
             rig.primaryDown();
             d.await(30, "the tunnel", rig::tunnelUp);
-            Thread.sleep(2000);
+            Thread.sleep(2000); // deliberate: time for a second, duplicate dial to show
             assertEquals(1, rig.router.exec("ip", "-o", "link", "show").lines().filter(l -> l.contains(TUN)).count());
             System.out.printf("flaps: l2tpns saw %d tunnels opened, %d close lines%n", opened, closed);
             assertEquals(0, d.terminate(10));
@@ -268,7 +282,8 @@ class FailoverSystemTest {
             rig.isp.exec("sysctl", "-qw", "net.ipv4.conf.all.arp_ignore=1");
             d.start(rig.router, config(d, 100, target));
             d.await(10, "watching", () -> d.log().contains("probing " + target));
-            Thread.sleep(1500);
+            d.await(10, "a probe round answered", () -> statusQuietly(d, tmp).contains("healthy, 1 of 1 answered the last round"));
+            assertTrue(status(d, tmp).contains("session standby"), "probe answered: no dial\n" + Xl2tpdProcess.tail(d.log()));
             assertTrue(rig.tunnelGone(), "probe answered: no session\n" + Xl2tpdProcess.tail(d.log()));
             // The far side stops answering; the link stays up.
             long t0 = System.nanoTime();

@@ -10,6 +10,7 @@ import io.jl2tp.ppp.PppEvent;
 import io.jl2tp.ppp.PppLink;
 import io.jl2tp.ppp.options.PppSettings;
 import io.jl2tp.ppp.options.SecretsFile;
+import io.jl2tp.testkit.Await;
 import io.jl2tp.testkit.L2tpnsFixture;
 import io.jl2tp.testkit.RequiresRoot;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -21,6 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -79,11 +81,8 @@ class PppOverL2tpnsTest {
                         PooledByteBufAllocator.DEFAULT, new SecureRandom());
                 return tun;
             }).get(5, TimeUnit.SECONDS);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (System.nanoTime() < deadline && (events.stream().noneMatch(e -> e instanceof PppEvent.IpUp)
-                    || events.stream().noneMatch(e -> e instanceof PppEvent.Ipv6Up))) {
-                Thread.sleep(50);
-            }
+            Await.until(Duration.ofSeconds(20), "IPCP and IPV6CP up", () -> events.stream().anyMatch(e -> e instanceof PppEvent.IpUp)
+                    && events.stream().anyMatch(e -> e instanceof PppEvent.Ipv6Up), () -> "events: " + events + "\n" + lns.log());
             assertTrue(events.stream().anyMatch(e -> e instanceof PppEvent.Authenticated a && !a.weAuthenticatedPeer()),
                     "authenticated to l2tpns: " + events + "\n" + lns.log());
             PppEvent.IpUp ip = events.stream().filter(e -> e instanceof PppEvent.IpUp).map(e -> (PppEvent.IpUp) e)

@@ -4,6 +4,7 @@ import io.jl2tp.app.lns.LnsServer;
 import io.jl2tp.l2tp.tunnel.TunnelConfig;
 import io.jl2tp.ppp.options.PppSettings;
 import io.jl2tp.ppp.options.SecretsFile;
+import io.jl2tp.testkit.Await;
 import io.jl2tp.testkit.Capture;
 import io.jl2tp.testkit.NetNs;
 import io.jl2tp.testkit.RequiresRoot;
@@ -16,6 +17,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -90,7 +92,8 @@ class Xl2tpdAgainstOwnLnsTest {
                     assertTrue(!log.contains("s3cret") && !log.contains(SECRET), "no secret in the log");
                     d.control("d own");
                     d.await(15, "hang-up", () -> lacNs.run(5, TimeUnit.SECONDS, "ip", "link", "show", "l2tp0").status() != 0);
-                    Thread.sleep(300); // StopCCN's acknowledgement on the wire
+                    Await.until(Duration.ofSeconds(15), "the StopCCN and its acknowledgement in the capture",
+                            () -> stopCcnAcknowledged(capture));
                     capture.close();
                     List<String> problems = capture.problems(SECRET);
                     assertTrue(problems.isEmpty(), String.join("\n", problems));
@@ -102,5 +105,32 @@ class Xl2tpdAgainstOwnLnsTest {
                 lns.close();
             }
         }
+    }
+
+    /**
+     * The capture so far (tcpdump writes each packet at once) holds a StopCCN and, after it, a ZLB
+     * from its receiver: the acknowledgement (RFC 2661 §5.8). tshark may trip over a packet
+     * half-written at the end of the file; that counts as "not yet".
+     */
+    private static boolean stopCcnAcknowledged(Capture capture) {
+        List<String> lines;
+        try {
+            lines = capture.summary(SECRET);
+        } catch (Exception e) {
+            return false;
+        }
+        String stopReceiver = null;
+        for (String line : lines) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length < 5) {
+                continue;
+            }
+            if (line.contains("StopCCN")) {
+                stopReceiver = f[4];
+            } else if (stopReceiver != null && line.contains("ZLB") && f[2].equals(stopReceiver)) {
+                return true;
+            }
+        }
+        return false;
     }
 }
