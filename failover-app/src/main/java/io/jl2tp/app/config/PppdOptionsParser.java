@@ -45,8 +45,6 @@ public final class PppdOptionsParser {
     static final int MAX_MRU = 16384;
     /** pppd MAXNAMELEN - 1 / MAXSECRETLEN - 1. */
     static final int MAX_NAME = 255;
-    /** IFNAMSIZ - 1. */
-    static final int MAX_IFNAME = 15;
 
     /** What an option does with its arguments; {@code option} is the option's own word (name, line). */
     @FunctionalInterface
@@ -269,10 +267,9 @@ public final class PppdOptionsParser {
     private void defineApp() {
         table.put("ifname", new Opt(1, (run, o, a) -> {
             String v = a.get(0).text();
-            if (v.isEmpty() || v.length() > MAX_IFNAME || v.equals(".") || v.equals("..")
-                    || v.chars().anyMatch(c -> c == '/' || c == ':' || Character.isWhitespace(c))) {
-                throw new PppConfigException(run.file, a.get(0).line(), o.text(),
-                        "'" + v + "' is not a valid interface name (1.." + MAX_IFNAME + " characters, no '/', ':' or spaces)");
+            String problem = io.jl2tp.tun.InterfaceName.problem(v); // the kernel's rule, one definition
+            if (problem != null) {
+                throw new PppConfigException(run.file, a.get(0).line(), o.text(), problem);
             }
             run.app.ifname(v);
         }));

@@ -179,7 +179,7 @@ public final class LacManager implements LacController, AutoCloseable {
     }
 
     /** One LAC's state for metrics: {@code session} is null when no session object exists. */
-    public record Snapshot(String name, String state, Instant since, boolean active, int failures, Dialer.Status session) {
+    public record Snapshot(String name, Redialer.State state, Instant since, boolean active, int failures, Dialer.Status session) {
     }
 
     /** Every LAC's state, in configuration order. */

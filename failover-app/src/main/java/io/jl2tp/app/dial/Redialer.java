@@ -22,6 +22,23 @@ import java.util.function.DoubleSupplier;
  */
 public final class Redialer {
 
+    /** Where the LAC is in its dial/redial cycle; {@link #toString} is the word the status lines show. */
+    public enum State {
+        IDLE("idle"), DIALING("dialing"), UP("up"), DOWN("down"), WAITING("waiting to redial");
+
+        private final String word;
+
+        State(String word) {
+            this.word = word;
+        }
+
+        @Override
+        public String toString() {
+            return word;
+        }
+    }
+
+
     private static final Logger log = LoggerFactory.getLogger(Redialer.class);
 
     /** Builds the dialer's configuration afresh for each attempt (secrets and options files are re-read). */
@@ -50,7 +67,7 @@ public final class Redialer {
     private volatile boolean active;
     private volatile Dialer dialer;
     private volatile int failures;
-    private volatile String state = "idle";
+    private volatile State state = State.IDLE;
     private volatile Instant since = Instant.now();
     private volatile String lastError;
     private volatile boolean routesEnabled = true;
@@ -93,7 +110,7 @@ public final class Redialer {
         if (d != null) {
             d.hangUp(why, 2000);
         }
-        setState("idle");
+        setState(State.IDLE);
     }
 
     /**
@@ -108,7 +125,7 @@ public final class Redialer {
         }
     }
 
-    private void setState(String s) {
+    private void setState(State s) {
         state = s;
         since = Instant.now();
     }
@@ -124,7 +141,7 @@ public final class Redialer {
             d = new Dialer(config.get(), e -> { });
             dialer = d;
             d.routesEnabled(routesEnabled); // after publishing d: a concurrent routesEnabled() sees one or the other
-            setState("dialing");
+            setState(State.DIALING);
             d.start();
         } catch (Exception e) {
             lastError = e.getMessage();
@@ -136,7 +153,7 @@ public final class Redialer {
         d.ipUp().whenComplete((up, err) -> {
             if (err == null) {
                 failures = 0;
-                setState("up");
+                setState(State.UP);
                 listener.up(d.status());
             }
         });
@@ -146,7 +163,7 @@ public final class Redialer {
                 dialer = null;
             }
             if (active) {
-                setState("down");
+                setState(State.DOWN);
                 scheduleRedial();
             }
         });
@@ -164,9 +181,9 @@ public final class Redialer {
                 gaveUp = policy.enabled() ? "max redials reached (" + (failures - 1) + ")" : "redial off";
                 active = false;
                 generation++;
-                setState("idle");
+                setState(State.IDLE);
             } else {
-                setState("waiting to redial");
+                setState(State.WAITING);
                 log.info("{}: redialling in {} ms", name, wait.getAsLong());
                 int g = generation;
                 scheduler.schedule(() -> dial(g), wait.getAsLong(), TimeUnit.MILLISECONDS);
@@ -194,7 +211,7 @@ public final class Redialer {
     }
 
     /** idle, dialing, up, down, waiting to redial. */
-    public String state() {
+    public State state() {
         return state;
     }
 

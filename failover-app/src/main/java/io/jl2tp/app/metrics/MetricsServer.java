@@ -233,7 +233,7 @@ public final class MetricsServer implements AutoCloseable {
     static String render(List<LacManager.Snapshot> lacs, List<FailoverService.Snapshot> failovers) {
         Text t = new Text();
         t.family("jl2tp_lac_up", "gauge", "1 if the LAC's PPP session is up (an IP address negotiated)");
-        lacs.forEach(l -> t.sample("jl2tp_lac_up", l.name(), bool("up".equals(l.state()))));
+        lacs.forEach(l -> t.sample("jl2tp_lac_up", l.name(), bool(l.state() == io.jl2tp.app.dial.Redialer.State.UP)));
         t.family("jl2tp_lac_active", "gauge", "1 if the LAC is dialling, connected or waiting to redial");
         lacs.forEach(l -> t.sample("jl2tp_lac_active", l.name(), bool(l.active())));
         t.family("jl2tp_lac_state_since_seconds", "gauge", "Unix time of the LAC's last change of state");

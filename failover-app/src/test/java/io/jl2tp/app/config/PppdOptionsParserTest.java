@@ -160,7 +160,7 @@ class PppdOptionsParserTest {
             "bad-number.options        | 2 | mtu                 | 'abc' is not a number",
             "bad-range.options         | 3 | mtu                 | value 70000 out of range 128..16384",
             "missing-argument.options  | 2 | name                | missing argument (needs 1)",
-            "bad-ifname.options        | 1 | ifname              | 'this-name-is-too-long' is not a valid interface name (1..15 characters, no '/', ':' or spaces)",
+            "bad-ifname.options        | 1 | ifname              | \"this-name-is-too-long\" is 21 octets; Linux allows at most 15 (IFNAMSIZ)",
             "bad-local-remote.options  | 1 | 10.0.0.1:10.0.0.300 | bad remote IP address '10.0.0.300' (a literal IPv4 address is required)",
             "bad-ipv6-id.options       | 1 | ipv6                | illegal interface identifier (local): '2001:db8::1' (write it like ::1 or ::dead:beef, non-zero, upper 64 bits zero)",
             "missing-include.options   | 2 | file                | MISSING",

@@ -1,5 +1,6 @@
 package io.jl2tp.app.metrics;
 
+import io.jl2tp.app.dial.Redialer;
 import io.jl2tp.app.dial.Dialer;
 import io.jl2tp.app.dial.LacManager;
 import io.jl2tp.app.failover.FailoverService;
@@ -34,8 +35,8 @@ class MetricsServerTest {
     @Test
     void rendersTheExpositionFormat() {
         String text = MetricsServer.render(
-                List.of(new LacManager.Snapshot("aaisp", "up", T, true, 0, session(1234)),
-                        new LacManager.Snapshot("we\"ird\\name", "idle", T, false, 3, null)),
+                List.of(new LacManager.Snapshot("aaisp", Redialer.State.UP, T, true, 0, session(1234)),
+                        new LacManager.Snapshot("we\"ird\\name", Redialer.State.IDLE, T, false, 3, null)),
                 List.of(new FailoverService.Snapshot("aaisp", "pppoe-aaisp", false, T, true, false, 2, Duration.ofMillis(18))));
         assertTrue(text.contains("# TYPE jl2tp_lac_up gauge\n"), text);
         assertTrue(text.contains("jl2tp_lac_up{lac=\"aaisp\"} 1\n"), text);
@@ -56,7 +57,7 @@ class MetricsServerTest {
 
     @Test
     void noFailoverSectionsNoFailoverFamilies() {
-        String text = MetricsServer.render(List.of(new LacManager.Snapshot("a", "idle", T, false, 0, null)), List.of());
+        String text = MetricsServer.render(List.of(new LacManager.Snapshot("a", Redialer.State.IDLE, T, false, 0, null)), List.of());
         assertFalse(text.contains("jl2tp_failover_"), text);
     }
 
@@ -65,7 +66,7 @@ class MetricsServerTest {
         AtomicInteger calls = new AtomicInteger();
         try (MetricsServer m = MetricsServer.start(0, () -> {
             calls.incrementAndGet();
-            return List.of(new LacManager.Snapshot("aaisp", "up", T, true, 0, session(5)));
+            return List.of(new LacManager.Snapshot("aaisp", Redialer.State.UP, T, true, 0, session(5)));
         }, List::of)) {
             HttpClient http = HttpClient.newHttpClient();
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.port() + "/metrics")).build(),
@@ -96,7 +97,7 @@ class MetricsServerTest {
      */
     @Test
     void idleHalfSentRequestsHoldNobody() throws Exception {
-        try (MetricsServer m = MetricsServer.start(0, () -> List.of(new LacManager.Snapshot("aaisp", "up", T, true, 0, session(5))),
+        try (MetricsServer m = MetricsServer.start(0, () -> List.of(new LacManager.Snapshot("aaisp", Redialer.State.UP, T, true, 0, session(5))),
                 List::of)) {
             List<Socket> idle = new java.util.ArrayList<>();
             try {
