@@ -8,7 +8,10 @@
 #     (wall, including the JVM start) and its own set-up time (first log line -> "session up");
 #   - how long after the attack the LNS's CPU (utime+stime) stays below 2 % over 1 s.
 # Fails (exit 1) unless RSS peak - idle <= 32 MiB, set-up <= 2 s and CPU idle within 5 s.
-# Not a test. Run as root:  failover-app/bench/run-hostile.sh [N]     (KEEP=1 keeps the logs)
+# Also printed: the Java heap in use after a full GC (jcmd) before and after the attack, which
+# tells retained state from heap the JVM merely touched. LNS_JAVA_OPTS passes JVM options to the
+# LNS (e.g. -Xmx64m; without one the JVM sizes its heap from the machine's RAM).
+# Not a test. Run as root:  [LNS_JAVA_OPTS=...] [KEEP=1] failover-app/bench/run-hostile.sh [N]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${1:-100000}
@@ -41,6 +44,8 @@ TICK=$(getconf CLK_TCK)
 rss() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }             # kB
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }                   # clock ticks
 now() { date +%s.%N; }
+# Java heap in use after a full GC, in KiB.
+live() { jcmd "$1" GC.run >/dev/null 2>&1; jcmd "$1" GC.heap_info 2>/dev/null | sed -n 's/.*total [0-9]*K, used \([0-9]*\)K.*/\1/p' | head -1; }
 ms() { python3 -c "print(round(($2 - $1) * 1000))"; }
 # dial LOG IFNAME [secret args]: a legitimate session; prints "wall_ms setup_ms", leaves it up.
 dial() {
@@ -62,13 +67,16 @@ fail=0
 printf '%-7s %8s %9s %9s %7s %-38s %-50s %10s %9s %9s\n' secret "N" "idle MiB" "peak MiB" "+MiB" "SCCRQ flood" "ICRQ flood" "dial wall" "set-up" "CPU idle"
 for mode in none secret; do
   extra=(); [ "$mode" = secret ] && extra=(--tunnel-secret-file "$WORK/tunnel-secret")
-  ip netns exec "$LNS" java -jar "$JAR" lns --listen 203.0.113.2:1701 --secrets "$WORK/chap-secrets" "${extra[@]}" \
+  # shellcheck disable=SC2086
+  ip netns exec "$LNS" java ${LNS_JAVA_OPTS:-} -jar "$JAR" lns --listen 203.0.113.2:1701 --secrets "$WORK/chap-secrets" "${extra[@]}" \
      > "$WORK/lns-$mode.log" 2>&1 &
   LNSPID=$!
   for _ in $(seq 1 200); do grep -q "LNS listening" "$WORK/lns-$mode.log" 2>/dev/null && break; sleep 0.1; done
   # Warm-up: one session (class loading, JIT), hung up; then the idle figures.
   read -r wwall wsetup < <(dial "$WORK/warm-$mode.log" l2tp-warm "${extra[@]}"); hangup
   sleep 3
+  live0=$(live "$LNSPID")
+  sleep 1
   idle=$(rss "$LNSPID")
   c0=$(cpu "$LNSPID"); sleep 1; c1=$(cpu "$LNSPID")
   idlecpu=$(( (c1 - c0) * 100 / TICK ))
@@ -96,6 +104,7 @@ for mode in none secret; do
   wait "$CPUW"
   touch "$WORK/stop-sampler"; wait "$SAMPLER" 2>/dev/null || true
   hangup
+  live1=$(live "$LNSPID")
   peak=$(cat "$WORK/peak"); cpuidle=$(cat "$WORK/cpu-idle")
   # The window that first reads idle ends at cpuidle; it began 1 s earlier (0 = idle at once).
   [ "$cpuidle" -ge 0 ] && cpuidle=$(( cpuidle > 1000 ? cpuidle - 1000 : 0 ))
@@ -107,6 +116,7 @@ for mode in none secret; do
   [ "$setup" -ge 0 ] && [ "$setup" -le 2000 ] || { echo "  FAIL: legitimate session set-up ${setup} ms (> 2000 or none)"; fail=1; }
   [ "$cpuidle" -ge 0 ] && [ "$cpuidle" -le 5000 ] || { echo "  FAIL: LNS CPU not idle within 5 s of the attack's end"; fail=1; }
   echo "  (the same dial before the attack: wall ${wwall} ms, set-up ${wsetup} ms; load average $(cut -d' ' -f1 /proc/loadavg);"
+  echo "   heap in use after a full GC: $((live0 / 1024)) MiB before, $((live1 / 1024)) MiB after the attack; LNS JVM options: ${LNS_JAVA_OPTS:-none};"
   echo "   idle CPU before the attack: ${idlecpu} %; LNS log: $(wc -l < "$WORK/lns-$mode.log") lines, WARN $(grep -c WARN "$WORK/lns-$mode.log" || true))"
   kill "$LNSPID"; wait "$LNSPID" 2>/dev/null || true
 done
