@@ -5,7 +5,10 @@ import io.jl2tp.l2tp.tunnel.SessionConfig;
 import io.jl2tp.l2tp.tunnel.TunnelConfig;
 import io.jl2tp.ppp.auth.Secret;
 import io.jl2tp.ppp.auth.SecretProvider;
-import io.jl2tp.ppp.options.PppOptions;
+import io.jl2tp.ppp.options.PppSettings;
+import io.jl2tp.app.config.PppdAppOptions;
+import io.jl2tp.app.config.PppdOptions;
+import java.util.List;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -34,7 +37,8 @@ public final class RedialSoak {
         long pause = Long.parseLong(args[2]);
         String user = args[3];
         SecretProvider secrets = SecretProvider.fixed(Secret.of(Files.readString(Path.of(args[4])).strip()));
-        PppOptions ppp = PppOptions.builder().name(user).ifname("l2tp-soak").build();
+        PppdOptions ppp = new PppdOptions(PppSettings.builder().auth(a -> a.name(user)).build(),
+                PppdAppOptions.builder().ifname("l2tp-soak").build(), List.of());
         for (int i = 1; i <= n; i++) {
             Dialer d = new Dialer(new Dialer.Config("soak", lns, TunnelConfig.defaults("jl2tp-soak"), SessionConfig.defaults(),
                     ppp, secrets, "jl2tp-soak", null), e -> { });

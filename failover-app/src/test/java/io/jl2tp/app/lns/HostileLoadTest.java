@@ -8,7 +8,9 @@ import io.jl2tp.l2tp.tunnel.Session;
 import io.jl2tp.l2tp.tunnel.Tunnel;
 import io.jl2tp.l2tp.tunnel.TunnelConfig;
 import io.jl2tp.l2tp.tunnel.SessionConfig;
-import io.jl2tp.ppp.options.PppOptions;
+import io.jl2tp.ppp.options.PppSettings;
+import io.jl2tp.app.config.PppdAppOptions;
+import io.jl2tp.app.config.PppdOptions;
 import io.jl2tp.ppp.options.SecretsFile;
 import io.jl2tp.testkit.Await;
 import io.jl2tp.testkit.NetNs;
@@ -123,12 +125,13 @@ class HostileLoadTest {
         try (NetNs lnsNs = NetNs.create("rlns"); NetNs lacNs = NetNs.create("rlac")) {
             NetNs.veth(lacNs, "wan", "203.0.113.1/24", lnsNs, "wan", "203.0.113.2/24");
             LnsServer lns = new LnsServer(new LnsServer.Config(LNS, TunnelConfig.defaults("jl2tp-lns"),
-                    PppOptions.builder().auth(true).requireChap(true).build(), lnsUsers,
+                    PppSettings.builder().auth(a -> a.auth(true).requireChap(true)).build(), lnsUsers,
                     (Inet4Address) InetAddress.getByName("198.51.100.1"), LnsServer.range("198.51.100.", 128, 130), List.of()),
                     e -> { });
             lnsNs.run(lns::start);
             try {
-                PppOptions lacPpp = PppOptions.builder().name("alice").ifname("l2tp-refused").build();
+                PppdOptions lacPpp = new PppdOptions(PppSettings.builder().auth(a -> a.name("alice")).build(),
+                        PppdAppOptions.builder().ifname("l2tp-refused").build(), List.of());
                 long[] afterFirst = null;
                 for (int i = 1; i <= REDIALS; i++) {
                     Dialer d = new Dialer(new Dialer.Config("soak", LNS, TunnelConfig.defaults("jl2tp-lac"),
