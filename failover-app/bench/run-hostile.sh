@@ -76,6 +76,7 @@ for mode in none secret; do
   read -r wwall wsetup < <(dial "$WORK/warm-$mode.log" l2tp-warm "${extra[@]}"); hangup
   sleep 3
   live0=$(live "$LNSPID")
+  jcmd "$LNSPID" VM.native_memory summary > "$WORK/nmt-idle-$mode.txt" 2>&1 || true   # with -XX:NativeMemoryTracking
   sleep 1
   idle=$(rss "$LNSPID")
   c0=$(cpu "$LNSPID"); sleep 1; c1=$(cpu "$LNSPID")
@@ -104,6 +105,7 @@ for mode in none secret; do
   wait "$CPUW"
   touch "$WORK/stop-sampler"; wait "$SAMPLER" 2>/dev/null || true
   hangup
+  jcmd "$LNSPID" VM.native_memory summary > "$WORK/nmt-after-$mode.txt" 2>&1 || true
   live1=$(live "$LNSPID")
   peak=$(cat "$WORK/peak"); cpuidle=$(cat "$WORK/cpu-idle")
   # The window that first reads idle ends at cpuidle; it began 1 s earlier (0 = idle at once).
