@@ -1,30 +1,37 @@
 package io.jl2tp.app.bench;
 
+import io.jl2tp.app.config.PppdAppOptions;
+import io.jl2tp.app.config.PppdOptions;
 import io.jl2tp.app.dial.Dialer;
+import io.jl2tp.app.dial.RedialPolicy;
+import io.jl2tp.app.dial.Redialer;
 import io.jl2tp.l2tp.tunnel.SessionConfig;
 import io.jl2tp.l2tp.tunnel.TunnelConfig;
 import io.jl2tp.ppp.auth.Secret;
 import io.jl2tp.ppp.auth.SecretProvider;
 import io.jl2tp.ppp.options.PppSettings;
-import io.jl2tp.app.config.PppdAppOptions;
-import io.jl2tp.app.config.PppdOptions;
-import java.util.List;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
- * The redial loop of {@code jl2tp dial} (a new {@link Dialer} per attempt, hung up and closed
- * when it goes down) with a fixed pause instead of the capped exponential back-off, so that
- * 1 000 refused calls fit in minutes. After each refusal prints the process's thread count
- * (/proc/self/task), descriptor count (/proc/self/fd) and VmRSS. Used by
- * {@code failover-app/bench/run-redial-soak.sh}.
+ * {@code jl2tp dial}'s redial loop — a {@link Redialer} with a fixed wait, building a new
+ * {@link Dialer} per attempt — against an LNS that refuses every call, with a wait below the
+ * command line's 1 s minimum so that 1 000 refusals fit in minutes. When attempt k+1 starts,
+ * refusal k has been released: it prints the process's threads (/proc/self/task), descriptors
+ * (/proc/self/fd) and VmRSS then, and once more when the redialer gives up after N refusals.
+ * Used by {@code failover-app/bench/run-redial-soak.sh}.
  *
- * <p>{@code RedialSoak LNS-ADDR N PAUSE-MS USER PASSWORD-FILE}
+ * <p>{@code RedialSoak LNS-ADDR N WAIT-MS USER PASSWORD-FILE}
  */
 public final class RedialSoak {
 
@@ -34,35 +41,57 @@ public final class RedialSoak {
     public static void main(String[] args) throws Exception {
         InetSocketAddress lns = new InetSocketAddress(args[0], 1701);
         int n = Integer.parseInt(args[1]);
-        long pause = Long.parseLong(args[2]);
+        Duration wait = Duration.ofMillis(Long.parseLong(args[2]));
         String user = args[3];
         SecretProvider secrets = SecretProvider.fixed(Secret.of(Files.readString(Path.of(args[4])).strip()));
         PppdOptions ppp = new PppdOptions(PppSettings.builder().auth(a -> a.name(user)).build(),
                 PppdAppOptions.builder().ifname("l2tp-soak").build(), List.of());
-        for (int i = 1; i <= n; i++) {
-            Dialer d = new Dialer(new Dialer.Config("soak", lns, TunnelConfig.defaults("jl2tp-soak"), SessionConfig.defaults(),
-                    ppp, secrets, "jl2tp-soak", null), e -> { });
-            String why;
-            try {
-                d.start();
-                why = d.down().get(60, TimeUnit.SECONDS);
-                if (d.ipUp().isDone() && !d.ipUp().isCompletedExceptionally()) {
-                    System.out.println("attempt " + i + " came up: the LNS should refuse every call");
-                    System.exit(1);
-                }
-            } catch (Exception e) {
-                why = "dial failed: " + e;
-            } finally {
-                if (!d.down().isDone()) {
-                    d.hangUp("dial failed", 1500);
-                }
-                d.close();
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dial");
+            t.setDaemon(true);
+            return t;
+        });
+        AtomicInteger attempts = new AtomicInteger();
+        CompletableFuture<String> done = new CompletableFuture<>();
+        // max redials = N - 1: N attempts, all refused, then the redialer gives up.
+        Redialer redialer = new Redialer("soak", () -> {
+            int k = attempts.incrementAndGet();
+            if (k > 1) {
+                report(k - 1);
             }
-            Thread.sleep(pause);
-            System.out.printf("refusal %d threads %d fds %d rss_kb %d (%s)%n", i, count("/proc/self/task"), count("/proc/self/fd"),
-                    rssKb(), why.replaceAll("[^\\x20-\\x7e]", "?"));
+            return new Dialer.Config("soak", lns, TunnelConfig.defaults("jl2tp-soak"), SessionConfig.defaults(), ppp, secrets,
+                    "jl2tp-soak", null);
+        }, RedialPolicy.fixed(true, wait, n - 1), scheduler, new Redialer.Listener() {
+            @Override
+            public void up(Dialer.Status status) {
+                done.complete("attempt " + attempts.get() + " came up: the LNS should refuse every call");
+            }
+
+            @Override
+            public void gaveUp(String why) {
+                done.complete(null);
+            }
+        });
+        redialer.activate();
+        String error = done.get();
+        if (error != null) {
+            System.out.println(error);
+            System.exit(1);
         }
+        Thread.sleep(wait.toMillis());
+        report(n);
+        redialer.deactivate("soak finished");
+        scheduler.shutdownNow();
         System.exit(0);
+    }
+
+    private static void report(int refusals) {
+        try {
+            System.out.printf("refusal %d threads %d fds %d rss_kb %d%n", refusals, count("/proc/self/task"),
+                    count("/proc/self/fd"), rssKb());
+        } catch (IOException e) {
+            System.out.println("cannot read /proc/self: " + e);
+        }
     }
 
     static long count(String dir) throws IOException {
