@@ -2,6 +2,8 @@ package io.jl2tp.app.lns;
 
 import io.jl2tp.app.bench.HostileLac;
 import io.jl2tp.app.dial.Dialer;
+import io.jl2tp.app.dial.RedialPolicy;
+import io.jl2tp.app.dial.Redialer;
 import io.jl2tp.l2tp.netty.L2tpSocket;
 import io.jl2tp.l2tp.tunnel.L2tpEvent;
 import io.jl2tp.l2tp.tunnel.Session;
@@ -29,7 +31,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -132,33 +139,43 @@ class HostileLoadTest {
             try {
                 PppdOptions lacPpp = new PppdOptions(PppSettings.builder().auth(a -> a.name("alice")).build(),
                         PppdAppOptions.builder().ifname("l2tp-refused").build(), List.of());
-                long[] afterFirst = null;
-                for (int i = 1; i <= REDIALS; i++) {
-                    Dialer d = new Dialer(new Dialer.Config("soak", LNS, TunnelConfig.defaults("jl2tp-lac"),
-                            SessionConfig.defaults(), lacPpp, lacUsers, "jl2tp-lac", null), e -> { });
-                    try {
-                        lacNs.run(d::start);
-                        String why = d.down().get(30, TimeUnit.SECONDS);
-                        assertTrue(!d.ipUp().isDone() || d.ipUp().isCompletedExceptionally(), "refused, not up: " + why);
-                    } finally {
-                        if (!d.down().isDone()) {
-                            d.hangUp("soak", 1500);
-                        }
-                        d.close();
+                // jl2tp dial's loop: a Redialer with a fixed wait, a new Dialer per attempt.
+                AtomicInteger attempts = new AtomicInteger();
+                AtomicReference<long[]> afterFirst = new AtomicReference<>();
+                CompletableFuture<String> end = new CompletableFuture<>();
+                ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+                Redialer redialer = new Redialer("soak", () -> {
+                    if (attempts.incrementAndGet() == 2) {
+                        afterFirst.set(counts()); // the first refusal has been released
                     }
-                    long[] now = counts();
-                    if (i == 1) {
-                        afterFirst = now;
-                    } else if (i == REDIALS) {
-                        long[] first = afterFirst;
-                        // Threads end asynchronously after close: allow them a moment, no more.
-                        Await.until(Duration.ofSeconds(20), "threads and descriptors back to the figures after the first refusal",
-                                () -> {
-                                    long[] c = counts();
-                                    return c[0] <= first[0] && c[1] <= first[1];
-                                }, () -> "after the first refusal: threads " + first[0] + ", fds " + first[1]
-                                        + "; now: threads " + counts()[0] + ", fds " + counts()[1] + " " + threadNames());
+                    return new Dialer.Config("soak", LNS, TunnelConfig.defaults("jl2tp-lac"), SessionConfig.defaults(), lacPpp,
+                            lacUsers, "jl2tp-lac", null);
+                }, RedialPolicy.fixed(true, Duration.ofMillis(100), REDIALS - 1), scheduler, new Redialer.Listener() {
+                    @Override
+                    public void up(Dialer.Status status) {
+                        end.complete("a refused call came up");
                     }
+
+                    @Override
+                    public void gaveUp(String why) {
+                        end.complete(null);
+                    }
+                });
+                try {
+                    lacNs.run(redialer::activate);
+                    assertEquals(null, end.get(REDIALS * 30L, TimeUnit.SECONDS));
+                    assertEquals(REDIALS, attempts.get());
+                    long[] first = afterFirst.get();
+                    // Threads end asynchronously after close: allow them a moment, no more.
+                    Await.until(Duration.ofSeconds(20), "threads and descriptors back to the figures after the first refusal",
+                            () -> {
+                                long[] c = counts();
+                                return c[0] <= first[0] && c[1] <= first[1];
+                            }, () -> "after the first refusal: threads " + first[0] + ", fds " + first[1]
+                                    + "; now: threads " + counts()[0] + ", fds " + counts()[1] + " " + threadNames());
+                } finally {
+                    redialer.deactivate("test finished");
+                    scheduler.shutdownNow();
                 }
             } finally {
                 lns.close();
