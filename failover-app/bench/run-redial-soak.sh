@@ -67,6 +67,7 @@ else
   first=$(sed -n 's/^refusal 1 threads \([0-9]*\) fds \([0-9]*\) rss_kb \([0-9]*\).*/\1 \2 \3/p' "$WORK/soak.log")
   last=$(sed -n "s/^refusal $N threads \([0-9]*\) fds \([0-9]*\) rss_kb \([0-9]*\).*/\1 \2 \3/p" "$WORK/soak.log")
   what="RedialSoak (jl2tp dial's Redialer), wait ${MODE} ms"
+  echo "heap in use after a GC: $(sed -n 's/^refusal 1 .*heap_after_gc_kb \([0-9]*\).*/\1/p' "$WORK/soak.log") KiB after the first, $(sed -n "s/^refusal $N .*heap_after_gc_kb \([0-9]*\).*/\1/p" "$WORK/soak.log") KiB after the last"
 fi
 t1=$(date +%s)
 read -r th1 fd1 rss1 <<< "$first"; read -r thN fdN rssN <<< "$last"

@@ -57,7 +57,7 @@ public final class RedialSoak {
         Redialer redialer = new Redialer("soak", () -> {
             int k = attempts.incrementAndGet();
             if (k > 1) {
-                report(k - 1);
+                report(k - 1, k == 2);
             }
             return new Dialer.Config("soak", lns, TunnelConfig.defaults("jl2tp-soak"), SessionConfig.defaults(), ppp, secrets,
                     "jl2tp-soak", null);
@@ -79,17 +79,31 @@ public final class RedialSoak {
             System.exit(1);
         }
         Thread.sleep(wait.toMillis());
-        report(n);
+        report(n, true);
         redialer.deactivate("soak finished");
         scheduler.shutdownNow();
         System.exit(0);
     }
 
-    private static void report(int refusals) {
+    /**
+     * Counts once the previous attempt's hang-up thread (Redialer's "hangup-…", which ends right
+     * after scheduling this attempt) has ended; with {@code heap}, also the heap in use after a GC.
+     */
+    private static void report(int refusals, boolean heap) {
         try {
-            System.out.printf("refusal %d threads %d fds %d rss_kb %d%n", refusals, count("/proc/self/task"),
-                    count("/proc/self/fd"), rssKb());
-        } catch (IOException e) {
+            long until = System.nanoTime() + 2_000_000_000L;
+            while (Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith("hangup-") && t.isAlive())
+                    && System.nanoTime() < until) {
+                Thread.sleep(5);
+            }
+            String used = "";
+            if (heap) {
+                System.gc();
+                used = " heap_after_gc_kb " + (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1024;
+            }
+            System.out.printf("refusal %d threads %d fds %d rss_kb %d%s%n", refusals, count("/proc/self/task"),
+                    count("/proc/self/fd"), rssKb(), used);
+        } catch (IOException | InterruptedException e) {
             System.out.println("cannot read /proc/self: " + e);
         }
     }
