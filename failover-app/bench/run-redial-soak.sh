@@ -76,4 +76,4 @@ printf '%-22s %8s %5s %9s\n' "" threads fds "RSS MiB"
 printf '%-22s %8s %5s %9s\n' "after the first" "$th1" "$fd1" $((rss1 / 1024))
 printf '%-22s %8s %5s %9s\n' "after refusal $N" "$thN" "$fdN" $((rssN / 1024))
 echo "LNS: $(grep -ci 'auth\|chap' "$WORK/lns.log" || true) authentication lines in its log; tunnels left: $(ip -n "$LNS" link show 2>/dev/null | grep -c ': lns' || true) lns interfaces"
-[ "$th1" = "$thN" ] && [ "$fd1" = "$fdN" ] || { echo "FAIL: threads or descriptors grew"; exit 1; }
+[ "$th1" = "$thN" ] && [ "$fd1" = "$fdN" ] || { echo "FAIL: not equal (threads $th1 -> $thN, descriptors $fd1 -> $fdN)"; exit 1; }
