@@ -202,7 +202,7 @@ public final class Session {
             case REQUEST_TUNNEL -> tunnel.requestOpen();
             case SEND_ICRQ -> sendIcrq();
             case SEND_ICRP -> {
-                log.info("{}session={} incoming call from peer session {}", tunnel.logPrefix(), localId, peerId);
+                tunnel.peerLog("{}session={} incoming call from peer session {}", tunnel.logPrefix(), localId, peerId);
                 tunnel.sendControl(ControlMessage.of(MessageType.ICRP, tunnel.peerId(), peerId,
                         List.of(Avp.assignedSessionId(localId))));
             }
