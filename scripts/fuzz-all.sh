@@ -19,6 +19,7 @@ mkdir -p "$out"
 targets=(
   "l2tp-core io.jl2tp.l2tp.wire.L2tpCodecFuzzTest#controlMessage"
   "l2tp-core io.jl2tp.l2tp.wire.L2tpCodecFuzzTest#dataMessage"
+  "l2tp-core io.jl2tp.l2tp.tunnel.L2tpEndpointFuzzTest#lacAndLns"
   "ppp-core io.jl2tp.ppp.wire.CpPacketFuzzTest#cpPacket"
   "ppp-core io.jl2tp.ppp.fsm.ControlProtocolFuzzTest#lcp"
   "ppp-core io.jl2tp.ppp.fsm.ControlProtocolFuzzTest#ipcp"

@@ -109,8 +109,8 @@ class ControlProtocolFuzzTest {
             @Override
             public void ipcpUp(Inet4Address l, Inet4Address r, List<Inet4Address> d) {
                 assertNotNull(l);
-                assertNotNull(r);
-                assertNotNull(d);
+                assertNotNull(d); // r may be null: a peer that names no address and none configured
+
             }
 
             @Override
@@ -161,12 +161,13 @@ class ControlProtocolFuzzTest {
         final List<CpPacket> sent = new ArrayList<>();
         final int protocol;
         final CpFsm fsm;
+        final CpConfig config;
         CpPacket lastRequest;   // our latest Configure-Request
         CpPacket received;      // the packet being processed, to check replies against
 
         Rig(int protocol, CpHandler handler, FuzzedDataProvider data) {
             this.protocol = protocol;
-            CpConfig config = new CpConfig(Duration.ofMillis(data.consumeInt(1, 5000)), data.consumeInt(1, 12),
+            config = new CpConfig(Duration.ofMillis(data.consumeInt(1, 5000)), data.consumeInt(1, 12),
                     data.consumeInt(1, 4), data.consumeInt(1, 12));
             fsm = new CpFsm("fuzz", protocol, handler, config, clock, this::sent, "fuzz ");
         }
@@ -215,7 +216,8 @@ class ControlProtocolFuzzTest {
             }
             for (int step = 0; step < MAX_STEPS && data.remainingBytes() > 0; step++) {
                 int before = sent.size();
-                switch (data.consumeInt(0, 9)) {
+                int action = data.consumeInt(0, 9);
+                switch (action) {
                     case 0 -> clock.advance(data.consumeInt(0, 10_000), TimeUnit.MILLISECONDS);
                     case 1 -> fsm.event(data.pickValue(events));
                     case 2 -> fsm.close(data.consumeString(16));
@@ -226,7 +228,9 @@ class ControlProtocolFuzzTest {
                     case 6 -> input(answer(data, CpPacket.CONF_REJ));
                     default -> input(new CpPacket(CpPacket.CONF_REQ, data.consumeInt(0, 255), optionBytes(data)));
                 }
-                assertTrue(sent.size() - before <= 3, "one event, at most three packets");
+                // One event answers with at most three packets; time may fire every restart.
+                int limit = action == 0 ? config.maxConfigure() + config.maxTerminate() + 3 : 3;
+                assertTrue(sent.size() - before <= limit, "too many packets for one step: " + (sent.size() - before));
                 assertTrue(clock.pendingTasks() <= 2, "one restart timer at most: " + clock.pendingTasks());
             }
             assertNotNull(fsm.state());
