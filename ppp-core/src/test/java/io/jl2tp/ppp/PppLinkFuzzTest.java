@@ -145,7 +145,7 @@ class PppLinkFuzzTest {
         }
 
         private void inject(int to, byte[] bytes) {
-            ByteBuf b = Unpooled.wrappedBuffer(bytes);
+            ByteBuf b = Unpooled.buffer(bytes.length).writeBytes(bytes); // not wrappedBuffer: empty = EMPTY_BUFFER
             deliver(to, b);
             assertEquals(0, b.refCnt(), "an input frame was not released");
         }

@@ -188,7 +188,7 @@ class L2tpEndpointFuzzTest {
             injected++;
             boolean toLns = data.consumeBoolean();
             InetSocketAddress from = data.consumeBoolean() ? STRANGER : (toLns ? LAC : LNS);
-            ByteBuf b = Unpooled.wrappedBuffer(bytes);
+            ByteBuf b = Unpooled.buffer(bytes.length).writeBytes(bytes); // not wrappedBuffer: empty = EMPTY_BUFFER
             (toLns ? lns : lac).datagram(b, from);
             assertEquals(0, b.refCnt(), "an injected datagram was not released");
         }
