@@ -362,6 +362,11 @@ public final class Xl2tpdConfigParser {
             if (port < 1 || port > 65535) {
                 throw bad("lns", "port " + port + " is out of range (1..65535)");
             }
+            if (host.isBlank()) {
+                // "[]" or "[ ]:1701" names no host (an empty name would resolve to loopback;
+                // issue #11, found by ConfigFuzzTest#xl2tpdConf).
+                throw bad("lns", "\"" + lns + "\": no host name or address");
+            }
             boolean autodial = bool("autodial", false);
             boolean redial = bool("redial", false);
             int redialTimeout = integer("redial timeout", 30, 1, 86400);
