@@ -2,7 +2,7 @@ package io.jl2tp.ppp;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.jl2tp.ppp.options.PppOptions;
+import io.jl2tp.ppp.options.PppSettings;
 import io.jl2tp.ppp.options.SecretsFile;
 import io.jl2tp.testkit.VirtualScheduler;
 import io.netty.buffer.ByteBuf;
@@ -50,20 +50,38 @@ class PppLinkFuzzTest {
         int sentThisStep;
 
         Pair(FuzzedDataProvider data) throws Exception {
-            PppOptions.Builder peer = PppOptions.builder().name("alice").ipv6(data.consumeBoolean())
-                    .usePeerDns(data.consumeBoolean()).noPcomp(data.consumeBoolean()).noAccomp(data.consumeBoolean())
-                    .noMagic(data.consumeBoolean()).refusePap(data.consumeBoolean()).refuseChap(data.consumeBoolean())
-                    .lcpEchoInterval(data.consumeInt(0, 3)).lcpEchoFailure(data.consumeInt(1, 3));
-            PppOptions.Builder auth = PppOptions.builder().auth(true).ipv6(data.consumeBoolean())
-                    .noPcomp(data.consumeBoolean()).noAccomp(data.consumeBoolean());
+            // The same order of draws as before PppOptions was split per protocol, so the kept
+            // inputs keep their meaning.
+            boolean peerIpv6 = data.consumeBoolean();
+            boolean usePeerDns = data.consumeBoolean();
+            boolean peerNoPcomp = data.consumeBoolean();
+            boolean peerNoAccomp = data.consumeBoolean();
+            boolean noMagic = data.consumeBoolean();
+            boolean refusePap = data.consumeBoolean();
+            boolean refuseChap = data.consumeBoolean();
+            int echoInterval = data.consumeInt(0, 3);
+            int echoFailure = data.consumeInt(1, 3);
+            PppSettings.Builder peer = PppSettings.builder()
+                    .lcp(l -> l.pcomp(!peerNoPcomp).accomp(!peerNoAccomp).magic(!noMagic)
+                            .echoInterval(echoInterval).echoFailure(echoFailure))
+                    .auth(a -> a.name("alice").refusePap(refusePap).refuseChap(refuseChap))
+                    .ipcp(i -> i.usePeerDns(usePeerDns))
+                    .ipv6cp(v -> v.enabled(peerIpv6));
+            boolean authIpv6 = data.consumeBoolean();
+            boolean authNoPcomp = data.consumeBoolean();
+            boolean authNoAccomp = data.consumeBoolean();
+            PppSettings.Builder auth = PppSettings.builder()
+                    .lcp(l -> l.pcomp(!authNoPcomp).accomp(!authNoAccomp))
+                    .ipv6cp(v -> v.enabled(authIpv6));
             switch (data.consumeInt(0, 3)) {
-                case 0 -> auth.requirePap(true);
-                case 1 -> auth.requireChap(true);
-                case 2 -> auth.requireMschapV2(true);
-                default -> auth.requirePap(true).requireChap(true).requireMschapV2(true);
+                case 0 -> auth.auth(a -> a.auth(true).requirePap(true));
+                case 1 -> auth.auth(a -> a.auth(true).requireChap(true));
+                case 2 -> auth.auth(a -> a.auth(true).requireMschapV2(true));
+                default -> auth.auth(a -> a.auth(true).requirePap(true).requireChap(true).requireMschapV2(true));
             }
             if (data.consumeBoolean()) {
-                auth.mru(data.consumeInt(128, 1500));
+                int mru = data.consumeInt(128, 1500);
+                auth.lcp(l -> l.mru(mru));
             }
             String peerSecret = data.consumeBoolean() ? "s3cret" : "wrong";
             SecretsFile ps = SecretsFile.parse("alice * " + peerSecret + "\n", "peer-secrets", p -> {

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Jazzer target for the control FIFO's command handling (issue #11): one line as a writer of
- * {@code /var/run/xl2tpd/l2tp-control} sends it, through {@link ControlFifo#handleLine}, the
+ * {@code /var/run/xl2tpd/l2tp-control} sends it, through {@link ControlFifo#handleMessage}, the
  * function the FIFO's reader thread calls for every line — if anything escapes it, that thread
  * dies and the FIFO with it (issue #11 row 5). The fuzzer chooses the command and an optional
  * {@code @reply-file} prefix; the reply file is always inside a temporary directory (the name
@@ -98,7 +98,7 @@ class ControlFifoFuzzTest {
         }
         line.append(data.consumeRemainingAsString());
         try {
-            FIFO.handleLine(line.toString());
+            FIFO.handleMessage(line.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } finally {
             clean(false);
         }

@@ -4,93 +4,19 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.jl2tp.ppp.auth.Secret;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Jazzer targets for the pppd configuration parsers (issue #11): options files (with
- * {@code file}/{@code call} includes), options given as arguments (as xl2tpd passes them), and
- * chap-secrets/pap-secrets (with {@code @/path} indirect secrets). Only
- * {@link PppConfigException} may escape; what parses must be usable, and a secret never shows in
- * an entry's {@code toString}.
+ * Jazzer target for chap-secrets/pap-secrets (issue #11), with {@code @/path} indirect secrets.
+ * Only {@link PppConfigException} may escape, and a secret never shows in an entry's
+ * {@code toString}. (The pppd options-file targets are in failover-app's PppdOptionsFuzzTest,
+ * next to the parser.)
  */
 class PppConfigFuzzTest {
-
-    /** Include targets: a small tree in a temporary directory (never the real /etc/ppp). */
-    private static final Path DIR = tree();
-
-    private static Path tree() {
-        try {
-            Path d = Files.createTempDirectory("jl2tp-fuzz-ppp");
-            Path peers = Files.createDirectories(d.resolve("peers"));
-            Files.writeString(d.resolve("inc"), "mtu 1400\nlcp-echo-interval 5\nname alice\n");
-            Files.writeString(d.resolve("loop"), "noauth\nfile loop\n");
-            Files.writeString(peers.resolve("isp"), "user alice\nrequire-chap\nfile ../inc\n");
-            d.toFile().deleteOnExit();
-            return d;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /**
-     * An options file. Includes resolve against {@link #DIR}; an input naming an absolute or
-     * upward include path is skipped, so the fuzzer never reads /dev or /proc files.
-     */
-    @FuzzTest(maxDuration = "30m", maxExecutions = 1_000_000)
-    void optionsFile(String text) {
-        if (text == null || !includesStayInside(text)) {
-            return;
-        }
-        PppOptions o;
-        try {
-            o = new PppOptionsParser(DIR.resolve("peers")).parseText(text, "fuzz-options", DIR);
-        } catch (PppConfigException e) {
-            checkException(e);
-            return;
-        }
-        use(o);
-    }
-
-    /** Options as separate arguments on top of a base, as xl2tpd passes them to pppd. */
-    @FuzzTest(maxDuration = "30m", maxExecutions = 1_000_000)
-    void optionArguments(FuzzedDataProvider data) {
-        List<String> args = new ArrayList<>();
-        for (int i = data.consumeInt(0, 8); i > 0; i--) {
-            args.add(data.consumeString(40));
-        }
-        for (int i = 0; i < args.size(); i++) {
-            if ((args.get(i).equals("file")) && i + 1 < args.size()) {
-                Path p = Path.of("x");
-                try {
-                    p = Path.of(args.get(i + 1));
-                } catch (java.nio.file.InvalidPathException ignored) {
-                    // the parser must cope with it; no file is read
-                }
-                if (p.isAbsolute() || args.get(i + 1).contains("..")) {
-                    return;
-                }
-            }
-        }
-        PppOptions o;
-        try {
-            o = new PppOptionsParser(DIR.resolve("peers")).parseArguments(PppOptions.builder().build(), args);
-        } catch (PppConfigException e) {
-            checkException(e);
-            return;
-        }
-        use(o);
-    }
 
     /** A secrets file; {@code @/path} secrets read the rest of the input (or fail). */
     @FuzzTest(maxDuration = "30m", maxExecutions = 1_000_000)
@@ -128,25 +54,6 @@ class PppConfigFuzzTest {
         }
     }
 
-    /** True if every {@code file} include of {@code text} names a relative path without "..". */
-    private static boolean includesStayInside(String text) {
-        List<PppdWords.Word> words;
-        try {
-            words = PppdWords.split(PppdWords.octets(text), "check");
-        } catch (PppConfigException e) {
-            return true; // the parser rejects it before reading anything
-        }
-        for (int i = 0; i + 1 < words.size(); i++) {
-            if (words.get(i).utf8().equals("file")) {
-                String p = words.get(i + 1).utf8();
-                if (p.startsWith("/") || p.contains("..")) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
     private static void checkException(PppConfigException e) {
         assertNotNull(e.getMessage());
         assertNotNull(e.file());
@@ -154,12 +61,4 @@ class PppConfigFuzzTest {
         assertTrue(e.line() >= 0);
     }
 
-    /** What the dialler does with parsed options. */
-    private static void use(PppOptions o) {
-        assertNotNull(o.toString());
-        o.toBuilder().build();
-        AuthPolicy.peerMethods(o);
-        AuthPolicy.authenticatorMethods(o);
-        assertFalse(o.mru().isPresent() && o.mru().getAsInt() <= 0, "a non-positive MRU was accepted");
-    }
 }

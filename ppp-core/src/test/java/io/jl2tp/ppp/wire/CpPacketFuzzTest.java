@@ -54,10 +54,18 @@ class CpPacketFuzzTest {
             assertArrayEquals(p.data(), CpOption.encode(options), "options re-encode to their octets");
             for (CpOption o : options) {
                 o.toString();
-                if (o.data().length == 2) {
-                    assertTrue(o.u16() >= 0 && o.u16() <= 0xffff);
-                } else if (o.data().length == 4) {
-                    assertTrue(o.u32() >= 0 && o.u32() <= 0xffffffffL);
+                // u16/u32 read exactly 2/4 octets and refuse any other length (a malformed option)
+                try {
+                    int v = o.u16();
+                    assertTrue(o.data().length == 2 && v >= 0 && v <= 0xffff);
+                } catch (PppProtocolException e) {
+                    assertTrue(o.data().length != 2);
+                }
+                try {
+                    long v = o.u32();
+                    assertTrue(o.data().length == 4 && v >= 0 && v <= 0xffffffffL);
+                } catch (PppProtocolException e) {
+                    assertTrue(o.data().length != 4);
                 }
             }
         } finally {
