@@ -5,9 +5,6 @@
 #
 #   scripts/fuzz-all.sh                  # all targets
 #   scripts/fuzz-all.sh AuthFuzzTest     # the targets whose "Class#method" matches a pattern
-#   FUZZ_SECONDS=600 scripts/fuzz-all.sh X  # stop each target after 600 s of fuzzing instead of
-#                                        # @FuzzTest(maxDuration) (libFuzzer -max_total_time, given
-#                                        # after Jazzer's own, wins); it still ends with "Done N runs"
 #
 # Per target: the libFuzzer log in target/fuzz/<Class>#<method>.log and one summary line
 # "<Class>#<method> <runs> runs <seconds> s <verdict>" in target/fuzz/summary.txt. Findings
@@ -48,9 +45,7 @@ for t in "${targets[@]}"; do
   [[ -n "$filter" && "$name" != *$filter* ]] && continue
   log="$out/$name.log"
   start=$(date +%s)
-  budget=()
-  [[ -n "${FUZZ_SECONDS:-}" ]] && budget=("-Djazzer.internal.arg.0=-max_total_time=$FUZZ_SECONDS")
-  mvn -B -o -ntp -Pfuzz -pl "$module" -am test -Dtest="$test" "${budget[@]}" >"$log" 2>&1
+  mvn -B -o -ntp -Pfuzz -pl "$module" -am test -Dtest="$test" >"$log" 2>&1
   rc=$?
   secs=$(( $(date +%s) - start ))
   runs=$(grep -aoE 'Done [0-9]+ runs' "$log" | tail -1 | grep -oE '[0-9]+')
