@@ -176,7 +176,7 @@ public final class PppdOptionsParser {
         defineApp();
         defineWarned();
         table.put("file", new Opt(1, (run, o, a) -> {
-            Path p = Path.of(a.get(0).text());
+            Path p = path(run, o, a.get(0), null);
             run.include(p.isAbsolute() ? p : run.dir.resolve(p), o.text(), o.line());
         }));
         table.put("call", new Opt(1, (run, o, a) -> {
@@ -185,8 +185,21 @@ public final class PppdOptionsParser {
             if (n.isEmpty() || n.startsWith("/") || Arrays.asList(n.split("/", -1)).contains("..")) {
                 throw new PppConfigException(run.file, o.line(), o.text(), "'" + n + "' may not contain .. or start with /");
             }
-            run.include(peersDir.resolve(n), o.text(), o.line());
+            run.include(path(run, o, a.get(0), peersDir), o.text(), o.line());
         }));
+    }
+
+    /**
+     * The include path a word names (resolved against {@code dir} if given). A NUL octet makes
+     * no path: a config error with file:line, not an InvalidPathException out of the parser
+     * (issue #11, found by PppConfigFuzzTest#optionsFile).
+     */
+    private static Path path(PppdParse run, PppdWords.Word option, PppdWords.Word w, Path dir) throws PppConfigException {
+        try {
+            return dir == null ? Path.of(w.text()) : dir.resolve(w.text());
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new PppConfigException(run.file, w.line(), option.text(), "not a valid path: " + e.getReason());
+        }
     }
 
     /** Identity and authentication (pppd auth.c, upap.c, chap-new.c). */

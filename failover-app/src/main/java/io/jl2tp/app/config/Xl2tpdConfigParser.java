@@ -244,6 +244,18 @@ public final class Xl2tpdConfigParser {
             return v == null ? def : v[0];
         }
 
+        /**
+         * A file name value; a NUL octet (possible in text given to {@link #parse(String, String)})
+         * is a config error, not an InvalidPathException (issue #11, found by ConfigFuzzTest#xl2tpdConf).
+         */
+        Path path(String key, String value) throws BadConfigException {
+            try {
+                return Path.of(value);
+            } catch (java.nio.file.InvalidPathException e) {
+                throw bad(key, "not a valid path: " + e.getReason());
+            }
+        }
+
         boolean bool(String key, boolean def) throws BadConfigException {
             String[] v = left.remove(key);
             if (v == null) {
@@ -332,7 +344,7 @@ public final class Xl2tpdConfigParser {
                 }
             }
             ignore(GLOBAL_IGNORED);
-            return new Xl2tpdConfig.Global(listenAddr, port, portGiven, Path.of(auth), retries, cap, hello, List.copyOf(debug));
+            return new Xl2tpdConfig.Global(listenAddr, port, portGiven, path("auth file", auth), retries, cap, hello, List.copyOf(debug));
         }
 
         Xl2tpdConfig.Lac lac() throws BadConfigException {
@@ -362,6 +374,11 @@ public final class Xl2tpdConfigParser {
             if (port < 1 || port > 65535) {
                 throw bad("lns", "port " + port + " is out of range (1..65535)");
             }
+            if (host.isBlank()) {
+                // "[]" or "[ ]:1701" names no host (an empty name would resolve to loopback;
+                // issue #11, found by ConfigFuzzTest#xl2tpdConf).
+                throw bad("lns", "\"" + lns + "\": no host name or address");
+            }
             boolean autodial = bool("autodial", false);
             boolean redial = bool("redial", false);
             int redialTimeout = integer("redial timeout", 30, 1, 86400);
@@ -387,7 +404,7 @@ public final class Xl2tpdConfigParser {
             int localPort = integer("local port", 0, 0, 65535);
             ignore(LAC_IGNORED);
             return new Xl2tpdConfig.Lac(section.name(), host, port, autodial, redial, redialTimeout, maxRedials, requireAuth,
-                    refusePap, refuseChap, requirePap, requireChap, user, hostname, opt == null ? null : Path.of(opt), rws,
+                    refusePap, refuseChap, requirePap, requireChap, user, hostname, opt == null ? null : path("pppoptfile", opt), rws,
                     hidden, length, challenge, flow, defaultRoute, localPort, redialBackoff, section.line());
         }
 

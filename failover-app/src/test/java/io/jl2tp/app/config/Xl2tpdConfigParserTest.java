@@ -156,6 +156,25 @@ class Xl2tpdConfigParserTest {
         assertEquals(dir.resolve("absent.conf") + ":0: no such file", e.getMessage());
     }
 
+    /**
+     * Issue 11 (found by ConfigFuzzTest#xl2tpdConf): "lns = []" named no host and dialled an
+     * empty name (loopback); a NUL in a path value threw InvalidPathException out of the parser.
+     */
+    @Test
+    void emptyLnsHostAndNulInPathsAreConfigErrors() {
+        BadConfigException e = assertThrows(BadConfigException.class,
+                () -> Xl2tpdConfigParser.parse("[lac aaisp]\nlns = []:1701\n", "x.conf"));
+        assertEquals("x.conf:2: [lac aaisp] lns: \"[]:1701\": no host name or address", e.getMessage());
+        e = assertThrows(BadConfigException.class,
+                () -> Xl2tpdConfigParser.parse("[global]\nauth file = /etc/a\u0000b\n", "x.conf"));
+        assertEquals(2, e.line());
+        assertEquals("auth file", e.key());
+        e = assertThrows(BadConfigException.class,
+                () -> Xl2tpdConfigParser.parse("[lac aaisp]\nlns = h\npppoptfile = /etc/a\u0000b\n", "x.conf"));
+        assertEquals(3, e.line());
+        assertEquals("pppoptfile", e.key());
+    }
+
     /** Issue 11 row 12: a 5 MB value was echoed whole; control characters went out raw. */
     @Test
     void hugeAndHostileValuesAreCutAndEscapedInMessages() {

@@ -204,6 +204,9 @@ public final class ControlTable {
         }
         // Beyond the RFC's table, each with its reason.
         String beforeUp = "RFC 2661 §7.2.1 Admin Tunnel Close, before establishment";
+        // An LNS tunnel still IDLE (its SCCRQ held back by the transport, e.g. Ns ahead of 0) knows
+        // no peer id to send a StopCCN to: it is just released (found by L2tpEndpointFuzzTest#lacAndLns).
+        row(beforeUp, IDLE, ADMIN_CLOSE, CLOSED, CLEAN_UP);
         row(beforeUp, WAIT_CTL_REPLY, ADMIN_CLOSE, CLOSING, CLOSE_CALLS, SEND_STOPCCN, CLEAN_UP);
         row(beforeUp, WAIT_CTL_CONN, ADMIN_CLOSE, CLOSING, CLOSE_CALLS, SEND_STOPCCN, CLEAN_UP);
         row("RFC 2661 §7.4.1 wait-tunnel: the call waits for tunnel-open", WAIT_CTL_REPLY, NEW_CALL, WAIT_CTL_REPLY);

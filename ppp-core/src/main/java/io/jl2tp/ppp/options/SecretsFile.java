@@ -102,7 +102,13 @@ public final class SecretsFile implements SecretProvider {
         byte[] secret = w.get(2).bytes();
         String secretText = w.get(2).text();
         if (secretText.startsWith("@/")) {
-            Path p = Path.of(w.get(2).utf8().substring(1));
+            Path p;
+            try {
+                p = Path.of(w.get(2).utf8().substring(1));
+            } catch (java.nio.file.InvalidPathException e) {
+                // a NUL octet: no file can be meant (never show the word: it is the secret column)
+                throw new PppConfigException(file, line, "secret", "indirect secret file: not a valid path");
+            }
             String content;
             try {
                 content = indirect.read(p);

@@ -124,6 +124,16 @@ class SecretsFileTest {
     }
 
     @Test
+    void indirectSecretPathWithNulIsAConfigErrorThatDoesNotShowTheSecret() {
+        // issue #11 (found by PppConfigFuzzTest#secretsFile): Path.of would throw InvalidPathException
+        PppConfigException e = assertThrows(PppConfigException.class,
+                () -> SecretsFile.parse("ok ok ok\nalice lns @/etc/ppp/pw\u0000x\n", "chap-secrets", p -> "never read"));
+        assertEquals(2, e.line());
+        assertEquals("secret", e.option());
+        assertFalse(e.getMessage().contains("/etc/ppp/pw"), e.getMessage());
+    }
+
+    @Test
     void errorsNameFileLineAndColumnButNeverTheSecret() {
         PppConfigException e = assertThrows(PppConfigException.class, () -> parse("\n\nalice lns\n"));
         assertEquals("chap-secrets:3: option 'secret': entry has no secret (client server secret [addresses])", e.getMessage());

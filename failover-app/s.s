@@ -1,0 +1,1 @@
+01 unknown command ''
