@@ -35,7 +35,9 @@ debs="${JL2TP_DEBS:-/tmp/jl2tp-debs}"
 if [ ! -x "$debs/xl2tpd/usr/sbin/xl2tpd-control" ] && [ "$(id -u)" -eq 0 ]; then
   work="$(mktemp -d)"
   chmod 755 "$work"  # apt downloads as _apt when it can
-  if (cd "$work" && apt-get download -q xl2tpd >/dev/null 2>&1) && mkdir -p "$debs/xl2tpd" \
+  fetch() { (cd "$work" && apt-get download -q xl2tpd >/dev/null 2>&1); }
+  # A machine that needed no package above may never have read the package lists: then read them.
+  if { fetch || { apt-get update -qq >/dev/null 2>&1 && fetch; }; } && mkdir -p "$debs/xl2tpd" \
       && dpkg-deb -x "$work"/xl2tpd_*.deb "$debs/xl2tpd"; then
     echo "test.sh: unpacked xl2tpd-control into $debs/xl2tpd"
   else
