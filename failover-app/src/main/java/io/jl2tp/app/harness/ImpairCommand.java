@@ -33,7 +33,8 @@ import java.util.concurrent.TimeUnit;
             "A black hole drops everything both ways for a while: SIGUSR1 (--blackhole-seconds), or",
             "'blackhole SECONDS' / 'blackhole off' / 'stats' written to the --control FIFO.",
             "SIGTERM/SIGINT (or --duration) stop it; the counters of each direction are printed at exit."},
-        footer = {"", "Example:", "  jl2tp harness impair --listen 127.0.0.1:1702 --to 203.0.113.6:1701 --loss 20 --delay 60 --jitter 20 --seed 7"})
+        footer = {"", "Example:", "  jl2tp harness impair --listen 127.0.0.1:1702 --to 203.0.113.6:1701 \\",
+            "      --loss 20 --delay 60 --jitter 20 --seed 7"})
 public final class ImpairCommand implements Callable<Integer> {
 
     @Spec
