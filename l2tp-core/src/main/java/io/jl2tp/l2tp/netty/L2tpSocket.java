@@ -245,23 +245,17 @@ public final class L2tpSocket implements AutoCloseable {
 
     /**
      * Clean shutdown: CDN and StopCCN for every tunnel, wait up to {@code graceMillis} for the
-     * peer's acknowledgements, then close the socket.
+     * peer's acknowledgements (the endpoint completes {@link L2tpEndpoint#whenQuiet} when the
+     * last is in; no polling), then close the socket.
      */
     public void close(String reason, long graceMillis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
         try {
-            call(() -> {
+            CompletableFuture<Void> quiet = call(() -> {
                 endpoint.closeAll(reason);
-                return null;
+                return endpoint.whenQuiet();
             }).get(graceMillis, TimeUnit.MILLISECONDS);
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
-            while (System.nanoTime() < deadline) {
-                boolean pending = call(() -> endpoint.tunnels().stream()
-                        .anyMatch(t -> !t.transport().idle())).get(graceMillis, TimeUnit.MILLISECONDS);
-                if (!pending) {
-                    break;
-                }
-                Thread.sleep(20);
-            }
+            quiet.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {

@@ -39,6 +39,17 @@ public final class ReliableTransport {
         /** All messages sent so far have been acknowledged. */
         default void allAcknowledged() {
         }
+
+        /**
+         * Whether {@code msg}, the next in order, may be delivered now. False defers it: it is
+         * kept as if it had not arrived yet (held, not acknowledged, {@code Nr} does not pass it),
+         * and offered again when the peer acknowledges something of ours or sends it again. The
+         * peer's window and its RFC 2661 §5.8 retransmission then pace it. Used by the LNS to
+         * stop a flood of ICRQs from growing its reply queue without bound (issue 11 row 2).
+         */
+        default boolean readyFor(ControlMessage msg) {
+            return true;
+        }
     }
 
     private record InFlight(int ns, ControlMessage msg) {
@@ -67,6 +78,7 @@ public final class ReliableTransport {
 
     private long retransmissions;
     private long duplicates;
+    private long deferred;
     private boolean unverifiedPeer;
 
     public ReliableTransport(TransportConfig config, ScheduledExecutorService loop, Listener listener) {
@@ -149,6 +161,11 @@ public final class ReliableTransport {
         return retransmissions;
     }
 
+    /** In-order messages the listener deferred ({@link Listener#readyFor}), counting each offer. */
+    public long deferred() {
+        return deferred;
+    }
+
     /** Duplicates received so far. */
     public long duplicates() {
         return duplicates;
@@ -187,23 +204,20 @@ public final class ReliableTransport {
         if (closed) {
             return;
         }
-        acknowledge(msg.nr());
+        boolean progress = acknowledge(msg.nr());
         if (msg.isZlb()) {
+            if (progress && deliverInOrder()) {
+                scheduleAck(); // our queue drained: deferred messages went through
+            }
             return;
         }
         int ns = msg.ns();
         if (ns == expectedNr) {
-            expectedNr = Seq.next(expectedNr);
-            listener.deliver(msg);
-            while (!closed) {
-                ControlMessage next = held.remove(expectedNr);
-                if (next == null) {
-                    break;
-                }
-                expectedNr = Seq.next(expectedNr);
-                listener.deliver(next);
+            held.putIfAbsent(ns, msg);
+            if (deliverInOrder()) {
+                scheduleAck();
             }
-            scheduleAck();
+            // else deferred by the listener: not acknowledged, so the peer keeps it in its window
         } else if (Seq.before(ns, expectedNr)) {
             // §5.8: a duplicate MUST still be acknowledged; it is not delivered again.
             duplicates++;
@@ -218,12 +232,39 @@ public final class ReliableTransport {
             }
         } else if (Seq.distance(expectedNr, ns) < config.receiveWindow()) {
             held.putIfAbsent(ns, msg); // out of order, within our window: hold until the gap fills
+            if (progress && deliverInOrder()) {
+                scheduleAck();
+            }
             sendZlbNow();              // tell the peer where we are
         }
         // beyond our window: dropped; the peer retransmits.
     }
 
-    private void acknowledge(int nr) {
+    /**
+     * Delivers held messages from {@link #expectedNr} on while the listener is ready for them.
+     * Returns true if at least one was delivered.
+     */
+    private boolean deliverInOrder() {
+        boolean any = false;
+        while (!closed) {
+            ControlMessage next = held.get(expectedNr);
+            if (next == null) {
+                break;
+            }
+            if (!listener.readyFor(next)) {
+                deferred++;
+                break;
+            }
+            held.remove(expectedNr);
+            expectedNr = Seq.next(expectedNr);
+            any = true;
+            listener.deliver(next);
+        }
+        return any;
+    }
+
+    /** Processes the peer's Nr; true if it acknowledged something new. */
+    private boolean acknowledge(int nr) {
         boolean progress = false;
         while (!inFlight.isEmpty() && Seq.before(inFlight.peek().ns(), nr)) {
             inFlight.poll();
@@ -249,6 +290,7 @@ public final class ReliableTransport {
                 listener.allAcknowledged();
             }
         }
+        return progress;
     }
 
     private void armRetransmit() {

@@ -223,10 +223,15 @@ public final class ControlTable {
                     RETRIES_EXHAUSTED, CLOSED, CLEAN_UP);
         }
         String timer = "RFC 2661 §7.3 → §5.8: no answer within one full retransmission cycle clears the tunnel";
+        // An LNS tunnel whose SCCRQ the transport holds back (Ns ahead of 0) stays idle: it is
+        // timed and capped like wait-ctl-conn (Tunnel#awaitSccrq; found by L2tpEndpointFuzzTest).
+        row(timer, IDLE, SETUP_TIMEOUT, CLOSED, CLEAN_UP);
         row(timer, WAIT_CTL_REPLY, SETUP_TIMEOUT, CLOSED, CLEAN_UP);
         row(timer, WAIT_CTL_CONN, SETUP_TIMEOUT, CLOSED, CLEAN_UP);
-        row("half-open cap (issue 11): the oldest tunnel without SCCCN makes room", WAIT_CTL_CONN, HALF_OPEN_EVICTED,
-                CLOSED, CLEAN_UP);
+        for (State s : new State[] {IDLE, WAIT_CTL_CONN}) {
+            row("half-open cap (issue 11): the oldest tunnel without SCCCN makes room", s, HALF_OPEN_EVICTED,
+                    CLOSED, CLEAN_UP);
+        }
         row("RFC 2661 §5.7: the linger ends; state is released", CLOSING, LINGER_DONE, CLOSED);
         row("RFC 2661 §5.8: the peer never acknowledged our StopCCN", CLOSING, RETRIES_EXHAUSTED, CLOSED);
         row("RFC 2661 §7.2.1 idle × Receive SCCRP → Send StopCCN: a LAC that gave up still tells the LNS",

@@ -19,6 +19,7 @@ public final class EndpointCounters {
     final LongAdder halfOpenTunnelsEvicted = new LongAdder();
     final LongAdder halfOpenCallsEvicted = new LongAdder();
     final LongAdder refusedNoTunnelId = new LongAdder();
+    final LongAdder icrqsDeferred = new LongAdder();
     final LongAdder suppressedLogLines = new LongAdder();
     final LongAdder internalErrors = new LongAdder();
 
@@ -56,6 +57,14 @@ public final class EndpointCounters {
     /** Half-open calls dropped at the per-tunnel cap. */
     public long halfOpenCallsEvicted() {
         return halfOpenCallsEvicted.sum();
+    }
+
+    /**
+     * Times an ICRQ was deferred (left unacknowledged) because its tunnel had more than
+     * {@link EndpointLimits#queuedPerTunnel} messages queued; a retransmission counts again.
+     */
+    public long icrqsDeferred() {
+        return icrqsDeferred.sum();
     }
 
     /** SCCRQs dropped because all 65 535 Tunnel IDs were in use. */

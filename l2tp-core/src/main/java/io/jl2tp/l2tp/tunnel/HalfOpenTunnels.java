@@ -6,7 +6,8 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 
 /**
- * The LNS's tunnels in wait-ctl-conn (SCCRP sent, no SCCCN), oldest first, in all and per peer
+ * The LNS's tunnels not yet established (idle with the SCCRQ not yet delivered, or wait-ctl-conn:
+ * SCCRP sent, no SCCCN), oldest first, in all and per peer
  * address, so that the caps of {@link EndpointLimits} are enforced in O(1) per SCCRQ (issue 11
  * row 1). Threads: the endpoint's event loop.
  */

@@ -60,6 +60,7 @@ public final class L2tpEndpoint {
     private final DataHeader dataHeader = new DataHeader();
     private final EndpointCounters counters = new EndpointCounters();
     private final RateLimiter peerLogLimiter;
+    private final List<java.util.concurrent.CompletableFuture<Void>> quietWaiters = new java.util.ArrayList<>();
     private long callSerial;
     private EndpointLimits limits = EndpointLimits.DEFAULTS;
 
@@ -170,7 +171,7 @@ public final class L2tpEndpoint {
         return List.copyOf(tunnels.values());
     }
 
-    /** Tunnels waiting for SCCCN (LNS role). */
+    /** Tunnels not yet established (LNS role): waiting for their SCCRQ in order, or for SCCCN. */
     public int halfOpenTunnels() {
         return halfOpen.size();
     }
@@ -201,9 +202,40 @@ public final class L2tpEndpoint {
                 tieBreaking.remove(t.peer().getAddress());
             }
         }
+        transportIdle();
     }
 
-    /** A tunnel entered or left wait-ctl-conn; over a cap, the oldest half-open one is dropped. */
+    /**
+     * Completes once no tunnel has a control message queued or unacknowledged — at once if none
+     * has. For a clean shutdown: {@link #closeAll}, then wait for this (with a deadline) so the
+     * peers have acknowledged our CDNs and StopCCNs. Event loop; completed on the event loop.
+     */
+    public java.util.concurrent.CompletableFuture<Void> whenQuiet() {
+        java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
+        quietWaiters.add(f);
+        transportIdle();
+        return f;
+    }
+
+    /** A tunnel's transport became idle, or a tunnel went: complete {@link #whenQuiet} if all are. */
+    void transportIdle() {
+        if (quietWaiters.isEmpty()) {
+            return;
+        }
+        for (Tunnel t : tunnels.values()) {
+            if (!t.transport().idle()) {
+                return;
+            }
+        }
+        List<java.util.concurrent.CompletableFuture<Void>> done = List.copyOf(quietWaiters);
+        quietWaiters.clear();
+        done.forEach(f -> f.complete(null));
+    }
+
+    /**
+     * A tunnel became or stopped being half-open (LNS role: idle with its SCCRQ not yet delivered,
+     * or wait-ctl-conn); over a cap, the oldest half-open one is dropped.
+     */
     void halfOpenTunnel(Tunnel t, boolean open) {
         if (!open) {
             halfOpen.remove(t);
@@ -224,6 +256,10 @@ public final class L2tpEndpoint {
 
     void countUnknownSessionMessage() {
         counters.droppedUnknownSession.increment();
+    }
+
+    void countIcrqDeferred() {
+        counters.icrqsDeferred.increment();
     }
 
     void countHalfOpenCallEvicted() {
@@ -379,6 +415,7 @@ public final class L2tpEndpoint {
         tunnels.put(id, t);
         answered.put(who, t);
         requesterOf.put(t, who);
+        t.awaitSccrq();
         return t;
     }
 

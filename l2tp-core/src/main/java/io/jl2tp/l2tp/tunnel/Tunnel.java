@@ -85,6 +85,16 @@ public final class Tunnel {
             }
 
             @Override
+            public boolean readyFor(ControlMessage msg) {
+                return calls.readyFor(msg);
+            }
+
+            @Override
+            public void allAcknowledged() {
+                endpoint.transportIdle();
+            }
+
+            @Override
             public void retriesExhausted(ControlMessage msg, int retries) {
                 fire(ControlTable.Event.RETRIES_EXHAUSTED, null, Cause.silent("peer not responding: "
                         + msg.messageType() + " unacknowledged after " + retries + " retransmissions"));
@@ -282,7 +292,7 @@ public final class Tunnel {
         }
         cancel(stateTimer);
         stateTimer = null;
-        if (from == State.WAIT_CTL_CONN) {
+        if (from == State.WAIT_CTL_CONN || (from == State.IDLE && !initiator)) {
             endpoint.halfOpenTunnel(this, false);
         } else if (from == State.ESTABLISHED) {
             keepAlive.stop();
@@ -292,7 +302,7 @@ public final class Tunnel {
         // §5.7: after StopCCN the transport runs one more full cycle, so that a retransmitted
         // StopCCN is acknowledged and ours is retransmitted until acknowledged.
         long cycle = config.transport().fullCycle().toMillis();
-        String setup = "control connection not established within " + cycle / 1000 + " s";
+        String setup = setupTimeoutText(cycle);
         switch (next) {
             case WAIT_CTL_REPLY -> stateTimer = after(cycle, ControlTable.Event.SETUP_TIMEOUT, setup);
             case WAIT_CTL_CONN -> {
@@ -312,6 +322,27 @@ public final class Tunnel {
             default -> {
             }
         }
+    }
+
+    private static String setupTimeoutText(long cycleMillis) {
+        return "control connection not established within " + cycleMillis / 1000 + " s";
+    }
+
+    /**
+     * LNS: this tunnel was just created for an SCCRQ, before the transport delivers it. If the
+     * transport holds it back (an Ns ahead of 0 leaves a gap that never fills), the tunnel would
+     * stay idle with no timer (found by L2tpEndpointFuzzTest#lacAndLns). So from now on it is
+     * half-open — counted against {@link EndpointLimits}, dropped oldest first at the caps — and
+     * cleared if it is not established within one full retransmission cycle (RFC 2661 §7.3 →
+     * §5.8), the same set-up timeout as wait-ctl-conn.
+     */
+    void awaitSccrq() {
+        if (state != State.IDLE || initiator) {
+            return;
+        }
+        long cycle = config.transport().fullCycle().toMillis();
+        stateTimer = after(cycle, ControlTable.Event.SETUP_TIMEOUT, setupTimeoutText(cycle));
+        endpoint.halfOpenTunnel(this, true);
     }
 
     private ScheduledFuture<?> after(long ms, ControlTable.Event e, String why) {

@@ -44,6 +44,27 @@ final class TunnelCalls {
         return halfOpen.size();
     }
 
+    /**
+     * Issue 11 row 2, the reply backlog: an ICRQ costs the LNS an ICRP (and, at the half-open
+     * cap, a CDN for the oldest call), but only the peer's window of them may be in flight; a
+     * peer that keeps sending ICRQs and acknowledging the replies would grow our queue by about
+     * one message per ICRQ. So while this tunnel has {@link EndpointLimits#queuedPerTunnel}
+     * messages or more queued, the next ICRQ is deferred: the transport treats it as not yet
+     * received (held, not acknowledged) and offers it again once the peer acknowledges what we
+     * sent. The peer's window (RFC 2661 §5.8) then holds it back, and its retransmission repeats
+     * the offer. Only an LNS defers and only ICRQs, which only a LAC sends; a LAC accepts all we
+     * send and its acknowledgements drain our queue, so two honest peers cannot wait on each other
+     * (refusing any in-order message on a long queue did: both sides stop acknowledging).
+     */
+    boolean readyFor(ControlMessage msg) {
+        if (tunnel.isInitiator() || !MessageType.ICRQ.equals(msg.messageType())
+                || tunnel.transport().queued() < tunnel.endpoint().limits().queuedPerTunnel()) {
+            return true;
+        }
+        tunnel.endpoint().countIcrqDeferred();
+        return false;
+    }
+
     /** A session-scoped message that passed the §4.1/§6 checks (tunnel not closing). */
     void receive(ControlMessage msg) {
         MessageType type = msg.messageType();

@@ -142,6 +142,35 @@ class HostilePeerTest {
         assertEquals(1, up());
     }
 
+    /**
+     * An SCCRQ whose Ns is ahead of 0 is held by the transport (a gap that never fills), so its
+     * tunnel stays idle — before, with no timer and not counted as half-open: one such SCCRQ per
+     * fresh Assigned Tunnel ID held a Tunnel ID until the endpoint closed (L2tpEndpointFuzzTest
+     * #lacAndLns). Now they count against the half-open caps and time out.
+     */
+    @ParameterizedTest(name = "tunnel secret = {0}")
+    @ValueSource(booleans = {false, true})
+    void tunnelsWhoseSccrqIsHeldBackAreCappedAndTimeOut(boolean secret) {
+        serve(secret);
+        for (int i = 1; i <= 200; i++) {
+            datagram(sccrq(i).withSequence(1, 0), host(66, 5000));
+        }
+        assertTrue(lns.tunnels().size() <= EndpointLimits.DEFAULTS.halfOpenTunnelsPerPeer(),
+                lns.tunnels().size() + " idle tunnels from one host after 200 held-back SCCRQs");
+        assertTrue(lns.tunnels().stream().allMatch(t -> t.state() == Tunnel.State.IDLE));
+        assertEquals(lns.tunnels().size(), lns.halfOpenTunnels(), "counted as half-open");
+        assertTrue(sent.stream().allMatch(ControlMessage::isZlb), "no SCCRP for an SCCRQ not delivered");
+        long cycle = TunnelConfig.defaults("x").transport().fullCycle().toMillis();
+        clock.advance(cycle + 1, TimeUnit.MILLISECONDS);
+        assertTrue(lns.tunnels().isEmpty(), "cleared after one full retransmission cycle: " + lns.tunnels());
+        assertEquals(0, lns.halfOpenTunnels());
+        assertEquals(0, clock.pendingTasks(), "no timer left behind");
+        // A legitimate LAC from the same host is answered (sccrqAndAck asserts the SCCRP).
+        sccrqAndAck(4242, host(66, 5001));
+        assertEquals(1, lns.halfOpenTunnels());
+        assertEquals(Tunnel.State.WAIT_CTL_CONN, lns.tunnels().get(0).state());
+    }
+
     private Set<Integer> peerIds(InetSocketAddress from) {
         return lns.tunnels().stream().filter(t -> t.peer().equals(from)).map(Tunnel::peerId)
                 .collect(Collectors.toCollection(TreeSet::new));
