@@ -67,6 +67,8 @@ else
   first=$(sed -n 's/^refusal 1 threads \([0-9]*\) fds \([0-9]*\) rss_kb \([0-9]*\).*/\1 \2 \3/p' "$WORK/soak.log")
   last=$(sed -n "s/^refusal $N threads \([0-9]*\) fds \([0-9]*\) rss_kb \([0-9]*\).*/\1 \2 \3/p" "$WORK/soak.log")
   what="RedialSoak (jl2tp dial's Redialer), wait ${MODE} ms"
+  # Which threads (/proc/self/task/*/comm) differ from the first sample, and how often.
+  grep -o ' differs .*' "$WORK/soak.log" | sort | uniq -c | sort -rn | head -5 | sed 's/^/threads vs the first sample: /' || true
   echo "heap in use after a GC: $(sed -n 's/^refusal 1 .*heap_after_gc_kb \([0-9]*\).*/\1/p' "$WORK/soak.log") KiB after the first, $(sed -n "s/^refusal $N .*heap_after_gc_kb \([0-9]*\).*/\1/p" "$WORK/soak.log") KiB after the last"
 fi
 t1=$(date +%s)

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -87,25 +88,75 @@ public final class RedialSoak {
 
     /**
      * Counts once the previous attempt's hang-up thread (Redialer's "hangup-…", which ends right
-     * after scheduling this attempt) has ended; with {@code heap}, also the heap in use after a GC.
+     * after scheduling this attempt) and its event loop ("l2tp-loop") have ended. With
+     * {@code settle} (the first and the last sample, which the script compares), also once Netty's
+     * {@code globalEventExecutor} thread has ended: each closed socket's event-loop group
+     * notifies its termination listeners on that process-wide singleton, which starts on demand
+     * and ends after 1 s without work, so with redials every 200 ms it is alive in some samples
+     * and not in others (found by sampling /proc/self/task/N/comm: the only thread name that
+     * varied). It is one thread at most, never one per attempt; waiting for it is not done per
+     * sample because it costs the 1 s quiet period each time. Also the heap in use after a GC.
      */
-    private static void report(int refusals, boolean heap) {
+    private static void report(int refusals, boolean settle) {
         try {
-            long until = System.nanoTime() + 2_000_000_000L;
-            while (Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith("hangup-") && t.isAlive())
+            long until = System.nanoTime() + 5_000_000_000L;
+            while (Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.isAlive()
+                    && (t.getName().startsWith("hangup-") || t.getName().equals("l2tp-loop")))
                     && System.nanoTime() < until) {
                 Thread.sleep(5);
+            }
+            boolean heap = settle;
+            if (settle && !io.netty.util.concurrent.GlobalEventExecutor.INSTANCE.awaitInactivity(5, TimeUnit.SECONDS)) {
+                System.out.println("globalEventExecutor still busy after 5 s");
             }
             String used = "";
             if (heap) {
                 System.gc();
                 used = " heap_after_gc_kb " + (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1024;
             }
-            System.out.printf("refusal %d threads %d fds %d rss_kb %d%s%n", refusals, count("/proc/self/task"),
-                    count("/proc/self/fd"), rssKb(), used);
+            List<String> names = threadNames();
+            if (firstThreads == null) {
+                firstThreads = names;
+            }
+            System.out.printf("refusal %d threads %d fds %d rss_kb %d%s%s%n", refusals, names.size(),
+                    count("/proc/self/fd"), rssKb(), used, difference(firstThreads, names));
+            if (System.getenv("SOAK_THREAD_LOG") != null) {
+                System.out.println("  threads " + names);
+            }
         } catch (IOException | InterruptedException e) {
             System.out.println("cannot read /proc/self: " + e);
         }
+    }
+
+    private static List<String> firstThreads;
+
+    /** The names (comm) of every thread of this process, Java and native, sorted. */
+    static List<String> threadNames() throws IOException {
+        try (Stream<Path> s = Files.list(Path.of("/proc/self/task"))) {
+            return s.map(t -> {
+                try {
+                    return Files.readString(t.resolve("comm")).strip();
+                } catch (IOException e) {
+                    return "?"; // ended while listed
+                }
+            }).sorted().toList();
+        }
+    }
+
+    /** " +name … -name …" for the threads that differ from the first sample, or "". */
+    static String difference(List<String> first, List<String> now) {
+        java.util.List<String> added = new java.util.ArrayList<>(now);
+        java.util.List<String> gone = new java.util.ArrayList<>(first);
+        for (String n : first) {
+            added.remove(n);
+        }
+        for (String n : now) {
+            gone.remove(n);
+        }
+        StringBuilder b = new StringBuilder();
+        added.forEach(n -> b.append(" +").append(n.replace(' ', '_')));
+        gone.forEach(n -> b.append(" -").append(n.replace(' ', '_')));
+        return b.length() == 0 ? "" : " differs" + b;
     }
 
     static long count(String dir) throws IOException {
