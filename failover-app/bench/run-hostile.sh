@@ -45,7 +45,8 @@ rss() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }             # kB
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }                   # clock ticks
 now() { date +%s.%N; }
 # Java heap in use after a full GC, in KiB.
-live() { jcmd "$1" GC.run >/dev/null 2>&1; jcmd "$1" GC.heap_info 2>/dev/null | sed -n 's/.*total [0-9]*K, used \([0-9]*\)K.*/\1/p' | head -1; }
+# Sums the "used" of every generation line (Serial: young + tenured; G1: one line).
+live() { jcmd "$1" GC.run >/dev/null 2>&1; jcmd "$1" GC.heap_info 2>/dev/null | sed -n 's/.*total [0-9]*K, used \([0-9]*\)K.*/\1/p' | awk '{s += $1} END {print s + 0}'; }
 ms() { python3 -c "print(round(($2 - $1) * 1000))"; }
 # dial LOG IFNAME [secret args]: a legitimate session; prints "wall_ms setup_ms", leaves it up.
 dial() {
