@@ -95,7 +95,8 @@ public final class RedialSoak {
      * and ends after 1 s without work, so with redials every 200 ms it is alive in some samples
      * and not in others (found by sampling /proc/self/task/N/comm: the only thread name that
      * varied). It is one thread at most, never one per attempt; waiting for it is not done per
-     * sample because it costs the 1 s quiet period each time. Also the heap in use after a GC.
+     * sample because it costs the 1 s quiet period each time. The same for the JDK's "process
+     * reaper" (see below). Also the heap in use after a GC.
      */
     private static void report(int refusals, boolean settle) {
         try {
@@ -104,6 +105,17 @@ public final class RedialSoak {
                     && (t.getName().startsWith("hangup-") || t.getName().equals("l2tp-loop")))
                     && System.nanoTime() < until) {
                 Thread.sleep(5);
+            }
+            if (settle) {
+                // JNA's first library load runs "/sbin/ldconfig -p" once per process (found with
+                // strace -f -e execve); the JDK waits for it on a "process reaper" thread that ends
+                // 60 s after its last use. Per attempt the dialer starts no process (no hooks here);
+                // a child that never exits would keep its reaper, and the wait below would time out.
+                long reaperUntil = System.nanoTime() + 75_000_000_000L;
+                while (Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.isAlive()
+                        && t.getName().equals("process reaper")) && System.nanoTime() < reaperUntil) {
+                    Thread.sleep(100);
+                }
             }
             boolean heap = settle;
             if (settle && !io.netty.util.concurrent.GlobalEventExecutor.INSTANCE.awaitInactivity(5, TimeUnit.SECONDS)) {

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  *  send(msg) ─► queue ─► (window: min(cwnd, peer RWS) in flight) ─► output(msg with Ns/Nr)
- *  input(msg) ─► ack processing (Nr) ─► in order? deliver : duplicate? ZLB : hold if in window
+ *  input(msg) ─► ack processing (Nr) ─► in order? deliver (or hold, if the listener is not ready)
+ *                                     : duplicate? ZLB : hold if in window
  *  timer ─► retransmit oldest (same Ns, current Nr), 1, 2, 4, 8, 8 … s ─► retry limit ─► failed
  * </pre>
  *
