@@ -9,9 +9,11 @@ import java.util.concurrent.Callable;
 
 /** {@code jl2tp harness}: tools for testing L2TP equipment (jl2tp's own and anyone's). */
 @Command(name = "harness", mixinStandardHelpOptions = true,
-        subcommands = {ImpairCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ImpairCommand.class, io.jl2tp.app.harness.conformance.ConformanceCommand.class,
+            CommandLine.HelpCommand.class},
         description = {"The protocol test harness: tools for testing LACs and LNSs, jl2tp's own or anyone's.",
-            "  impair   a UDP relay: loss, duplication, reordering, delay, rate, black hole"})
+            "  impair   a UDP relay: loss, duplication, reordering, delay, rate, black hole",
+            "  conformance  the RFC conformance suite against an LNS: pass/fail table, JSON, JUnit XML"})
 public final class HarnessCommand implements Callable<Integer> {
 
     @Spec
