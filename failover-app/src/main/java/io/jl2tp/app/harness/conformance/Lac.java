@@ -141,7 +141,7 @@ final class Lac implements AutoCloseable {
         wire.send(icrq(List.of(), false));
         ControlMessage icrp = awaitIcrp();
         if (icrp == null || !MessageType.ICRP.equals(icrp.messageType())) {
-            throw new Failed("ICRQ answered with " + (icrp == null ? "nothing" : icrp.toString()));
+            throw new Failed("ICRQ answered with " + describe(icrp));
         }
         if (icrp.assignedSessionId().isEmpty()) {
             throw new Failed("ICRP without Assigned Session ID (§6.7)");
@@ -163,6 +163,14 @@ final class Lac implements AutoCloseable {
         } catch (IOException e) {
             // the scenario is over; a failed goodbye changes no verdict
         }
+    }
+
+    /** A received message in a verdict's words: its type and Result Code, or "nothing". */
+    static String describe(ControlMessage m) {
+        if (m == null) {
+            return "nothing";
+        }
+        return m.isZlb() ? "a ZLB" : m.messageType() + (m.resultCode() == null ? "" : " " + result(m));
     }
 
     /** A message's Result Code as "result R error E 'message'" (§4.4.2), or "no Result Code". */

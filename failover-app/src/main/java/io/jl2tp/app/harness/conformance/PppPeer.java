@@ -69,7 +69,7 @@ final class PppPeer {
     Frame await(Predicate<Frame> want, Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            if (checkEnded()) {
+            if (ended != null) {
                 return null;
             }
             long left = deadline - System.nanoTime();
@@ -77,7 +77,14 @@ final class PppPeer {
                 return null;
             }
             DataMessage d = lac.wire.awaitData(Duration.ofNanos(Math.min(left, 200_000_000L)));
-            if (d == null || d.sessionId() != lac.localSession) {
+            if (d == null) {
+                // frames that arrived before a CDN or StopCCN have been seen; now the end counts
+                if (checkEnded()) {
+                    return null;
+                }
+                continue;
+            }
+            if (d.sessionId() != lac.localSession) {
                 continue;
             }
             Frame f = parse(d.payload());

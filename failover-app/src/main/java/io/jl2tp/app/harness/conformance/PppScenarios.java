@@ -36,7 +36,7 @@ final class PppScenarios {
                         PppScenarios::lcpEcho),
                 new Scenario("chap-failure", "RFC 1994 §4.2", "a wrong CHAP-MD5 response: Failure, then the link terminated",
                         PppScenarios::chapFailure),
-                new Scenario("pap-failure", "RFC 1334 §2.2", "a wrong PAP password: Authenticate-Nak, then the link terminated",
+                new Scenario("pap-failure", "RFC 1334 §2.2.2", "a wrong PAP password: Authenticate-Nak, then the link terminated",
                         PppScenarios::papFailure),
                 new Scenario("ipcp-address", "RFC 1332 §3.3", "IP-Address 0.0.0.0 Nak'd with an address, which is then acknowledged",
                         PppScenarios::ipcpAddress),

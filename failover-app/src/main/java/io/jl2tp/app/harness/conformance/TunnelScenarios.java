@@ -79,7 +79,7 @@ final class TunnelScenarios {
             lac.wire.send(lac.icrq(List.of(), false));
             ControlMessage icrp = lac.awaitIcrp();
             if (icrp == null || !MessageType.ICRP.equals(icrp.messageType())) {
-                throw new Failed("ICRQ answered with " + icrp);
+                throw new Failed("ICRQ answered with " + Lac.describe(icrp));
             }
             if (icrp.ns() != 1 || icrp.nr() != 3) {
                 throw new Failed("ICRP has Ns " + icrp.ns() + " Nr " + icrp.nr() + ", expected Ns 1 Nr 3");
@@ -213,7 +213,7 @@ final class TunnelScenarios {
             lac.wire.send(lac.icrq(List.of(Avp.of(UNKNOWN_TYPE, false, new AvpValue.Raw(new byte[] {1, 2, 3, 4}))), false));
             ControlMessage r = lac.awaitIcrp();
             if (r == null || !MessageType.ICRP.equals(r.messageType())) {
-                throw new Failed("ICRQ with an unknown non-M AVP answered with " + r);
+                throw new Failed("ICRQ with an unknown non-M AVP answered with " + Lac.describe(r));
             }
             return "ICRP";
         }
@@ -264,7 +264,7 @@ final class TunnelScenarios {
             lac.wire.send(lac.icrq(List.of(), true));
             ControlMessage r = lac.awaitIcrp();
             if (r == null || !MessageType.ICRP.equals(r.messageType())) {
-                throw new Failed("ICRQ with a hidden Assigned Session ID answered with " + r);
+                throw new Failed("ICRQ with a hidden Assigned Session ID answered with " + Lac.describe(r));
             }
             if (r.sessionId() != lac.localSession) {
                 throw new Failed("ICRP sent to session " + r.sessionId() + ", the hidden Assigned Session ID was " + lac.localSession);

@@ -9,6 +9,14 @@ import io.jl2tp.testkit.RequiresRoot;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -21,6 +29,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The conformance suite against jl2tp's own LNS ({@link LnsServer}, CHAP or PAP, IPV6CP, tunnel
@@ -63,6 +73,33 @@ class ConformanceOwnLnsTest {
         if (lnsNs != null) {
             lnsNs.close();
         }
+    }
+
+    /** The command end to end: table on stdout, JSON and JUnit XML files, exit status 0. */
+    @Test
+    void commandWritesTheTableJsonAndJunitXml(@TempDir Path dir) throws Exception {
+        Path pw = dir.resolve("pw");
+        Path ts = dir.resolve("ts");
+        Files.writeString(pw, "s3cret\n");
+        Files.writeString(ts, "tunnelsecret\n");
+        for (Path p : List.of(pw, ts)) {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
+        }
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = lacNs.call(() -> new CommandLine(new ConformanceCommand()).setOut(new PrintWriter(out))
+                .setErr(new PrintWriter(err)).execute("--lns", "203.0.113.2", "--user", "alice", "--password-file", pw.toString(),
+                        "--tunnel-secret-file", ts.toString(), "--only", "hello,hidden-avp,lcp-echo", "--known", "jl2tp",
+                        "--json", dir.resolve("r.json").toString(), "--junit-xml", dir.resolve("r.xml").toString()));
+        assertEquals(0, status, out + "\n" + err);
+        assertEquals("", err.toString());
+        String o = out.toString();
+        assertTrue(o.startsWith("conformance: LNS 203.0.113.2:1701, 3 scenarios\n"), o);
+        assertTrue(o.contains("\nhidden-avp  RFC 2661 §4.3  PASS    ICRP sent to the hidden Assigned Session ID "), o);
+        assertTrue(o.endsWith("3 scenarios: 3 pass, 0 fail, 0 known deviation, 0 unexpected pass, 0 skipped\n"), o);
+        assertTrue(Files.readString(dir.resolve("r.json")).contains("\"summary\": {\"pass\": 3, \"fail\": 0"));
+        assertTrue(Files.readString(dir.resolve("r.xml")).contains("tests=\"3\" failures=\"0\""));
+        assertFalse(o.contains("s3cret") || o.contains("tunnelsecret"), "no secret in the output");
     }
 
     @Test
