@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
             CommandLine.HelpCommand.class},
         description = {"The protocol test harness: tools for testing LACs and LNSs, jl2tp's own or anyone's.",
             "  impair   a UDP relay: loss, duplication, reordering, delay, rate, black hole",
-            "  conformance  the RFC conformance suite against an LNS: pass/fail table, JSON, JUnit XML"})
+            "  conformance  an RFC conformance suite for an LNS: table, JSON, JUnit XML"})
 public final class HarnessCommand implements Callable<Integer> {
 
     @Spec
@@ -21,7 +21,7 @@ public final class HarnessCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().getErr().println("jl2tp harness: a subcommand is required (impair); see jl2tp harness --help");
+        spec.commandLine().getErr().println("jl2tp harness: a subcommand is required (impair, conformance); see jl2tp harness --help");
         return 2;
     }
 }

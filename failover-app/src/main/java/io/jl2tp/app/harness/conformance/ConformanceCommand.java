@@ -29,9 +29,10 @@ import java.util.concurrent.Callable;
             "messages, sends unknown AVPs, wrong secrets). Prints a table of scenario, RFC clause, verdict and",
             "what was seen; --json and --junit-xml write the same results for scripts and CI.",
             "Exit status 0 if every scenario passes (known deviations of --known count as passing unless",
-            "--strict), 1 if one fails, 2 for bad flags. The back-off scenario takes about 30 s."},
-        footer = {"", "Example:", "  jl2tp harness conformance --lns 203.0.113.2 --user alice --password-file pw \\",
-            "      --tunnel-secret-file ts --known l2tpns --junit-xml conformance.xml"})
+            "--strict), 1 if one fails, 2 for bad flags. A run takes one to two minutes, most of it the back-off scenario."},
+        footer = {"", "Example:", "  jl2tp harness conformance --lns 203.0.113.2 --user alice \\",
+            "      --password-file pw --tunnel-secret-file ts --known l2tpns \\",
+            "      --junit-xml conformance.xml"})
 public final class ConformanceCommand implements Callable<Integer> {
 
     @Spec
