@@ -10,6 +10,7 @@ import picocli.CommandLine.Unmatched;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -29,7 +30,9 @@ import java.util.concurrent.Callable;
             "messages, sends unknown AVPs, wrong secrets). Prints a table of scenario, RFC clause, verdict and",
             "what was seen; --json and --junit-xml write the same results for scripts and CI.",
             "Exit status 0 if every scenario passes (known deviations of --known count as passing unless",
-            "--strict), 1 if one fails, 2 for bad flags. A run takes one to two minutes, most of it the back-off scenario."},
+            "--strict), 1 if one fails, 2 for bad flags. A run takes one to two minutes, most of it the back-off scenario.",
+            "With --lac the harness is the LNS instead: it listens and tests the LAC that dials it, one dial per",
+            "scenario, so the LAC must redial (xl2tpd: redial = yes; jl2tp: its redial policy)."},
         footer = {"", "Example:", "  jl2tp harness conformance --lns 203.0.113.2 --user alice \\",
             "      --password-file pw --tunnel-secret-file ts --known l2tpns \\",
             "      --junit-xml conformance.xml"})
@@ -40,6 +43,13 @@ public final class ConformanceCommand implements Callable<Integer> {
 
     @Option(names = "--lns", paramLabel = "HOST[:PORT]", description = "the LNS under test (port 1701 if omitted)")
     String lns;
+
+    @Option(names = "--lac", paramLabel = "ADDR[:PORT]",
+            description = "be the LNS instead: listen here and test the LAC that dials it (it must redial after each scenario)")
+    String lac;
+
+    @Option(names = "--dial-wait", paramLabel = "SECONDS", description = "with --lac: how long to wait for each dial (default 60)")
+    String dialWait = "60";
 
     @Option(names = "--user", paramLabel = "NAME", description = "PPP user name (the CHAP/PAP and IPCP scenarios need one)")
     String user;
@@ -87,18 +97,21 @@ public final class ConformanceCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (list) {
-            for (Scenario s : ConformanceSuite.scenarios()) {
+            List<Scenario> all = new ArrayList<>(ConformanceSuite.scenarios());
+            all.addAll(LacScenarios.all(null, Duration.ZERO));
+            for (Scenario s : all) {
                 out.printf("%-22s %-26s %s%n", s.id(), s.clause(), s.expected());
             }
             out.flush();
             return 0;
         }
         Target target;
-        List<Scenario> scenarios;
         Set<String> deviations;
+        Duration wait;
         try {
             target = target();
-            scenarios = selected();
+            wait = Duration.ofMillis((long) (seconds("--dial-wait", dialWait, 1, 3600) * 1000));
+            selected(lac == null ? ConformanceSuite.scenarios() : LacScenarios.all(null, wait)); // validates --only early
             deviations = KnownDeviations.of(known);
             if (deviations == null) {
                 throw new BadFlag("--known " + known + ": no such profile (" + String.join(", ", KnownDeviations.profiles()) + ")");
@@ -108,13 +121,25 @@ public final class ConformanceCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
-        out.println("conformance: LNS " + target.lns().getAddress().getHostAddress() + ":" + target.lns().getPort()
-                + ", " + scenarios.size() + " scenarios" + (deviations.isEmpty() ? "" : ", known deviations of " + known));
-        out.flush();
-        List<Result> results = ConformanceSuite.run(target, scenarios, deviations, r -> { });
+        String where = target.lns().getAddress().getHostAddress() + ":" + target.lns().getPort();
+        List<Result> results;
+        if (lac == null) {
+            List<Scenario> scenarios = selectedOrExit(ConformanceSuite.scenarios());
+            out.println("conformance: LNS " + where + ", " + scenarios.size() + " scenarios"
+                    + (deviations.isEmpty() ? "" : ", known deviations of " + known));
+            out.flush();
+            results = ConformanceSuite.run(target, scenarios, deviations, r -> { });
+        } else {
+            try (DatagramSocket socket = new DatagramSocket(target.lns())) {
+                List<Scenario> scenarios = selectedOrExit(LacScenarios.all(socket, wait));
+                out.println("conformance: waiting for the LAC on " + where + ", " + scenarios.size() + " scenarios");
+                out.flush();
+                results = ConformanceSuite.run(target, scenarios, deviations, r -> { });
+            }
+        }
         out.print(Report.table(results));
         out.flush();
-        String name = "lns " + target.lns().getAddress().getHostAddress() + ":" + target.lns().getPort();
+        String name = (lac == null ? "lns " : "lac on ") + where;
         if (json != null) {
             Files.writeString(json, Report.json(name, results));
         }
@@ -128,27 +153,42 @@ public final class ConformanceCommand implements Callable<Integer> {
         if (!unmatched.isEmpty()) {
             throw new BadFlag("unknown argument " + unmatched.get(0));
         }
-        if (lns == null) {
-            throw new BadFlag("--lns HOST[:PORT] is required");
+        if ((lns == null) == (lac == null)) {
+            throw new BadFlag(lns == null ? "--lns HOST[:PORT] or --lac ADDR[:PORT] is required" : "--lns and --lac exclude each other");
         }
-        double reply;
-        try {
-            reply = Double.parseDouble(replyTimeout);
-        } catch (NumberFormatException e) {
-            throw new BadFlag("--reply-timeout " + replyTimeout + ": not a number of seconds");
-        }
-        if (!(reply >= 0.1 && reply <= 60)) {
-            throw new BadFlag("--reply-timeout " + replyTimeout + ": must be from 0.1 to 60 seconds");
-        }
+        double reply = seconds("--reply-timeout", replyTimeout, 0.1, 60);
         if ((user == null) != (passwordFile == null)) {
             throw new BadFlag("--user and --password-file go together");
         }
-        return new Target(hostPort(lns), secret("--tunnel-secret-file", tunnelSecretFile), user,
+        return new Target(hostPort(lns != null ? "--lns" : "--lac", lns != null ? lns : lac), secret("--tunnel-secret-file", tunnelSecretFile), user,
                 secret("--password-file", passwordFile), Duration.ofMillis((long) (reply * 1000)));
     }
 
-    List<Scenario> selected() throws BadFlag {
-        List<Scenario> all = ConformanceSuite.scenarios();
+    private static double seconds(String flag, String v, double min, double max) throws BadFlag {
+        double d;
+        try {
+            d = Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new BadFlag(flag + " " + v + ": not a number of seconds");
+        }
+        if (!(d >= min && d <= max)) {
+            throw new BadFlag(flag + " " + v + ": must be from " + (min == (long) min ? String.valueOf((long) min) : String.valueOf(min))
+                    + " to " + (long) max + " seconds");
+        }
+        return d;
+    }
+
+    /** {@link #selected} for a list already validated against its suite. */
+    private List<Scenario> selectedOrExit(List<Scenario> all) {
+        try {
+            return selected(all);
+        } catch (BadFlag e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** The scenarios of {@code all} named by --only, or all of them. */
+    List<Scenario> selected(List<Scenario> all) throws BadFlag {
         if (only == null) {
             return all;
         }
@@ -177,7 +217,7 @@ public final class ConformanceCommand implements Callable<Integer> {
     }
 
     /** HOST, HOST:PORT, [V6]:PORT or a bare IPv6 address; port 1701 by default. */
-    static InetSocketAddress hostPort(String s) throws BadFlag {
+    static InetSocketAddress hostPort(String flag, String s) throws BadFlag {
         String host = s;
         String port = null;
         if (s.startsWith("[") && s.contains("]")) {
@@ -185,7 +225,7 @@ public final class ConformanceCommand implements Callable<Integer> {
             String rest = s.substring(s.indexOf(']') + 1);
             if (!rest.isEmpty()) {
                 if (!rest.startsWith(":")) {
-                    throw new BadFlag("--lns " + s + ": expected :PORT after ]");
+                    throw new BadFlag(flag + " " + s + ": expected :PORT after ]");
                 }
                 port = rest.substring(1);
             }
@@ -201,16 +241,16 @@ public final class ConformanceCommand implements Callable<Integer> {
                 p = -1;
             }
             if (p < 1 || p > 65535) {
-                throw new BadFlag("--lns " + s + ": port must be 1-65535");
+                throw new BadFlag(flag + " " + s + ": port must be 1-65535");
             }
         }
         if (host.isEmpty()) {
-            throw new BadFlag("--lns " + s + ": no host");
+            throw new BadFlag(flag + " " + s + ": no host");
         }
         try {
             return new InetSocketAddress(InetAddress.getByName(host), p);
         } catch (UnknownHostException e) {
-            throw new BadFlag("--lns " + s + ": unknown host");
+            throw new BadFlag(flag + " " + s + ": unknown host");
         }
     }
 }

@@ -5,6 +5,7 @@ import io.jl2tp.l2tp.wire.DataMessage;
 import io.jl2tp.l2tp.wire.HiddenAvpContext;
 import io.jl2tp.l2tp.wire.L2tpCodec;
 import io.jl2tp.l2tp.wire.L2tpProtocolException;
+import io.jl2tp.l2tp.wire.MessageType;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
@@ -46,9 +47,25 @@ final class LacWire implements AutoCloseable {
     int nr;                 // next Ns we expect from the LNS
     int undecodable;        // datagrams l2tp-core's codec refused
 
+    private final boolean ownsSocket;
+
     LacWire(InetSocketAddress lns, HiddenAvpContext hidden, int localTunnel) throws IOException {
-        this.socket = new DatagramSocket(0);
-        this.peer = lns;
+        this(new DatagramSocket(0), true, lns, hidden, localTunnel);
+    }
+
+    /**
+     * The LNS end of a control connection on a socket the harness listens on (the {@code --lac}
+     * suite): the peer is whoever sends the SCCRQ; the socket outlives this connection.
+     */
+    static LacWire listening(DatagramSocket socket, HiddenAvpContext hidden, int localTunnel) {
+        return new LacWire(socket, false, null, hidden, localTunnel);
+    }
+
+    private LacWire(DatagramSocket socket, boolean ownsSocket, InetSocketAddress peer, HiddenAvpContext hidden,
+                    int localTunnel) {
+        this.socket = socket;
+        this.ownsSocket = ownsSocket;
+        this.peer = peer;
         this.hidden = hidden;
         this.localTunnel = localTunnel;
     }
@@ -156,6 +173,9 @@ final class LacWire implements AutoCloseable {
     }
 
     private void onControl(ControlMessage m, long at) throws IOException {
+        if (m.tunnelId() != localTunnel && !(m.tunnelId() == 0 && MessageType.SCCRQ.equals(m.messageType()))) {
+            return; // another (earlier) connection's message
+        }
         controls.add(new Rx(m, at));
         if (peerTunnel == 0 && m.assignedTunnelId().isPresent()) {
             peerTunnel = m.assignedTunnelId().getAsInt();
@@ -180,6 +200,8 @@ final class LacWire implements AutoCloseable {
 
     @Override
     public void close() {
-        socket.close();
+        if (ownsSocket) {
+            socket.close();
+        }
     }
 }

@@ -6,7 +6,7 @@ import java.time.Duration;
 /**
  * The LNS under test and what the harness LAC needs to talk to it.
  *
- * @param lns          the LNS's UDP address
+ * @param lns          the LNS's UDP address; in the {@code --lac} suite the address the harness listens on
  * @param tunnelSecret the L2TP tunnel secret (§5.1.1, §4.3), or null: the scenarios that need one are skipped
  * @param user         the PPP user name
  * @param password     the PPP user's secret (CHAP, PAP); never logged

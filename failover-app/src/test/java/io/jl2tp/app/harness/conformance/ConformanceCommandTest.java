@@ -30,7 +30,11 @@ class ConformanceCommandTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "--user alice|--lns HOST[:PORT] is required",
+        "--user alice|--lns HOST[:PORT] or --lac ADDR[:PORT] is required",
+        "--lns 203.0.113.2 --lac 203.0.113.2|--lns and --lac exclude each other",
+        "--lac 203.0.113.2:99999|--lac 203.0.113.2:99999: port must be 1-65535",
+        "--lac 203.0.113.2 --dial-wait 0|--dial-wait 0: must be from 1 to 3600 seconds",
+        "--lac 203.0.113.2 --only hello|--only: no scenario 'hello' (see --list)",
         "--lns 203.0.113.2:0|--lns 203.0.113.2:0: port must be 1-65535",
         "--lns 203.0.113.2:x|--lns 203.0.113.2:x: port must be 1-65535",
         "--lns :1701|--lns :1701: no host",
@@ -53,7 +57,8 @@ class ConformanceCommandTest {
         Run r = run("--list");
         assertEquals(0, r.status());
         String[] lines = r.out().split("\n");
-        assertEquals(ConformanceSuite.scenarios().size(), lines.length);
+        assertEquals(ConformanceSuite.scenarios().size() + 7, lines.length);
+        assertTrue(r.out().contains("lac-retransmit-backoff RFC 2661 §5.8"), r.out());
         assertTrue(ConformanceSuite.scenarios().size() >= 12);
         assertTrue(r.out().contains("retransmit-backoff     RFC 2661 §5.8"), r.out());
         assertTrue(r.out().contains("ipv6cp-interface-id    RFC 5072 §4.1"), r.out());
