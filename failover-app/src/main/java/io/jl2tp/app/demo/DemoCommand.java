@@ -1,6 +1,7 @@
 package io.jl2tp.app.demo;
 
 import io.jl2tp.app.dial.Dialer;
+import io.jl2tp.app.link.Rehearsal;
 import io.jl2tp.app.lns.LnsServer;
 import io.jl2tp.l2tp.tunnel.SessionConfig;
 import io.jl2tp.l2tp.tunnel.TunnelConfig;
@@ -19,7 +20,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
@@ -45,7 +49,19 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--count", description = "pings per address family (default: ${DEFAULT-VALUE})")
     int count = 3;
 
+    @Option(names = "--repeat", description = "set-ups in a row (each hung up before the next; pings on the last), "
+            + "with the median SCCRQ-to-IPCP-up time (default: ${DEFAULT-VALUE})")
+    int repeat = 1;
+
     private final PrintStream out = System.out;
+
+    /** The median of {@code nanos} (the mean of the middle two for an even count). */
+    static double median(List<Long> nanos) {
+        List<Long> sorted = new ArrayList<>(nanos);
+        Collections.sort(sorted);
+        int n = sorted.size();
+        return n == 0 ? 0 : n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2.0;
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -67,7 +83,13 @@ public final class DemoCommand implements Callable<Integer> {
                 default -> a.requireChap(true);
             }
         });
+        if (repeat < 1 || repeat > 1000) {
+            System.err.println("jl2tp demo: --repeat must be 1..1000");
+            return 2;
+        }
         int failures = 0;
+        // Loads and links what a session runs while the namespaces are being made (Rehearsal).
+        java.util.concurrent.CompletableFuture<Long> rehearsal = Rehearsal.start();
         try (DemoLab lab = new DemoLab()) {
             lab.build();
             out.printf("[1/5] namespaces %s (LNS, 203.0.113.2) and %s (LAC, 203.0.113.1), joined by a veth%n", lab.lns, lab.lac);
@@ -85,47 +107,75 @@ public final class DemoCommand implements Callable<Integer> {
                     .ipv6cp(v -> v.enabled(true).useIpaddr(true)).ipcp(i -> i.usePeerDns(true))
                     .lcp(l -> l.echoInterval(10).echoFailure(3)).build(),
                     PppdAppOptions.builder().ifname("l2tp-demo").build(), List.of());
-            Dialer dialer = new Dialer(new Dialer.Config("demo", new InetSocketAddress("203.0.113.2", 1701),
-                    TunnelConfig.defaults("jl2tp-demo-lac").withSecret(tunnelSecret, true).withHidden(true),
-                    SessionConfig.defaults(), lacPpp, users, "jl2tp-demo-lac", null),
-                    e -> {
-                        if (e instanceof PppEvent.PhaseChanged p) {
-                            out.println("      PPP phase: " + p.phase());
-                        }
-                    });
+            List<Long> setups = new ArrayList<>();
             try {
-                out.println("[3/5] dialling from the LAC namespace:");
-                long t0 = System.nanoTime();
-                DemoLab.in(lab.lac, () -> {
-                    dialer.start();
-                    return null;
-                });
-                PppEvent.IpUp up = dialer.ipUp().get(30, TimeUnit.SECONDS);
-                PppEvent.Ipv6Up v6 = dialer.ipv6Up().get(30, TimeUnit.SECONDS);
-                long setupMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-                out.printf("      session up in %d ms: %s is %s, peer %s%n", setupMs, dialer.ifname(),
-                        up.local().getHostAddress(), up.remote().getHostAddress());
-                String rtt4 = ping(lab, up.remote(), dialer.ifname());
-                out.printf("[4/5] ping %s through the tunnel: %s%n", up.remote().getHostAddress(), rtt4);
-                String ll = PppLink.compact(v6.remoteLinkLocal());
-                String rtt6 = ping(lab, v6.remoteLinkLocal(), dialer.ifname());
-                out.printf("      ping6 %s%%%s through the tunnel: %s%n", ll, dialer.ifname(), rtt6);
-                failures += answered(rtt4) ? 0 : 1;
-                failures += answered(rtt6) ? 0 : 1;
-                Dialer.Status s = dialer.status();
-                out.println("Summary");
-                out.printf("  tunnel    %d (LNS's id %d), session %d (LNS's id %d)%n", s.tunnelId(), s.peerTunnelId(),
-                        s.sessionId(), s.peerSessionId());
-                out.printf("  IPv4      local %s, peer %s, DNS %s%n", s.local().getHostAddress(),
-                        s.remote().getHostAddress(), s.dns().stream().map(InetAddress::getHostAddress).toList());
-                out.printf("  IPv6      local %s, peer %s%n", PppLink.compact(s.localLl()), PppLink.compact(s.remoteLl()));
-                out.printf("  set-up    %d ms (SCCRQ to IPCP up)%n", setupMs);
-                out.printf("  RTT       IPv4 %s; IPv6 %s%n", rtt4, rtt6);
-                out.printf("  traffic   sent %d packets / %d bytes, received %d packets / %d bytes%n", s.txPackets(),
-                        s.txBytes(), s.rxPackets(), s.rxBytes());
+                for (int round = 1; round <= repeat; round++) {
+                    boolean last = round == repeat;
+                    boolean first = round == 1;
+                    Dialer dialer = new Dialer(new Dialer.Config("demo", new InetSocketAddress("203.0.113.2", 1701),
+                            TunnelConfig.defaults("jl2tp-demo-lac").withSecret(tunnelSecret, true).withHidden(true),
+                            SessionConfig.defaults(), lacPpp, users, "jl2tp-demo-lac", null),
+                            e -> {
+                                if (e instanceof PppEvent.PhaseChanged p && first) {
+                                    out.println("      PPP phase: " + p.phase());
+                                }
+                            });
+                    try {
+                        if (round == 1) {
+                            long rehearsed = rehearsal.get(30, TimeUnit.SECONDS);
+                            out.println("[3/5] dialling from the LAC namespace" + (rehearsed < 0 ? " (no rehearsal: -D"
+                                    + Rehearsal.PROPERTY + "=false)" : String.format(Locale.ROOT, " (one session rehearsed "
+                                    + "over loopback first, %d ms, while the namespaces were made)",
+                                    TimeUnit.NANOSECONDS.toMillis(rehearsed))) + ":");
+                        }
+                        long t0 = System.nanoTime();
+                        DemoLab.in(lab.lac, () -> {
+                            dialer.start();
+                            return null;
+                        });
+                        PppEvent.IpUp up = dialer.ipUp().get(30, TimeUnit.SECONDS);
+                        PppEvent.Ipv6Up v6 = dialer.ipv6Up().get(30, TimeUnit.SECONDS);
+                        long allMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                        double setupMs = dialer.sccrqToIpcpUpNanos() / 1e6;
+                        setups.add(dialer.sccrqToIpcpUpNanos());
+                        if (repeat > 1) {
+                            out.printf(Locale.ROOT, "      set-up %d of %d: SCCRQ to IPCP up %.1f ms%n", round, repeat, setupMs);
+                        }
+                        if (!last) {
+                            continue;
+                        }
+                        out.printf(Locale.ROOT, "      session up: SCCRQ to IPCP up in %.1f ms (%d ms from dialling to both "
+                                + "interfaces configured): %s is %s, peer %s%n", setupMs, allMs, dialer.ifname(),
+                                up.local().getHostAddress(), up.remote().getHostAddress());
+                        String rtt4 = ping(lab, up.remote(), dialer.ifname());
+                        out.printf("[4/5] ping %s through the tunnel: %s%n", up.remote().getHostAddress(), rtt4);
+                        String ll = PppLink.compact(v6.remoteLinkLocal());
+                        String rtt6 = ping(lab, v6.remoteLinkLocal(), dialer.ifname());
+                        out.printf("      ping6 %s%%%s through the tunnel: %s%n", ll, dialer.ifname(), rtt6);
+                        failures += answered(rtt4) ? 0 : 1;
+                        failures += answered(rtt6) ? 0 : 1;
+                        Dialer.Status s = dialer.status();
+                        out.println("Summary");
+                        out.printf("  tunnel    %d (LNS's id %d), session %d (LNS's id %d)%n", s.tunnelId(), s.peerTunnelId(),
+                                s.sessionId(), s.peerSessionId());
+                        out.printf("  IPv4      local %s, peer %s, DNS %s%n", s.local().getHostAddress(),
+                                s.remote().getHostAddress(), s.dns().stream().map(InetAddress::getHostAddress).toList());
+                        out.printf("  IPv6      local %s, peer %s%n", PppLink.compact(s.localLl()), PppLink.compact(s.remoteLl()));
+                        out.printf(Locale.ROOT, "  set-up    %.1f ms (SCCRQ to IPCP up)%s%n", setupMs, repeat > 1
+                                ? String.format(Locale.ROOT, "; %d set-ups: first %.1f ms, median %.1f ms, median of the "
+                                        + "later ones %.1f ms", repeat, setups.get(0) / 1e6, median(setups) / 1e6,
+                                        median(setups.subList(1, setups.size())) / 1e6) : "");
+                        out.printf("  RTT       IPv4 %s; IPv6 %s%n", rtt4, rtt6);
+                        out.printf("  traffic   sent %d packets / %d bytes, received %d packets / %d bytes%n", s.txPackets(),
+                                s.txBytes(), s.rxPackets(), s.rxBytes());
+                    } finally {
+                        if (last) {
+                            out.println("[5/5] hanging up (LCP Terminate, CDN, StopCCN) and removing the namespaces");
+                        }
+                        dialer.hangUp(last ? "demo finished" : "next set-up", 2000);
+                    }
+                }
             } finally {
-                out.println("[5/5] hanging up (LCP Terminate, CDN, StopCCN) and removing the namespaces");
-                dialer.hangUp("demo finished", 2000);
                 lns.close();
             }
         }
