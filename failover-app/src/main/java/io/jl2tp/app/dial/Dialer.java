@@ -114,16 +114,16 @@ public final class Dialer implements AutoCloseable {
             if (!routesEnabled) {
                 kernel.routesEnabled(false);
             }
-            InetSocketAddress local = config.local();
-            socket = L2tpSocket.bind(local != null && !local.getAddress().isAnyLocalAddress() ? local
-                    : L2tpSocket.wildcardFor(config.lns().getAddress(), local == null ? 0 : local.getPort()));
             setPhase("dialing");
+            StandbyTunnel.Handover warm = standby == null ? null : standby.take(this::l2tpEvent);
+            if (warm != null && placeInStandbyTunnel(warm)) {
+                return;
+            }
+            socket = L2tpSocket.bind(bindAddress(config));
             socket.call(() -> {
                 connectNanos = System.nanoTime();
                 tunnel = socket.endpoint().connect(config.lns(), config.tunnel(), this::l2tpEvent);
-                call = new CallLink(tunnel.openSession(config.session(), null), config.ppp().ppp(),
-                        new PppLink.Settings(config.hostName(), config.secrets(), config.secrets(), null, "ppp "),
-                        socket.loop(), this::pppEvent, PooledByteBufAllocator.DEFAULT, new SecureRandom());
+                call = newCall(tunnel);
                 return null;
             }).get();
         } catch (Exception e) {
@@ -132,6 +132,59 @@ public final class Dialer implements AutoCloseable {
             throw e;
         }
     }
+
+    /**
+     * Warm standby (issue 14): the call goes straight into the established tunnel — ICRQ now, no
+     * SCCRQ. False (the standby's socket released) if the tunnel went away meanwhile.
+     */
+    private boolean placeInStandbyTunnel(StandbyTunnel.Handover warm) throws Exception {
+        socket = warm.socket();
+        boolean placed = socket.call(() -> {
+            if (warm.tunnel().state() != Tunnel.State.ESTABLISHED) {
+                return false;
+            }
+            tunnel = warm.tunnel();
+            connectNanos = System.nanoTime();
+            log.info("{}: placing the call in the standby tunnel {} (LNS's id {}): no SCCRQ", config.name(), tunnel.localId(),
+                    tunnel.peerId());
+            setPhase("tunnel up");
+            call = newCall(tunnel);
+            return true;
+        }).get();
+        if (!placed) {
+            log.info("{}: the standby tunnel went down just now; dialling the whole way", config.name());
+            L2tpSocket s = socket;
+            socket = null;
+            s.close("standby tunnel gone", 0);
+        }
+        return placed;
+    }
+
+    private CallLink newCall(Tunnel t) {
+        return new CallLink(t.openSession(config.session(), null), config.ppp().ppp(),
+                new PppLink.Settings(config.hostName(), config.secrets(), config.secrets(), null, "ppp "),
+                socket.loop(), this::pppEvent, PooledByteBufAllocator.DEFAULT, new SecureRandom());
+    }
+
+    /**
+     * Where a LAC's socket binds: {@code config.local()} if it names an address, else the
+     * wildcard of the LNS's family with its port (0: ephemeral).
+     */
+    public static InetSocketAddress bindAddress(Config config) {
+        InetSocketAddress local = config.local();
+        return local != null && !local.getAddress().isAnyLocalAddress() ? local
+                : L2tpSocket.wildcardFor(config.lns().getAddress(), local == null ? 0 : local.getPort());
+    }
+
+    /**
+     * Takes the call into {@code s}'s established tunnel when {@link #start} runs, if it has one
+     * then ({@code standby = warm}); call before {@link #start}.
+     */
+    public void standby(StandbyTunnel s) {
+        this.standby = s;
+    }
+
+    private volatile StandbyTunnel standby;
 
     private void l2tpEvent(L2tpEvent e) {
         if (e instanceof L2tpEvent.TunnelUp) {
@@ -405,15 +458,15 @@ public final class Dialer implements AutoCloseable {
     }
 
     /**
-     * Nanoseconds from the SCCRQ to IPCP reaching Opened (before the interface is configured),
-     * or -1 while IPCP has not come up.
+     * Nanoseconds from the SCCRQ (the ICRQ when the call went into a standby tunnel) to IPCP
+     * reaching Opened (before the interface is configured), or -1 while IPCP has not come up.
      */
     public long sccrqToIpcpUpNanos() {
         long up = ipcpUpNanos;
         return up == 0 ? -1 : up - connectNanos;
     }
 
-    /** {@link System#nanoTime()} when the SCCRQ went out (0 before), for set-up figures. */
+    /** {@link System#nanoTime()} when the SCCRQ (or, into a standby tunnel, the ICRQ) went out; 0 before. */
     public long connectNanos() {
         return connectNanos;
     }
