@@ -59,7 +59,7 @@ class StandbyTunnelTest {
             standby.open();
             StandbyTunnel s = standby;
             await(5, "the standby tunnel", s::established);
-            assertEquals(1, tunnelsAccepted.get());
+            await(5, "the LNS's side of it (SCCCN)", () -> tunnelsAccepted.get() == 1);
             assertTrue(s.status().startsWith("standby tunnel: up"), s.status());
 
             // HELLO (RFC 2661 §6.5) after a second of silence: the LNS sees its Ns advance past SCCRQ (0), SCCCN (1).
@@ -72,7 +72,7 @@ class StandbyTunnelTest {
             assertTrue(first >= 280, "not before the back-off: " + first + " ms");
             long second = closeAndTimeReopen(lns, s, 3);
             assertTrue(second >= 580 && second > first, "the back-off grows: " + first + " ms, then " + second + " ms");
-            assertEquals(3, tunnelsAccepted.get());
+            await(5, "the LNS's side of the third tunnel", () -> tunnelsAccepted.get() == 3);
 
             // Failover: the call goes into the standby tunnel — no SCCRQ, just ICRQ/ICRP/ICCN.
             List<L2tpEvent> events = new CopyOnWriteArrayList<>();
