@@ -14,12 +14,20 @@
 # socket, and when IPCP reaches Opened), so process start-up and namespace creation are not in
 # them. Not a test. Run as root:
 #   failover-app/bench/run-setup-latency.sh [RUNS] [DELAY_MS]        (defaults 10 and 25)
-#   failover-app/bench/run-setup-latency.sh --smoke                  (one of each; checks it works)
+#   failover-app/bench/run-setup-latency.sh --smoke                  (two of each; checks it works)
+#   failover-app/bench/run-setup-latency.sh --l2tpns [RUNS]          (against the real l2tpns instead:
+#       io.jl2tp.app.bench.SetupAgainstL2tpns, cold SCCRQ -> IPCP up and warm ICRQ -> IPCP up on a veth)
 # JL2TP="java -cp CLASSPATH io.jl2tp.app.cli.Main" runs classes instead of the launcher's jar.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SMOKE=no
 if [ "${1:-}" = --smoke ]; then SMOKE=yes; shift; fi
+if [ "${1:-}" = --l2tpns ]; then
+  ./jl2tp --version >/dev/null
+  mvn -B -o -q -ntp -pl failover-app -am test-compile >&2
+  exec java ${JL2TP_JAVA_OPTS:-} -cp "$PWD/failover-app/target/jl2tp.jar:$PWD/failover-app/target/test-classes:$PWD/testkit/target/classes" \
+    io.jl2tp.app.bench.SetupAgainstL2tpns "${2:-10}"
+fi
 RUNS=${1:-10}
 DELAY=${2:-25}
 [ "$SMOKE" = yes ] && RUNS=2

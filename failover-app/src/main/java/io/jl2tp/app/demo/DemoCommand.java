@@ -96,7 +96,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** The median of {@code nanos} (the mean of the middle two for an even count). */
-    static double median(List<Long> nanos) {
+    public static double median(List<Long> nanos) {
         List<Long> sorted = new ArrayList<>(nanos);
         Collections.sort(sorted);
         int n = sorted.size();
