@@ -46,6 +46,8 @@ public final class FailoverService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FailoverService.class);
     /** Metric of the host route to the LNS via the backup link (the seed's scripts use 10). */
     static final int LNS_ROUTE_METRIC = 10;
+    /** Seconds after start-up before the rehearsal session runs ({@link Rehearsal}). */
+    private static final long REHEARSAL_DELAY_SECONDS = 2;
 
     private final Xl2tpdConfig.Failover cfg;
     private final Xl2tpdConfig.Lac lac;
@@ -91,8 +93,6 @@ public final class FailoverService implements AutoCloseable {
         if (cfg.routes()) {
             manager.defaultRoutes(cfg.lac(), cfg.routeMetric());
         }
-        // The session this section may dial one day finds its code loaded and linked (issue 14).
-        Rehearsal.start();
         loop.submit(() -> {
             netlink = RtNetlink.open();
             events = RtNetlink.subscribe(this::netlinkEvent);
@@ -105,6 +105,16 @@ public final class FailoverService implements AutoCloseable {
                     cfg.holdUp(), cfg.probes().isEmpty() ? "" : ", probing " + probeText() + " every " + cfg.probeInterval()
                             + " s, up while " + cfg.probeReliability() + " of " + cfg.probes().size() + " answer");
             evaluate();
+            if (!policy.active()) {
+                // The session this section may dial one day finds its code loaded and linked
+                // (issue 14): rehearsed once, after start-up is over (READY), unless a real dial
+                // started meanwhile — that one warms the code itself.
+                loop.schedule(() -> {
+                    if (!closed && !policy.active()) {
+                        Rehearsal.start();
+                    }
+                }, REHEARSAL_DELAY_SECONDS, TimeUnit.SECONDS);
+            }
             if (cfg.warmStandby()) {
                 // Warm standby (issue 14): the tunnel stays up over the backup while the primary
                 // is; a failover then only places the call. The LNS host route is what sends it there.
