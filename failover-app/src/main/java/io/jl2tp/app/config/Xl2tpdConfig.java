@@ -108,9 +108,12 @@ public record Xl2tpdConfig(Global global, Map<String, Lac> lacs, Map<String, Fai
      * @param probes        the probe targets, IPv4 and IPv6 (empty: no probe)
      * @param probeReliability how many of the targets must answer for a probe round to succeed
      *                      (mwan3's {@code reliability}; default 1)
+     * @param warmStandby   {@code standby = warm}: while the primary is up, keep the L2TP tunnel (no
+     *                      call) up over the backup with HELLOs, so a failover only places the call
+     *                      and runs PPP; {@code cold} (the default) sends nothing until the primary fails
      */
     public record Failover(String lac, String primary, String backup, boolean routes, int routeMetric, int holdUp,
                            String probe, int probeInterval, int probeDown, int probeUp, int line,
-                           List<java.net.InetAddress> probes, int probeReliability) {
+                           List<java.net.InetAddress> probes, int probeReliability, boolean warmStandby) {
     }
 }

@@ -427,7 +427,17 @@ public final class Xl2tpdConfigParser {
             return new Xl2tpdConfig.Failover(section.name(), primary, backup, bool("routes", true),
                     integer("route metric", 100, 0, 1 << 30), integer("hold up", 5, 0, 3600), probe,
                     integer("probe interval", 1, 1, 3600), integer("probe down", 3, 1, 1000), integer("probe up", 5, 1, 1000),
-                    section.line(), probes, reliability);
+                    section.line(), probes, reliability, standby());
+        }
+
+        /** {@code standby = cold} (the default: nothing over the backup until the primary fails) or {@code warm}. */
+        private boolean standby() throws BadConfigException {
+            String v = string("standby", "cold");
+            return switch (v.toLowerCase(Locale.ROOT)) {
+                case "cold" -> false;
+                case "warm" -> true;
+                default -> throw bad("standby", "\"" + shown(v) + "\" is not cold or warm");
+            };
         }
 
         /** {@code probe = A B C}: IPv4 and IPv6 addresses (no names: the probe must not wait for DNS). */

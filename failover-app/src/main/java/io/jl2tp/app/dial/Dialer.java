@@ -114,15 +114,16 @@ public final class Dialer implements AutoCloseable {
             if (!routesEnabled) {
                 kernel.routesEnabled(false);
             }
-            InetSocketAddress local = config.local();
-            socket = L2tpSocket.bind(local != null && !local.getAddress().isAnyLocalAddress() ? local
-                    : L2tpSocket.wildcardFor(config.lns().getAddress(), local == null ? 0 : local.getPort()));
             setPhase("dialing");
+            StandbyTunnel.Handover warm = standby == null ? null : standby.take(this::l2tpEvent);
+            if (warm != null && placeInStandbyTunnel(warm)) {
+                return;
+            }
+            socket = L2tpSocket.bind(bindAddress(config));
             socket.call(() -> {
+                connectNanos = System.nanoTime();
                 tunnel = socket.endpoint().connect(config.lns(), config.tunnel(), this::l2tpEvent);
-                call = new CallLink(tunnel.openSession(config.session(), null), config.ppp().ppp(),
-                        new PppLink.Settings(config.hostName(), config.secrets(), config.secrets(), null, "ppp "),
-                        socket.loop(), this::pppEvent, PooledByteBufAllocator.DEFAULT, new SecureRandom());
+                call = newCall(tunnel);
                 return null;
             }).get();
         } catch (Exception e) {
@@ -131,6 +132,59 @@ public final class Dialer implements AutoCloseable {
             throw e;
         }
     }
+
+    /**
+     * Warm standby (issue 14): the call goes straight into the established tunnel — ICRQ now, no
+     * SCCRQ. False (the standby's socket released) if the tunnel went away meanwhile.
+     */
+    private boolean placeInStandbyTunnel(StandbyTunnel.Handover warm) throws Exception {
+        socket = warm.socket();
+        boolean placed = socket.call(() -> {
+            if (warm.tunnel().state() != Tunnel.State.ESTABLISHED) {
+                return false;
+            }
+            tunnel = warm.tunnel();
+            connectNanos = System.nanoTime();
+            log.info("{}: placing the call in the standby tunnel {} (LNS's id {}): no SCCRQ", config.name(), tunnel.localId(),
+                    tunnel.peerId());
+            setPhase("tunnel up");
+            call = newCall(tunnel);
+            return true;
+        }).get();
+        if (!placed) {
+            log.info("{}: the standby tunnel went down just now; dialling the whole way", config.name());
+            L2tpSocket s = socket;
+            socket = null;
+            s.close("standby tunnel gone", 0);
+        }
+        return placed;
+    }
+
+    private CallLink newCall(Tunnel t) {
+        return new CallLink(t.openSession(config.session(), null), config.ppp().ppp(),
+                new PppLink.Settings(config.hostName(), config.secrets(), config.secrets(), null, "ppp "),
+                socket.loop(), this::pppEvent, PooledByteBufAllocator.DEFAULT, new SecureRandom());
+    }
+
+    /**
+     * Where a LAC's socket binds: {@code config.local()} if it names an address, else the
+     * wildcard of the LNS's family with its port (0: ephemeral).
+     */
+    public static InetSocketAddress bindAddress(Config config) {
+        InetSocketAddress local = config.local();
+        return local != null && !local.getAddress().isAnyLocalAddress() ? local
+                : L2tpSocket.wildcardFor(config.lns().getAddress(), local == null ? 0 : local.getPort());
+    }
+
+    /**
+     * Takes the call into {@code s}'s established tunnel when {@link #start} runs, if it has one
+     * then ({@code standby = warm}); call before {@link #start}.
+     */
+    public void standby(StandbyTunnel s) {
+        this.standby = s;
+    }
+
+    private volatile StandbyTunnel standby;
 
     private void l2tpEvent(L2tpEvent e) {
         if (e instanceof L2tpEvent.TunnelUp) {
@@ -153,33 +207,51 @@ public final class Dialer implements AutoCloseable {
             if (e instanceof PppEvent.Authenticated a && a.weAuthenticatedPeer()) {
                 peerName = a.peerName();
             } else if (e instanceof PppEvent.IpUp up) {
-                onIpUp(up);
+                if (ipcpUpNanos == 0) {
+                    ipcpUpNanos = System.nanoTime();
+                }
+                configure(() -> onIpUp(up));
             } else if (e instanceof PppEvent.Ipv6Up up) {
-                onIpv6Up(up);
+                configure(() -> onIpv6Up(up));
             } else if (e instanceof PppEvent.Down d) {
                 if (tunnel != null) {
                     tunnel.close("PPP down: " + d.message());
                 }
                 end("PPP down: " + d.message());
             }
-        } catch (Exception ex) {
-            log.error("configuring {} failed: {}", kernel.ifname(), ex.getMessage());
-            call.ppp().close("interface configuration failed");
         } finally {
             listener.accept(e);
         }
     }
 
-    /** The TUN joins the call when the first NCP is up (event loop), TCP MSS clamped both ways unless turned off. */
-    private void attachTun(int mtu) {
-        if (!tunAttached) {
-            tunAttached = true;
-            if (kernel.mssClamp()) {
-                CallLink.PacketFilter clamp = (protocol, ip) -> MssClamp.clamp(ip, ip.readerIndex(), ip.readableBytes(), mtu);
-                call.filters(clamp, clamp);
+    /**
+     * Interface work for an NCP that came up (addresses, MTU, routes, hooks) runs on the kernel
+     * thread, in order, while the event loop goes on with the next PPP packet: netlink and the
+     * TUN never delay the other NCP's negotiation (issue 14: an IPV6CP up used to hold IPCP's
+     * Configure-Ack behind its netlink calls).
+     */
+    private void configure(KernelLink.Step step) {
+        kernel.later(step).whenComplete((ok, ex) -> {
+            if (ex != null && !ending.get()) {
+                Throwable c = ex instanceof java.util.concurrent.CompletionException && ex.getCause() != null ? ex.getCause() : ex;
+                log.error("configuring {} failed: {}", kernel.ifname(), c.getMessage());
+                socket.loop().execute(() -> call.ppp().close("interface configuration failed"));
             }
-            call.attach(kernel.tun(), mtu);
-        }
+        });
+    }
+
+    /** The TUN joins the call when the first NCP is up, TCP MSS clamped both ways unless turned off; hops to the event loop. */
+    private void attachTun(int mtu) {
+        socket.loop().execute(() -> {
+            if (!tunAttached) {
+                tunAttached = true;
+                if (kernel.mssClamp()) {
+                    CallLink.PacketFilter clamp = (protocol, ip) -> MssClamp.clamp(ip, ip.readerIndex(), ip.readableBytes(), mtu);
+                    call.filters(clamp, clamp);
+                }
+                call.attach(kernel.tun(), mtu);
+            }
+        });
     }
 
     /** pppd's {@code mtu} if set, else the path MTU to the LNS minus the encapsulation, at most the peer's MRU. */
@@ -189,7 +261,10 @@ public final class Dialer implements AutoCloseable {
     }
 
     private boolean tunAttached; // event loop
+    private volatile long connectNanos;  // when the SCCRQ went out (event loop)
+    private volatile long ipcpUpNanos;   // when IPCP first reached Opened (event loop)
 
+    /** Kernel thread. */
     private void onIpUp(PppEvent.IpUp up) throws Exception {
         PppEvent.IpUp before = lastIp;
         if (before != null && before.local().equals(up.local()) && before.remote().equals(up.remote())) {
@@ -239,6 +314,7 @@ public final class Dialer implements AutoCloseable {
         }
     }
 
+    /** Kernel thread. */
     private void onIpv6Up(PppEvent.Ipv6Up up) throws Exception {
         kernel.ipv6Up(up.localLinkLocal(), up.remoteLinkLocal());
         attachTun(tunnelMtu());
@@ -379,6 +455,20 @@ public final class Dialer implements AutoCloseable {
     /** Runs {@code body} on the session's event loop (tests: the loop stays free while the session is released). */
     <T> CompletableFuture<T> onLoop(java.util.concurrent.Callable<T> body) {
         return socket.call(body);
+    }
+
+    /**
+     * Nanoseconds from the SCCRQ (the ICRQ when the call went into a standby tunnel) to IPCP
+     * reaching Opened (before the interface is configured), or -1 while IPCP has not come up.
+     */
+    public long sccrqToIpcpUpNanos() {
+        long up = ipcpUpNanos;
+        return up == 0 ? -1 : up - connectNanos;
+    }
+
+    /** {@link System#nanoTime()} when the SCCRQ (or, into a standby tunnel, the ICRQ) went out; 0 before. */
+    public long connectNanos() {
+        return connectNanos;
     }
 
     /** Completes when IPCP is up and the interface is configured. */

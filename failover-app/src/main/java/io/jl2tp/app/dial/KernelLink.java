@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -40,6 +41,7 @@ public final class KernelLink implements AutoCloseable {
     public static final String MSS_CLAMP_PROPERTY = "jl2tp.mssClamp";
 
     private final ExecutorService kernel;
+    private final Thread kernelThread;
     private final LinuxTunDevice tun;
     private final RtNetlink netlink;
     private final int ifindex;
@@ -51,8 +53,9 @@ public final class KernelLink implements AutoCloseable {
     private volatile boolean mssClamp = !"false".equalsIgnoreCase(System.getProperty(MSS_CLAMP_PROPERTY, "true"));
     private volatile boolean closed;
 
-    private KernelLink(ExecutorService kernel, LinuxTunDevice tun, RtNetlink netlink, int ifindex) {
+    private KernelLink(ExecutorService kernel, Thread kernelThread, LinuxTunDevice tun, RtNetlink netlink, int ifindex) {
         this.kernel = kernel;
+        this.kernelThread = kernelThread;
         this.tun = tun;
         this.netlink = netlink;
         this.ifindex = ifindex;
@@ -75,7 +78,7 @@ public final class KernelLink implements AutoCloseable {
                     log.debug("{}: {} (IPv6 disabled?)", tun.name(), e.getMessage());
                 }
                 RtNetlink nl = RtNetlink.open();
-                return new KernelLink(kernel, tun, nl, nl.linkIndex(tun.name()));
+                return new KernelLink(kernel, Thread.currentThread(), tun, nl, nl.linkIndex(tun.name()));
             }).get();
         } catch (Exception e) {
             kernel.shutdownNow();
@@ -90,6 +93,15 @@ public final class KernelLink implements AutoCloseable {
     }
 
     private <T> T onKernel(Callable<T> body) throws IOException {
+        if (Thread.currentThread() == kernelThread) {
+            try {
+                return body.call(); // a step queued with later(): already on the kernel thread
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        }
         try {
             return kernel.submit(body).get();
         } catch (java.util.concurrent.ExecutionException e) {
@@ -98,6 +110,35 @@ public final class KernelLink implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted");
         }
+    }
+
+    /** A step of kernel work that may fail. */
+    @FunctionalInterface
+    public interface Step {
+        void run() throws Exception;
+    }
+
+    /**
+     * Queues {@code step} on the kernel thread and returns at once: the protocol event loop hands
+     * the interface's configuration (addresses, routes, hooks) over without waiting for the
+     * kernel, so the next PPP packet is not held up behind netlink (issue 14). Steps run in the
+     * order queued; this link's other methods may be called from inside a step.
+     */
+    public CompletableFuture<Void> later(Step step) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            kernel.execute(() -> {
+                try {
+                    step.run();
+                    done.complete(null);
+                } catch (Throwable t) {
+                    done.completeExceptionally(t);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            done.completeExceptionally(new IOException("interface " + ifname + " already released"));
+        }
+        return done;
     }
 
     /** Turns TCP MSS clamping on the interface on or off (on by default). */

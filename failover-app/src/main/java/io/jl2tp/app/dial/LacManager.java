@@ -52,6 +52,7 @@ public final class LacManager implements LacController, AutoCloseable {
     private final String hostName;
     private final TunnelSecrets tunnelSecrets;
     private volatile Listener listener = new Listener() { };
+    private volatile boolean closing;
 
     /** What a LAC's runner reports (on the LAC's threads; keep it short). */
     public interface Listener {
@@ -102,6 +103,15 @@ public final class LacManager implements LacController, AutoCloseable {
      */
     public void routesEnabled(String name, boolean enabled) throws ControlException {
         runner(name).redialer.routesEnabled(enabled);
+    }
+
+    /**
+     * {@code standby = warm} (issue 14): keeps {@code name}'s control connection to the LNS up
+     * while no session is wanted, so that the next dial only places the call; {@code false}
+     * closes the standby tunnel.
+     */
+    public void warmStandby(String name, boolean on) throws ControlException {
+        runner(name).warm(on);
     }
 
     /** Dials {@code name} now unless it is already active (dialling, up or waiting to redial). */
@@ -202,8 +212,12 @@ public final class LacManager implements LacController, AutoCloseable {
     @Override
     public void close() {
         List<Thread> stops = new ArrayList<>();
+        closing = true;
         for (Runner r : runners()) {
-            Thread t = new Thread(() -> r.deactivate("shutting down"), "hangup-" + r.lac.name());
+            Thread t = new Thread(() -> {
+                r.deactivate("shutting down");
+                r.closeStandby();
+            }, "hangup-" + r.lac.name());
             t.start();
             stops.add(t);
         }
@@ -256,7 +270,43 @@ public final class LacManager implements LacController, AutoCloseable {
 
         void deactivate(String why) {
             redialer.deactivate(why);
+            StandbyTunnel s = standby;
+            if (s != null && !closing) {
+                s.open(); // the session is over: stand by again
+            }
         }
+
+        /** Warm standby on or off (see {@link LacManager#warmStandby}). */
+        synchronized void warm(boolean on) throws ControlException {
+            if (!on) {
+                closeStandby();
+                return;
+            }
+            if (standby == null) {
+                Dialer.Config c;
+                try {
+                    c = dialerConfig();
+                } catch (Exception e) {
+                    throw new ControlException("cannot stand by: " + e.getMessage());
+                }
+                standby = new StandbyTunnel(lac.name(), c.lns(), c.tunnel(), Dialer.bindAddress(c), scheduler);
+                redialer.standby(standby);
+            }
+            if (!redialer.active()) {
+                standby.open();
+            }
+        }
+
+        synchronized void closeStandby() {
+            StandbyTunnel s = standby;
+            standby = null;
+            redialer.standby(null);
+            if (s != null) {
+                s.close();
+            }
+        }
+
+        private volatile StandbyTunnel standby;
 
         private Dialer.Config dialerConfig() throws Exception {
             PppdOptions ppp = lac.pppOptFile() != null ? new PppdOptionsParser().parseFile(lac.pppOptFile()) : PppdOptions.DEFAULTS;
@@ -303,6 +353,10 @@ public final class LacManager implements LacController, AutoCloseable {
             out.add("state: " + redialer.state() + " since " + redialer.since());
             out.add("active: " + (redialer.active() ? "yes" : "no") + ", redial: " + (lac.redial() ? "yes" : "no")
                     + ", failed attempts: " + redialer.failures());
+            StandbyTunnel st = standby;
+            if (st != null) {
+                out.add(st.status());
+            }
             Dialer d = redialer.dialer();
             if (d != null) {
                 Dialer.Status s = d.status();

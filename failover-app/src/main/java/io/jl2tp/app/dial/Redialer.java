@@ -139,6 +139,7 @@ public final class Redialer {
         Dialer d;
         try {
             d = new Dialer(config.get(), e -> { });
+            d.standby(standby);
             dialer = d;
             d.routesEnabled(routesEnabled); // after publishing d: a concurrent routesEnabled() sees one or the other
             setState(State.DIALING);
@@ -194,6 +195,13 @@ public final class Redialer {
             listener.gaveUp(gaveUp);
         }
     }
+
+    /** The warm standby whose tunnel the next dial takes its call into (null: none). */
+    public void standby(StandbyTunnel s) {
+        this.standby = s;
+    }
+
+    private volatile StandbyTunnel standby;
 
     /** True while dialling, up or waiting to redial. */
     public boolean active() {

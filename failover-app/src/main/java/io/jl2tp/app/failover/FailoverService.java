@@ -4,6 +4,7 @@ import io.jl2tp.app.config.Xl2tpdConfig;
 import io.jl2tp.app.control.LacController;
 import io.jl2tp.app.dial.Dialer;
 import io.jl2tp.app.dial.LacManager;
+import io.jl2tp.app.link.Rehearsal;
 import io.jl2tp.app.failover.FailoverPolicy.Action;
 import io.jl2tp.app.failover.FailoverPolicy.CancelHold;
 import io.jl2tp.app.failover.FailoverPolicy.Dial;
@@ -45,6 +46,8 @@ public final class FailoverService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FailoverService.class);
     /** Metric of the host route to the LNS via the backup link (the seed's scripts use 10). */
     static final int LNS_ROUTE_METRIC = 10;
+    /** Seconds after start-up before the rehearsal session runs ({@link Rehearsal}). */
+    private static final long REHEARSAL_DELAY_SECONDS = 2;
 
     private final Xl2tpdConfig.Failover cfg;
     private final Xl2tpdConfig.Lac lac;
@@ -102,6 +105,30 @@ public final class FailoverService implements AutoCloseable {
                     cfg.holdUp(), cfg.probes().isEmpty() ? "" : ", probing " + probeText() + " every " + cfg.probeInterval()
                             + " s, up while " + cfg.probeReliability() + " of " + cfg.probes().size() + " answer");
             evaluate();
+            if (!policy.active()) {
+                // The session this section may dial one day finds its code loaded and linked
+                // (issue 14): rehearsed once, after start-up is over (READY), unless a real dial
+                // started meanwhile — that one warms the code itself.
+                loop.schedule(() -> {
+                    if (!closed && !policy.active()) {
+                        Rehearsal.start();
+                    }
+                }, REHEARSAL_DELAY_SECONDS, TimeUnit.SECONDS);
+            }
+            if (cfg.warmStandby()) {
+                // Warm standby (issue 14): the tunnel stays up over the backup while the primary
+                // is; a failover then only places the call. The LNS host route is what sends it there.
+                if (cfg.routes()) {
+                    refreshLnsRoute();
+                }
+                log.info("failover {}: warm standby: the L2TP tunnel is kept up over {} while {} is up", cfg.lac(),
+                        cfg.backup() == null ? "the route to the LNS" : cfg.backup(), cfg.primary());
+                try {
+                    manager.warmStandby(cfg.lac(), true);
+                } catch (LacController.ControlException e) {
+                    log.warn("failover {}: {}", cfg.lac(), e.getMessage());
+                }
+            }
             return null;
         }).get();
     }
@@ -171,7 +198,7 @@ public final class FailoverService implements AutoCloseable {
             downAt = Instant.now();
         }
         act(policy.on(new FailoverPolicy.PrimaryChanged(up)));
-        if (policy.active() && cfg.routes()) {
+        if ((policy.active() || cfg.warmStandby()) && cfg.routes()) {
             refreshLnsRoute(); // the backup's gateway may have changed
         }
     }
@@ -208,9 +235,12 @@ public final class FailoverService implements AutoCloseable {
                     }
                     manager.ensureActive(cfg.lac());
                 } else if (a instanceof HangUp h) {
-                    log.info("failover {}: hanging up ({})", cfg.lac(), h.reason());
+                    log.info("failover {}: hanging up ({}){}", cfg.lac(), h.reason(),
+                            cfg.warmStandby() ? "; the tunnel stands by again" : "");
                     manager.disconnect(cfg.lac());
-                    removeLnsRoute();
+                    if (!cfg.warmStandby()) {
+                        removeLnsRoute();
+                    }
                 } else if (a instanceof StartHold s) {
                     log.info("failover {}: primary back; hanging up if it stays up for {} s", cfg.lac(), s.after().toSeconds());
                     timers.put(s.token(), loop.schedule(() -> act(policy.on(new FailoverPolicy.HoldExpired(s.token()))),
@@ -307,7 +337,9 @@ public final class FailoverService implements AutoCloseable {
     public void gaveUp() {
         runOnLoop(() -> {
             act(policy.on(new FailoverPolicy.GaveUp()));
-            removeLnsRoute();
+            if (!cfg.warmStandby()) {
+                removeLnsRoute();
+            }
         });
     }
 

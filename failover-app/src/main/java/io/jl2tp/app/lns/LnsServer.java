@@ -62,6 +62,21 @@ public final class LnsServer implements AutoCloseable {
             });
     private L2tpSocket socket;
 
+    /** One step of a call's interface configuration. */
+    @FunctionalInterface
+    private interface KernelStep {
+        void run(KernelLink k) throws IOException;
+    }
+
+    // Interface creation and configuration of the calls, off the event loop (issue 14): one
+    // thread, started when needed and gone after 5 s idle.
+    private final ThreadPoolExecutor setup = new ThreadPoolExecutor(0, 1, 5, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "lns-setup");
+                t.setDaemon(true);
+                return t;
+            });
+
     /** Creates a call's TUN interface (KernelLink::create; tests make it fail). */
     @FunctionalInterface
     interface Interfaces {
@@ -140,8 +155,11 @@ public final class LnsServer implements AutoCloseable {
         final Session session;
         final CallLink link;
         Inet4Address address;      // from the pool, after authentication
-        KernelLink kernel;         // after the first NCP is up
-        boolean ended;
+        volatile KernelLink kernel; // once created (after authentication, off the loop)
+        volatile boolean ended;
+        boolean creating;           // event loop
+        volatile boolean failed;    // creating the interface failed
+        java.util.concurrent.CompletableFuture<Void> kernelSteps = java.util.concurrent.CompletableFuture.completedFuture(null); // event loop
 
         Call(Session s) {
             this.session = s;
@@ -178,45 +196,80 @@ public final class LnsServer implements AutoCloseable {
         private PppEvent.Ipv6Up lastIpv6; // event loop
 
         private void pppEvent(PppEvent e) {
-            try {
-                if (e instanceof PppEvent.IpUp up) {
-                    // IPCP renegotiated (RFC 1661 §4.3: a late Configure-Request in Opened) to the
-                    // same addresses: the interface stays as it is.
-                    if (!up.equals(lastIp) && interfaceUp()) {
-                        kernel.ipv4Up(up.local(), up.remote(), Math.min(1500, link.ppp().peerMru()));
-                    }
-                    lastIp = up;
-                } else if (e instanceof PppEvent.Ipv6Up up) {
-                    if (!up.equals(lastIpv6) && interfaceUp()) {
-                        kernel.ipv6Up(up.localLinkLocal(), up.remoteLinkLocal());
-                    }
-                    lastIpv6 = up;
-                } else if (e instanceof PppEvent.Down) {
-                    end();
+            if (e instanceof PppEvent.Authenticated a && a.weAuthenticatedPeer()) {
+                interfaceUp(); // created off the loop while the NCPs negotiate (issue 14)
+            } else if (e instanceof PppEvent.IpUp up) {
+                // IPCP renegotiated (RFC 1661 §4.3: a late Configure-Request in Opened) to the
+                // same addresses: the interface stays as it is.
+                if (!up.equals(lastIp) && interfaceUp()) {
+                    int mtu = Math.min(1500, link.ppp().peerMru());
+                    kernelStep(k -> k.ipv4Up(up.local(), up.remote(), mtu));
                 }
-            } catch (IOException ex) {
-                log.warn("configuring {}: {}", kernel.ifname(), ex.getMessage());
-                link.ppp().close("interface configuration failed");
+                lastIp = up;
+            } else if (e instanceof PppEvent.Ipv6Up up) {
+                if (!up.equals(lastIpv6) && interfaceUp()) {
+                    kernelStep(k -> k.ipv6Up(up.localLinkLocal(), up.remoteLinkLocal()));
+                }
+                lastIpv6 = up;
+            } else if (e instanceof PppEvent.Down) {
+                end();
             }
             events.accept(e);
         }
 
-        /** Creates the call's interface and joins it to the call, once; false if that failed. */
+        /** Interface work, in order, off the event loop: PPP goes on while netlink runs. */
+        private void kernelStep(KernelStep step) {
+            kernelSteps = kernelSteps.thenRunAsync(() -> {
+                KernelLink k = kernel;
+                if (k == null || ended) {
+                    return;
+                }
+                try {
+                    step.run(k);
+                } catch (IOException ex) {
+                    if (ended) {
+                        log.debug("configuring {} after the call ended: {}", k.ifname(), ex.getMessage());
+                        return;
+                    }
+                    log.warn("configuring {}: {}", k.ifname(), ex.getMessage());
+                    socket.loop().execute(() -> link.ppp().close("interface configuration failed"));
+                }
+            }, setup);
+        }
+
+        /**
+         * Starts creating the call's interface, once (event loop); it joins the call when it
+         * exists. False if creating it failed already.
+         */
         private boolean interfaceUp() {
-            if (kernel != null) {
-                return true;
+            if (creating) {
+                return !failed;
             }
             if (ended) {
                 return false;
             }
-            try {
-                kernel = interfaces.create("lns" + session.localId());
-            } catch (IOException ex) {
-                log.warn("lns session={} cannot create the call's interface: {}", session.localId(), ex.getMessage());
-                link.ppp().close("no interface");
-                return false;
-            }
-            link.attach(kernel.tun(), 1500);
+            creating = true;
+            kernelSteps = kernelSteps.thenRunAsync(() -> {
+                KernelLink k;
+                try {
+                    k = interfaces.create("lns" + session.localId());
+                } catch (IOException ex) {
+                    failed = true;
+                    log.warn("lns session={} cannot create the call's interface: {}", session.localId(), ex.getMessage());
+                    socket.loop().execute(() -> link.ppp().close("no interface"));
+                    return;
+                }
+                kernel = k;
+                if (ended) {
+                    releaseKernel(k); // the call ended while its interface was being made
+                    return;
+                }
+                socket.loop().execute(() -> {
+                    if (!ended) {
+                        link.attach(k.tun(), 1500);
+                    }
+                });
+            }, setup);
             return true;
         }
 
@@ -242,11 +295,24 @@ public final class LnsServer implements AutoCloseable {
                 giveBack(a);
                 return;
             }
+            if (!kernelReleased.compareAndSet(false, true)) {
+                link.close();
+                giveBack(a);
+                return;
+            }
             releaser.execute(() -> {
                 link.close();
                 k.close();
                 giveBack(a);
             });
+        }
+
+        private final java.util.concurrent.atomic.AtomicBoolean kernelReleased = new java.util.concurrent.atomic.AtomicBoolean();
+
+        private void releaseKernel(KernelLink k) {
+            if (kernelReleased.compareAndSet(false, true)) {
+                releaser.execute(k::close);
+            }
         }
     }
 
@@ -264,6 +330,7 @@ public final class LnsServer implements AutoCloseable {
         if (socket != null) {
             socket.close("LNS shutting down", 1000);
         }
+        setup.shutdown();
         releaser.shutdown();
         try {
             if (!releaser.awaitTermination(10, TimeUnit.SECONDS)) {

@@ -98,6 +98,17 @@ class Xl2tpdConfigParserTest {
         assertEquals(1, none.probeReliability(), "mwan3's default");
     }
 
+    /** Issue 14: {@code standby = warm} keeps the tunnel up over the backup; cold (nothing until a failure) is the default. */
+    @Test
+    void standbyIsColdUnlessWarmIsAsked() throws Exception {
+        String base = "[lac a]\nlns = 198.51.100.1\n[failover a]\nprimary = eth0\nbackup = wwan0\n";
+        assertFalse(Xl2tpdConfigParser.parse(base, "c.conf").failovers().get("a").warmStandby(), "cold by default");
+        assertFalse(Xl2tpdConfigParser.parse(base + "standby = cold\n", "c.conf").failovers().get("a").warmStandby());
+        Xl2tpdConfig warm = Xl2tpdConfigParser.parse(base + "standby = Warm\n", "w.conf");
+        assertTrue(warm.failovers().get("a").warmStandby());
+        assertTrue(warm.warnings().isEmpty(), "a known key: " + warm.warnings());
+    }
+
     @Test
     void unknownAndIneffectiveKeysWarnWithFileAndLine() throws Exception {
         Xl2tpdConfig c = Xl2tpdConfigParser.parse("""
@@ -130,6 +141,7 @@ class Xl2tpdConfigParserTest {
         "bad-probe-reliability.conf|bad-probe-reliability.conf:6: [failover aaisp] probe reliability: 3 is more than the 2 probe addresses",
         "bad-interface.conf|bad-interface.conf:4: [failover aaisp] primary: \"pppoe-aaisp-is-far-too-long\" is 27 octets; Linux allows at most 15 (IFNAMSIZ)",
         "bad-same-link.conf|bad-same-link.conf:5: [failover aaisp] backup: \"wan\" is the primary link too",
+        "bad-standby.conf|bad-standby.conf:6: [failover aaisp] standby: \"hot\" is not cold or warm",
         "bad-cap.conf|bad-cap.conf:2: [global] cap backoff: 4 is out of range (8..3600)",
         "bad-syntax.conf|bad-syntax.conf:3: [lac aaisp] expected 'key = value': this line has no equals sign"})
     void eachBrokenValueStopsWithFileLineSectionKeyAndReason(String resource, String message) throws Exception {
