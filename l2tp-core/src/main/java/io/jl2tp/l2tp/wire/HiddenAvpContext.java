@@ -46,6 +46,15 @@ public final class HiddenAvpContext {
         return rv;
     }
 
+    /** Fills {@code buf[from..]} with random padding octets (§4.3 Hidden AVP Subformat). */
+    void fillPadding(byte[] buf, int from) {
+        if (from < buf.length) {
+            byte[] pad = new byte[buf.length - from];
+            random.nextBytes(pad);
+            System.arraycopy(pad, 0, buf, from, pad.length);
+        }
+    }
+
     /**
      * XORs {@code data} in place with the §4.3 key stream: b1 = MD5(type ‖ secret ‖ RV),
      * b(i) = MD5(secret ‖ c(i−1)), where c is the ciphertext. {@code encrypt} says whether

@@ -248,11 +248,15 @@ public final class L2tpCodec {
                 writeAvp(out, rva, true, false, rv.length, rva.value());
             }
             int len = a.value().length();
-            byte[] plain = new byte[2 + len];
+            // RFC 2661 §4.3: the subformat MAY be padded to mask the value's size. We pad to whole
+            // 16-octet MD5 blocks (at least one): peers such as l2tpns refuse a short hidden value
+            // ("Short hidden AVP") that an unpadded 2-octet Framing Capabilities would be.
+            byte[] plain = new byte[hiddenSubformatLength(len)];
             plain[0] = (byte) (len >>> 8);
             plain[1] = (byte) len;
             ByteBuf tmp = io.netty.buffer.Unpooled.wrappedBuffer(plain, 2, len).writerIndex(0);
             a.value().encode(tmp);
+            hidden.fillPadding(plain, 2 + len);
             hidden.crypt(a.type(), rv, plain, true);
             writeAvpHeader(out, a, plain.length);
             out.writeBytes(plain);
@@ -260,6 +264,12 @@ public final class L2tpCodec {
         int length = out.writerIndex() - start;
         out.setShort(start + 2, length);
         return length;
+    }
+
+    /** Length of the Hidden AVP Subformat for a value of {@code valueLength} octets: padded to 16-octet blocks. */
+    static int hiddenSubformatLength(int valueLength) {
+        int n = 2 + valueLength;
+        return Math.max(16, (n + 15) & ~15);
     }
 
     private static void writeAvp(ByteBuf out, Avp a, boolean m, boolean h, int valueLen, AvpValue value) {
