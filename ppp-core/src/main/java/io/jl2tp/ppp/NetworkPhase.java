@@ -35,16 +35,20 @@ final class NetworkPhase {
     private final Consumer<PppEvent> events;
     private final Random random;
     private final String logPrefix;
+    private final Consumer<String> closeLink;
 
     private Ipcp ipcp;
     private CpFsm ipcpFsm;                    // null until the Network phase began (or with noip)
     private CpFsm ipv6cpFsm;                  // null until the Network phase began with +ipv6
     private volatile boolean ipUp;            // IPCP Opened: IPv4 may flow
     private volatile boolean ipv6Up;          // IPV6CP Opened: IPv6 may flow
+    private boolean ipcpOpen;                 // started and not yet finished (pppd's ipcp_is_open)
+    private boolean ipv6cpOpen;               // started and not yet finished
 
     NetworkPhase(IpcpSettings ipcpSettings, Ipv6cpSettings ipv6cpSettings, PppLink.AddressPlan plan,
                  ScheduledExecutorService loop, CpFsm.Output output, Consumer<PppEvent> events, Random random,
-                 String logPrefix) {
+                 String logPrefix, Consumer<String> closeLink) {
+        this.closeLink = closeLink;
         this.ipcpSettings = ipcpSettings;
         this.ipv6cpSettings = ipv6cpSettings;
         this.plan = plan;
@@ -69,6 +73,7 @@ final class NetworkPhase {
             ipcp = new Ipcp(new Ipcp.Settings(local, remote, ipcpSettings.acceptLocal(), ipcpSettings.acceptRemote(),
                     ipcpSettings.usePeerDns(), dns), new IpcpEvents());
             ipcpFsm = new CpFsm("IPCP", Ipcp.PROTOCOL, ipcp, ipcpSettings.timers(), loop, output, logPrefix);
+            ipcpOpen = true;
             ipcpFsm.open();
             ipcpFsm.up();
         }
@@ -77,6 +82,7 @@ final class NetworkPhase {
                     ipv6cpSettings.useIpaddr(), this::ipv4LocalAsLong, ipv6cpSettings.acceptLocal()), random,
                     new Ipv6cpEvents());
             ipv6cpFsm = new CpFsm("IPV6CP", Ipv6cp.PROTOCOL, ipv6cp, ipv6cpSettings.timers(), loop, output, logPrefix);
+            ipv6cpOpen = true;
             ipv6cpFsm.open();
             ipv6cpFsm.up();
         }
@@ -124,6 +130,18 @@ final class NetworkPhase {
     void finish() {
         ipUp = false;
         ipv6Up = false;
+    }
+
+    /**
+     * An NCP reached This-Layer-Finished (gave up after Max-Configure, was Protocol-Rejected or
+     * terminated). When none is left the link has no further use and LCP is closed, as pppd's
+     * {@code np_finished} does ("No network protocols running") — otherwise an LNS whose IPCP
+     * never answered would keep a dead session up until the tunnel goes.
+     */
+    private void ncpFinished(boolean wasOpen) {
+        if (wasOpen && !ipcpOpen && !ipv6cpOpen) {
+            closeLink.accept("No network protocols running");
+        }
     }
 
     boolean ipUp() {
@@ -175,6 +193,9 @@ final class NetworkPhase {
         @Override
         public void ipcpFinished() {
             ipUp = false;
+            boolean was = ipcpOpen;
+            ipcpOpen = false;
+            ncpFinished(was);
         }
     }
 
@@ -196,6 +217,9 @@ final class NetworkPhase {
         @Override
         public void ipv6cpFinished() {
             ipv6Up = false;
+            boolean was = ipv6cpOpen;
+            ipv6cpOpen = false;
+            ncpFinished(was);
         }
     }
 }

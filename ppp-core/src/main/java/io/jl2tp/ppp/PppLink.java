@@ -119,7 +119,7 @@ public final class PppLink {
         this.keepalive = new Keepalive(ppp.lcp(), lcp, lcpFsm, loop, () -> rxFrames, this::echoFailed);
         this.auth = new AuthPhase(ppp.auth(), settings, loop, logPrefix, new AuthEvents());
         this.network = new NetworkPhase(ppp.ipcp(), ppp.ipv6cp(), settings.addressPlan(), loop, framing::sendControl,
-                events, random, logPrefix);
+                events, random, logPrefix, this::close);
     }
 
     /** A link with a SecureRandom (magic numbers, RFC 1661 §6.4) and the pooled allocator. */

@@ -249,4 +249,30 @@ class PppLinkPairTest {
         assertTrue(of(p.authEvents, PppEvent.IpUp.class).isEmpty(), "never up unauthenticated");
         assertTrue(of(p.peerEvents, PppEvent.IpUp.class).isEmpty());
     }
+
+    /** pppd's np_finished: the last NCP finished (here Protocol-Rejected) → LCP is closed (RFC 1661 §3.7). */
+    @Test
+    void whenNoNetworkProtocolIsLeftTheLinkIsClosed() throws Exception {
+        PppPair p = new PppPair(peerOptions().ipcp(i -> i.enabled(false)).ipv6cp(v -> v.enabled(false)).build(),
+                PEER_SECRETS, authOptions("chap").ipv6cp(v -> v.enabled(false)).build(), AUTH_SECRETS);
+        p.start();
+        p.run(10_000);
+        assertEquals(1, of(p.authEvents, PppEvent.Authenticated.class).size());
+        assertTrue(of(p.authEvents, PppEvent.IpUp.class).isEmpty());
+        List<PppEvent.Down> down = of(p.authEvents, PppEvent.Down.class);
+        assertEquals(1, down.size(), "the authenticator closed the link: " + p.authEvents);
+        assertEquals(PppEvent.Reason.ADMIN_CLOSE, down.get(0).reason());
+        assertEquals(PppEvent.Reason.PEER_TERMINATED, of(p.peerEvents, PppEvent.Down.class).get(0).reason());
+    }
+
+    @Test
+    void oneNetworkProtocolRejectedTheOtherKeepsTheLinkUp() throws Exception {
+        PppPair p = new PppPair(peerOptions().ipv6cp(v -> v.enabled(false)).build(), PEER_SECRETS,
+                authOptions("chap").build(), AUTH_SECRETS);
+        p.start();
+        p.run(10_000);
+        assertEquals(1, of(p.authEvents, PppEvent.IpUp.class).size());
+        assertTrue(of(p.authEvents, PppEvent.Ipv6Up.class).isEmpty(), "IPV6CP was rejected by the peer");
+        assertTrue(of(p.authEvents, PppEvent.Down.class).isEmpty(), "IPCP is up: the link stays: " + p.authEvents);
+    }
 }
