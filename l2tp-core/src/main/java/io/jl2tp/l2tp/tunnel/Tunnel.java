@@ -401,6 +401,14 @@ public final class Tunnel {
         fire(ControlTable.Event.ADMIN_CLOSE, null, Cause.local(ResultCode.STOPCCN_CLEAR, null, reason));
     }
 
+    /**
+     * Teardown with a chosen StopCCN Result Code (RFC 2661 §4.4.2: result, optional error,
+     * message) instead of result 1 — for test harnesses. Event loop.
+     */
+    public void close(int result, Integer error, String message) {
+        fire(ControlTable.Event.ADMIN_CLOSE, null, Cause.local(result, error, message));
+    }
+
     /** RFC 2661 §4.4.3: the peer's SCCRQ won the tie-break; our own request is dropped. */
     void lostTieBreaker() {
         fire(ControlTable.Event.LOST_TIE_BREAKER, null, Cause.silent("lost the tie breaker to the peer's SCCRQ"));
