@@ -9,9 +9,11 @@ import java.util.concurrent.Callable;
 
 /** {@code jl2tp harness}: tools for testing L2TP equipment (jl2tp's own and anyone's). */
 @Command(name = "harness", mixinStandardHelpOptions = true,
-        subcommands = {ImpairCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ImpairCommand.class, LnsHarnessCommand.class, LacHarnessCommand.class, CommandLine.HelpCommand.class},
         description = {"The protocol test harness: tools for testing LACs and LNSs, jl2tp's own or anyone's.",
-            "  impair   a UDP relay: loss, duplication, reordering, delay, rate, black hole"})
+            "  impair   a UDP relay: loss, duplication, reordering, delay, rate, black hole",
+            "  lns      an LNS to test LACs with: user-space calls, scripted misbehaviour",
+            "  lac      a LAC to test LNSs with: N tunnels x M calls, pings, latencies"})
 public final class HarnessCommand implements Callable<Integer> {
 
     @Spec
@@ -19,7 +21,7 @@ public final class HarnessCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().getErr().println("jl2tp harness: a subcommand is required (impair); see jl2tp harness --help");
+        spec.commandLine().getErr().println("jl2tp harness: a subcommand is required (impair, lns, lac); see jl2tp harness --help");
         return 2;
     }
 }
