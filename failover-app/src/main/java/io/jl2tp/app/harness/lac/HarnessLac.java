@@ -60,11 +60,12 @@ public final class HarnessLac implements AutoCloseable {
 
     /**
      * The outcome so far: calls placed, calls that reached IPCP up, calls up now, failures by
-     * cause (calls that ended before IPCP up), set-up latency percentiles (ICRQ queued → IPCP up),
+     * cause (calls that ended before IPCP up), calls that ended after IPCP up by cause, set-up latency percentiles (ICRQ queued → IPCP up),
      * the set-up rate (calls up per second of the run), echo requests sent and answered with
      * round-trip percentiles, the elapsed time, and each call.
      */
-    public record Result(int placed, int reachedUp, int upNow, Map<String, Integer> failures, double setupP50Millis,
+    public record Result(int placed, int reachedUp, int upNow, Map<String, Integer> failures,
+                         Map<String, Integer> endedAfterUp, double setupP50Millis,
                          double setupP99Millis, double setupRatePerSecond, long pingsSent, long pingsAnswered,
                          double rttP50Millis, double rttP99Millis, long elapsedMillis, Map<String, Long> misbehaviour,
                          List<CallStatus> calls) {
@@ -79,6 +80,7 @@ public final class HarnessLac implements AutoCloseable {
     private final Map<Session, HarnessCall> bySession = new HashMap<>(); // loop
     private final Map<Tunnel, List<ScheduledFuture<?>>> tunnelTimers = new HashMap<>(); // loop
     private final Map<String, Integer> failures = new TreeMap<>();       // loop
+    private final Map<String, Integer> endedAfterUp = new TreeMap<>();   // loop
     private final List<Long> setupNanos = new ArrayList<>();             // loop
     private final CountDownLatch settled;
     private long startNanos;
@@ -239,9 +241,12 @@ public final class HarnessLac implements AutoCloseable {
     private void finish(HarnessCall c, String why) {
         if (bySession.remove(c.session(), c)) {
             c.end(why);
+            String cause = c.downCause() == null ? why : c.downCause();
             if (!c.counted) {
                 c.counted = true;
-                fail(c.downCause() == null ? why : c.downCause());
+                fail(cause);
+            } else {
+                endedAfterUp.merge(cause, 1, Integer::sum);
             }
         }
     }
@@ -288,7 +293,7 @@ public final class HarnessLac implements AutoCloseable {
             mis.put("reordered", misbehaviour.reordered.sum());
             mis.put("zlbs-withheld", misbehaviour.zlbsWithheld.sum());
         }
-        return new Result(calls.size(), setup.size(), up, Map.copyOf(failures), pct(setup, 50), pct(setup, 99), rate, sent,
+        return new Result(calls.size(), setup.size(), up, Map.copyOf(failures), Map.copyOf(endedAfterUp), pct(setup, 50), pct(setup, 99), rate, sent,
                 answered, pct(rtts, 50), pct(rtts, 99), (System.nanoTime() - startNanos) / 1_000_000, mis, cs);
     }
 

@@ -24,6 +24,9 @@ public final class LacReport {
         for (Map.Entry<String, Integer> f : r.failures().entrySet()) {
             b.append("failed ").append(f.getValue()).append(": ").append(f.getKey()).append('\n');
         }
+        for (Map.Entry<String, Integer> f : r.endedAfterUp().entrySet()) {
+            b.append("ended after up ").append(f.getValue()).append(": ").append(f.getKey()).append('\n');
+        }
         if (!r.misbehaviour().isEmpty()) {
             b.append("misbehaviour ").append(r.misbehaviour()).append('\n');
         }
@@ -47,6 +50,12 @@ public final class LacReport {
                 .append(",\"upNow\":").append(r.upNow()).append(",\"failures\":{");
         boolean first = true;
         for (Map.Entry<String, Integer> f : r.failures().entrySet()) {
+            b.append(first ? "" : ",").append(str(f.getKey())).append(':').append(f.getValue());
+            first = false;
+        }
+        b.append("},\"endedAfterUp\":{");
+        first = true;
+        for (Map.Entry<String, Integer> f : r.endedAfterUp().entrySet()) {
             b.append(first ? "" : ",").append(str(f.getKey())).append(':').append(f.getValue());
             first = false;
         }
