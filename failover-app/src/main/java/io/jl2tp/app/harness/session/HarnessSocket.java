@@ -94,15 +94,17 @@ public final class HarnessSocket implements AutoCloseable {
     static void record(PcapWriter pcap, InetSocketAddress from, InetSocketAddress to, ByteBuf buf) {
         Instant now = Instant.now();
         try {
-            InetSocketAddress src = from;
-            if (src.getAddress().isAnyLocalAddress()) {
-                // A wildcard-bound socket: the capture shows the peer's family's loopback or wildcard as the source.
-                src = new InetSocketAddress(to.getAddress() instanceof java.net.Inet6Address ? "::" : "0.0.0.0", from.getPort());
-            }
-            pcap.udp(now.getEpochSecond() * 1_000_000 + now.getNano() / 1000, src, to, buf.nioBuffer());
+            // A wildcard-bound socket's own address is shown as the wildcard of the peer's family.
+            InetSocketAddress src = from.getAddress().isAnyLocalAddress() ? wildcard(to, from.getPort()) : from;
+            InetSocketAddress dst = to.getAddress().isAnyLocalAddress() ? wildcard(from, to.getPort()) : to;
+            pcap.udp(now.getEpochSecond() * 1_000_000 + now.getNano() / 1000, src, dst, buf.nioBuffer());
         } catch (IOException | IllegalArgumentException e) {
             log.debug("pcap: {}", e.getMessage());
         }
+    }
+
+    private static InetSocketAddress wildcard(InetSocketAddress like, int port) {
+        return new InetSocketAddress(like.getAddress() instanceof java.net.Inet6Address ? "::" : "0.0.0.0", port);
     }
 
     /** The endpoint; call it on {@link #loop()}. */
