@@ -64,7 +64,8 @@ public final class HarnessLns implements AutoCloseable {
 
     /**
      * A snapshot: tunnels established / known, calls in progress, calls with IPCP up, echo
-     * requests answered, the scenario's counters, ended calls by cause, and each live call.
+     * requests answered and traffic (all calls since start, ended ones included), the
+     * scenario's counters, ended calls by cause, and each live call.
      */
     public record Status(int port, int tunnelsEstablished, int tunnels, int sessions, int sessionsUp, long echoAnswered,
                          long rxPackets, long rxOctets, long txPackets, long txOctets, Map<String, Integer> endedByCause,
@@ -78,6 +79,7 @@ public final class HarnessLns implements AutoCloseable {
     private final Map<Integer, HarnessCall> calls = new HashMap<>();             // loop
     private final Map<Tunnel, List<ScheduledFuture<?>>> tunnelTimers = new HashMap<>(); // loop
     private final Map<String, Integer> ended = new TreeMap<>();                   // loop
+    private final long[] endedTotals = new long[5];                               // loop: echo, rx p/o, tx p/o
     private final Deque<Integer> freeAddresses = new ArrayDeque<>();              // loop
     private final SecureRandom random = new SecureRandom();
     private int nextAddress;                                                      // loop
@@ -199,6 +201,12 @@ public final class HarnessLns implements AutoCloseable {
     private void finish(HarnessCall c, String why) {
         if (calls.remove(c.session().localId(), c)) {
             c.end(why);
+            long[] n = c.plane().counters();
+            endedTotals[0] += n[4];
+            endedTotals[1] += n[0];
+            endedTotals[2] += n[1];
+            endedTotals[3] += n[2];
+            endedTotals[4] += n[3];
             ended.merge(c.downCause() == null ? why : c.downCause(), 1, Integer::sum);
             if (c.ip() != null) {
                 freeAddresses.add(toInt(c.ip().remote()));
@@ -251,7 +259,7 @@ public final class HarnessLns implements AutoCloseable {
         List<Tunnel> ts = socket.endpoint().tunnels();
         int est = (int) ts.stream().filter(t -> t.state() == Tunnel.State.ESTABLISHED).count();
         List<CallStatus> cs = new ArrayList<>();
-        long[] sum = new long[5];
+        long[] sum = endedTotals.clone(); // calls that ended count too
         for (HarnessCall c : calls.values()) {
             CallStatus s = CallStatus.of(c);
             cs.add(s);
