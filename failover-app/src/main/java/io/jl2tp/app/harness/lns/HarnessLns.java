@@ -11,6 +11,7 @@ import io.jl2tp.app.harness.session.HarnessCall;
 import io.jl2tp.app.harness.session.HarnessControl;
 import io.jl2tp.app.harness.session.HarnessSocket;
 import io.jl2tp.l2tp.transport.TransportConfig;
+import io.jl2tp.l2tp.tunnel.EndpointLimits;
 import io.jl2tp.l2tp.tunnel.FrameReceiver;
 import io.jl2tp.l2tp.tunnel.L2tpEvent;
 import io.jl2tp.l2tp.tunnel.Session;
@@ -130,6 +131,9 @@ public final class HarnessLns implements AutoCloseable {
         TunnelConfig tunnel = tc;
         try {
             socket.call(() -> {
+                // A test LNS holds what a load generator throws at it: the half-open caps that
+                // protect a production LNS (issue 11) would refuse a LAC dialling hundreds at once.
+                socket.endpoint().limits(new EndpointLimits(65_535, 65_535, 65_535));
                 socket.endpoint().serve(tunnel, this::accept, this::l2tpEvent);
                 return null;
             }).get(5, TimeUnit.SECONDS);

@@ -16,7 +16,7 @@ public record CallStatus(int tunnelId, int sessionId, int peerSessionId, String 
         long setup = c.setupNanos();
         return new CallStatus(c.session().tunnel().localId(), c.session().localId(), c.session().peerId(), c.peerName(),
                 c.phase(), ip == null ? null : ip.local().getHostAddress(), ip == null ? null : ip.remote().getHostAddress(),
-                ip6 == null ? null : ip6.remoteLinkLocal().getHostAddress(), setup < 0 ? -1 : setup / 1_000_000,
+                ip6 == null ? null : io.jl2tp.ppp.PppLink.compact(ip6.remoteLinkLocal()), setup < 0 ? -1 : setup / 1_000_000,
                 n[0], n[1], n[2], n[3], n[4], n[5], c.downCause());
     }
 
