@@ -9,11 +9,14 @@ import java.util.concurrent.Callable;
 
 /** {@code jl2tp harness}: tools for testing L2TP equipment (jl2tp's own and anyone's). */
 @Command(name = "harness", mixinStandardHelpOptions = true,
-        subcommands = {ImpairCommand.class, io.jl2tp.app.harness.conformance.ConformanceCommand.class,
-            CommandLine.HelpCommand.class},
+        subcommands = {ImpairCommand.class, LnsHarnessCommand.class, LacHarnessCommand.class, CtlHarnessCommand.class,
+            io.jl2tp.app.harness.conformance.ConformanceCommand.class, CommandLine.HelpCommand.class},
         description = {"The protocol test harness: tools for testing LACs and LNSs, jl2tp's own or anyone's.",
             "  impair   a UDP relay: loss, duplication, reordering, delay, rate, black hole",
-            "  conformance  an RFC conformance suite for an LNS: table, JSON, JUnit XML"})
+            "  lns      an LNS to test LACs with: user-space calls, scripted misbehaviour",
+            "  lac      a LAC to test LNSs with: N tunnels x M calls, pings, latencies",
+            "  ctl      one command to a running harness lns or lac (its control socket)",
+            "  conformance  an RFC conformance suite for an LNS or a LAC: table, JSON, JUnit XML"})
 public final class HarnessCommand implements Callable<Integer> {
 
     @Spec
@@ -21,7 +24,7 @@ public final class HarnessCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().getErr().println("jl2tp harness: a subcommand is required (impair, conformance); see jl2tp harness --help");
+        spec.commandLine().getErr().println("jl2tp harness: a subcommand is required (impair, lns, lac, ctl, conformance); see jl2tp harness --help");
         return 2;
     }
 }

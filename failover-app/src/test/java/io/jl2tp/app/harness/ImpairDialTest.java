@@ -32,7 +32,7 @@ class ImpairDialTest {
      * each way a round trip succeeds 64 % of the time, and a late retransmission can make PPP
      * renegotiate IPCP (RFC 1661 §4.3) for a few seconds right after it came up.
      */
-    private static NetNs.Result pingThrough(NetNs lac) throws InterruptedException {
+    static NetNs.Result pingThrough(NetNs lac) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         NetNs.Result r;
         do {

@@ -50,6 +50,8 @@ final class RelayRig implements AutoCloseable {
     final NetNs lac;
     final NetNs relayNs;
     final NetNs lnsNs;
+    /** The failover's primary link's far end ({@link #addPrimary}), or null. */
+    NetNs isp;
     ImpairRelay relay;
     LnsServer lns;
     Process lnsProcess;
@@ -81,6 +83,34 @@ final class RelayRig implements AutoCloseable {
         this.lac = a;
         this.relayNs = b;
         this.lnsNs = c;
+    }
+
+    /** The failover's primary link in the LAC namespace (the LAC is then the seed's router). */
+    static final String PRIMARY = "pppoe-aaisp";
+    static final String ISP_GW = "198.51.100.10";
+
+    /**
+     * Makes the LAC namespace the seed's router: a primary link {@value #PRIMARY} to an ISP
+     * namespace with the default route (metric 100) and, as backup, the default route via the
+     * relay's namespace on {@code wan} (metric 200) — the relay is the 4G router, and the LNS is
+     * reachable only through it.
+     */
+    void addPrimary(String tag) {
+        isp = NetNs.create(tag + "i");
+        NetNs.veth(lac, PRIMARY, "198.51.100.9/30", isp, "isp", ISP_GW + "/30");
+        lac.ip("route", "add", "default", "via", RELAY.getAddress().getHostAddress(), "dev", "wan", "metric", "200");
+        primaryUp();
+    }
+
+    /** The primary link comes up and its ip-up adds the default route (metric 100), as in the seed. */
+    void primaryUp() {
+        lac.ip("link", "set", PRIMARY, "up");
+        lac.ip("route", "replace", "default", "via", ISP_GW, "dev", PRIMARY, "metric", "100");
+    }
+
+    /** The primary link drops (its routes go with it). */
+    void primaryDown() {
+        lac.ip("link", "set", PRIMARY, "down");
     }
 
     /** Starts the relay in its namespace with these profiles and seed. */
@@ -206,6 +236,9 @@ final class RelayRig implements AutoCloseable {
             }
         }
         lac.close();
+        if (isp != null) {
+            isp.close();
+        }
         relayNs.close();
         lnsNs.close();
     }

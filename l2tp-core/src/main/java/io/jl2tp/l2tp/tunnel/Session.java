@@ -62,6 +62,7 @@ public final class Session {
     private boolean sequencingRequired;
     private ScheduledFuture<?> setupTimer;
     private Cause cause;
+    private List<Avp> extraCdnAvps = List.of();
 
     private Session(Tunnel tunnel, boolean lac, SessionConfig config) {
         this.tunnel = tunnel;
@@ -141,6 +142,16 @@ public final class Session {
         fire(CallTable.Event.LOCAL_CLOSE, null, Cause.local(ResultCode.CDN_ADMIN, null, reason));
     }
 
+    /**
+     * Hangs up with a chosen CDN Result Code (RFC 2661 §4.4.2) and extra AVPs in the CDN, e.g.
+     * RFC 3145's PPP Disconnect Cause Code (AVP 46) or a Q.931 Cause Code (AVP 12) — for test
+     * harnesses. Event loop only.
+     */
+    public void close(int result, Integer error, String message, List<Avp> extraCdnAvps) {
+        this.extraCdnAvps = List.copyOf(extraCdnAvps);
+        fire(CallTable.Event.LOCAL_CLOSE, null, Cause.local(result, error, message));
+    }
+
     /** A session-scoped control message for this call (event loop). */
     void receive(ControlMessage msg) {
         cause = null;
@@ -210,9 +221,10 @@ public final class Session {
             case SEND_CDN -> {
                 if (tunnel.canSend()) {
                     // §6.12: Assigned Session ID is ours (0 when refusing an ICRQ before taking an id).
-                    tunnel.sendControl(ControlMessage.of(MessageType.CDN, tunnel.peerId(), peerId,
-                            List.of(resultCodeAvp(why.resultOr(ResultCode.CDN_GENERAL_ERROR)),
-                                    Avp.assignedSessionId(localId))));
+                    List<Avp> avps = new ArrayList<>(List.of(resultCodeAvp(why.resultOr(ResultCode.CDN_GENERAL_ERROR)),
+                            Avp.assignedSessionId(localId)));
+                    avps.addAll(extraCdnAvps);
+                    tunnel.sendControl(ControlMessage.of(MessageType.CDN, tunnel.peerId(), peerId, avps));
                 }
             }
             case PREPARE_DATA -> {

@@ -432,6 +432,18 @@ public final class Tunnel {
         fire(ControlTable.Event.ADMIN_CLOSE, null, Cause.local(ResultCode.STOPCCN_CLEAR, null, reason));
     }
 
+    /**
+     * Teardown by StopCCN alone, with a chosen Result Code (RFC 2661 §4.4.2: result, optional
+     * error, message) and no CDN before it — the StopCCN clears every call (§6.4), as an LNS
+     * that drops a tunnel does; for test harnesses. Established tunnels only; event loop.
+     */
+    public void close(int result, Integer error, String message) {
+        if (state == State.ESTABLISHED) {
+            // The row that sends StopCCN without CDNs (the §4.1 M-bit teardown); no message to learn from.
+            fire(ControlTable.Event.BAD_TUNNEL_MESSAGE, null, Cause.local(result, error, message));
+        }
+    }
+
     /** RFC 2661 §4.4.3: the peer's SCCRQ won the tie-break; our own request is dropped. */
     void lostTieBreaker() {
         fire(ControlTable.Event.LOST_TIE_BREAKER, null, Cause.silent("lost the tie breaker to the peer's SCCRQ"));

@@ -137,10 +137,18 @@ final class Chap {
             byte[] name = ourName.getBytes(StandardCharsets.UTF_8);
             // RFC 1994 §4.1: "The Identifier field MUST be copied from the Identifier field of
             // the Challenge which caused the Response."
-            responseId = p.id();
-            listener.send(AuthMethod.PROTOCOL_CHAP,
-                    AuthPacket.encode(RESPONSE, p.id(), AuthPacket.octet(value.length), value, name));
-            LOG.debug("{}CHAP peer: sent Response id={} name={}", log, p.id(), ourName);
+            int rid = p.id();
+            responseId = rid;
+            // The Response is repeated until a Success or Failure comes: a lost Success would
+            // otherwise leave us waiting for ever, since the authenticator, which has moved on
+            // to the network phase, sends no new Challenge. RFC 1994 §4.2 provides for it: the
+            // authenticator "MUST allow repeated Response packets during the Network-Layer
+            // Protocol phase after it has sent a Success packet" (and repeats its verdict).
+            timer.request(attempt -> {
+                listener.send(AuthMethod.PROTOCOL_CHAP,
+                        AuthPacket.encode(RESPONSE, rid, AuthPacket.octet(value.length), value, name));
+                LOG.debug("{}CHAP peer: sent Response id={} name={} (try {})", log, rid, ourName, attempt);
+            }, n -> fail("timeout: no Success or Failure after " + n + " CHAP Responses"));
         }
 
         /** Handles Success/Failure for our last Response (RFC 1994 §4.2). */
@@ -154,6 +162,7 @@ final class Chap {
             String msg = AuthPacket.printable(p.data(), 0, p.data().length);
             ChapDigest.PeerResponse r = pending;
             pending = null;
+            timer.cancel();
             if (p.code() == FAILURE) {
                 fail(digest.failureReason(msg));
                 return;
@@ -176,6 +185,7 @@ final class Chap {
         private void fail(String reason) {
             state = State.FAILED;
             pending = null;
+            timer.cancel();
             LOG.info("{}CHAP ({}): authentication to peer failed: {}", log, digest.method(), reason);
             listener.failed(reason);
         }
@@ -184,6 +194,7 @@ final class Chap {
         public void stop() {
             state = State.STOPPED;
             pending = null;
+            timer.cancel();
         }
     }
 

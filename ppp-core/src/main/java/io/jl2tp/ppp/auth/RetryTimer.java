@@ -10,7 +10,8 @@ import java.util.function.IntConsumer;
  * The one timer of a PAP or CHAP instance, as pppd's {@code upap.c} / {@code chap-new.c} keep
  * one: a request that is retransmitted every {@link AuthConfig#restart()} until it is answered
  * or has been sent {@link AuthConfig#maxTransmits()} times (PAP's Authenticate-Request,
- * RFC 1334 §2.2.1; CHAP's Challenge, RFC 1994 §4.1), or a single delayed task (PAP's wait for
+ * RFC 1334 §2.2.1; CHAP's Challenge, RFC 1994 §4.1, and the CHAP peer's Response until a
+ * Success or Failure comes, §4.2), or a single delayed task (PAP's wait for
  * the peer's request, CHAP's re-challenge). Arming one cancels the other.
  *
  * <p>Threads: the owning protocol's event loop only (the loop also runs the timer).

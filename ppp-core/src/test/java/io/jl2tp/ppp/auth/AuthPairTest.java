@@ -1,5 +1,6 @@
 package io.jl2tp.ppp.auth;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -252,6 +253,45 @@ class AuthPairTest {
         assertEquals(Chap.SUCCESS, p.auth.code(2));
         assertEquals(1, p.auth.events.size());
         assertEquals(1, p.peer.events.size());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = AuthMethod.class, names = {"CHAP_MD5", "MSCHAP_V2"})
+    void chap_lostSuccess_peerRepeatsItsResponseAndGetsTheSuccessAgain(AuthMethod m) {
+        // RFC 1994 §4.2: the authenticator has moved on and sends no new Challenge; only a
+        // repeated Response brings the lost Success back.
+        AuthPair p = new AuthPair(m, CFG);
+        p.peerSecrets.put("alice", "lns", "s3cret");
+        p.authSecrets.put("alice", "lns", "s3cret");
+        p.peer.proto.start();
+        p.auth.proto.start();   // the Challenge is on its way
+        p.auth.dropNext = 1;    // the authenticator's next packet, the Success, is lost
+        p.loop.runPending();
+        assertEquals(List.of(), p.peer.events, "no Success yet");
+        assertEquals(1, p.auth.events.size(), "the authenticator has succeeded");
+        p.loop.advance(3, TimeUnit.SECONDS);
+        assertEquals(2, p.peer.sent.size(), "the Response, repeated after the restart time");
+        assertArrayEquals(p.peer.sent.get(0), p.peer.sent.get(1), "the same Response, the same Identifier");
+        assertEquals(1, p.peer.events.size(), "the repeated Success arrived");
+        assertTrue(p.peer.events.get(0).startsWith("succeeded "), p.peer.events.toString());
+        assertEquals(1, p.auth.events.size(), "the authenticator reports nothing new");
+        p.loop.advance(60, TimeUnit.SECONDS);
+        assertEquals(2, p.peer.sent.size(), "answered: nothing more is sent");
+    }
+
+    @Test
+    void chap_peerWithoutAnyVerdictGivesUpAfterMaxTransmits() {
+        AuthPair p = new AuthPair(AuthMethod.CHAP_MD5, CFG);
+        p.peerSecrets.put("alice", "lns", "s3cret");
+        p.authSecrets.put("alice", "lns", "s3cret");
+        p.peer.proto.start();
+        p.auth.proto.start();   // the Challenge is on its way; nothing the authenticator sends after it arrives
+        p.auth.dropAll = true;
+        p.loop.runPending();
+        p.loop.advance(CFG.restart().toSeconds() * CFG.maxTransmits() + 1, TimeUnit.SECONDS);
+        assertEquals(CFG.maxTransmits(), p.peer.sent.size());
+        assertEquals(List.of("failed timeout: no Success or Failure after " + CFG.maxTransmits() + " CHAP Responses"),
+                p.peer.events);
     }
 
     @ParameterizedTest

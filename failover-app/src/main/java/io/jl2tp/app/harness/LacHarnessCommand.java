@@ -1,0 +1,198 @@
+package io.jl2tp.app.harness;
+
+import io.jl2tp.app.harness.ImpairCommand.BadFlag;
+import io.jl2tp.app.harness.lac.HarnessLac;
+import io.jl2tp.app.harness.lac.HarnessLacConfig;
+import io.jl2tp.app.harness.lac.LacReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code jl2tp harness lac}: the scriptable harness LAC (and load generator) from the command line. */
+@Command(name = "lac", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"A LAC to point at any LNS: dials --tunnels N with --sessions M calls each, brings PPP up in user"
+                + " space, pings the LNS's PPP address through every call and reports the outcome.",
+            "The report: calls up, set-up latency p50 and p99 (call placed to IPCP up), set-up rate, failures by cause,"
+                + " echo round trips; --json prints it as JSON.",
+            "Misbehaviour comes from --scenario FILE and --misbehave LINE, as for 'jl2tp harness lns' (see its --help).",
+            "It stops once every call is up and pinged or has failed (or at --timeout); --hold keeps the calls up until"
+                + " SIGTERM/SIGINT, for the --control socket.",
+            "Exit status: 0 if every call came up, 1 otherwise, 2 for bad flags."},
+        footer = {"", "Example:", "  jl2tp harness lac --lns 127.0.0.1:1701 --tunnels 10 --sessions 10 \\",
+            "      --user alice --secret s3cret --rate 500"})
+public final class LacHarnessCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--lns", paramLabel = "HOST[:PORT]", description = "the LNS (port 1701 if omitted)")
+    String lns;
+
+    @Option(names = "--bind", paramLabel = "ADDR:PORT", description = "local UDP address (default: any, ephemeral port)")
+    String bind;
+
+    @Option(names = "--tunnels", paramLabel = "N", description = "tunnels to open (default 1)")
+    String tunnels = "1";
+
+    @Option(names = "--sessions", paramLabel = "M", description = "calls per tunnel (default 1)")
+    String sessions = "1";
+
+    @Option(names = "--user", paramLabel = "NAME", description = "PPP user name (default harness)")
+    String user = "harness";
+
+    @Option(names = "--secret", paramLabel = "SECRET", description = "PPP secret")
+    String secret;
+
+    @Option(names = "--secret-file", paramLabel = "FILE", description = "PPP secret from a file (mode 0600)")
+    Path secretFile;
+
+    @Option(names = "--tunnel-secret", paramLabel = "SECRET", description = "tunnel secret (RFC 2661 §5.1.1)")
+    String tunnelSecret;
+
+    @Option(names = "--tunnel-secret-file", paramLabel = "FILE", description = "tunnel secret from a file (mode 0600)")
+    Path tunnelSecretFile;
+
+    @Option(names = "--hidden-avps", description = "hide AVPs with the tunnel secret (RFC 2661 §4.3)")
+    boolean hidden;
+
+    @Option(names = "--hello", paramLabel = "SECONDS", description = "HELLO interval, 0 for none (default 60)")
+    String hello;
+
+    @Option(names = "--rws", paramLabel = "N", description = "receive window size announced (default 8)")
+    String rws;
+
+    @Option(names = "--rate", paramLabel = "R", description = "calls placed per second (default 1000)")
+    String rate;
+
+    @Option(names = "--pings", paramLabel = "N", description = "echo requests per call, one a second (default 1)")
+    String pings;
+
+    @Option(names = "--no-ipv6", description = "do not negotiate IPV6CP")
+    boolean noIpv6;
+
+    @Option(names = "--pcap", paramLabel = "FILE", description = "write what the LAC sent and received (libpcap)")
+    Path pcap;
+
+    @Option(names = "--scenario", paramLabel = "FILE", description = "misbehaviour, one directive a line")
+    Path scenario;
+
+    @Option(names = "--misbehave", paramLabel = "LINE", description = "one more directive (repeatable)")
+    List<String> misbehave = new ArrayList<>();
+
+    @Option(names = "--control", paramLabel = "PATH", description = "control socket (Unix stream socket) to create")
+    Path control;
+
+    @Option(names = "--timeout", paramLabel = "TIME", description = "give up waiting for the calls after this long (default 60s)")
+    String timeout;
+
+    @Option(names = "--hold", description = "keep the calls up until SIGTERM/SIGINT (or --timeout)")
+    boolean hold;
+
+    @Option(names = "--json", description = "print the report as JSON")
+    boolean json;
+
+    @Unmatched
+    List<String> unmatched = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        HarnessLacConfig config;
+        long waitNanos;
+        try {
+            config = config();
+            waitNanos = timeout == null ? 60_000_000_000L : ImpairCommand.nanos("--timeout", timeout);
+            if (waitNanos <= 0) {
+                throw new BadFlag("--timeout " + timeout + ": must be positive");
+            }
+        } catch (BadFlag e) {
+            err.println("jl2tp harness lac: " + e.getMessage());
+            err.flush();
+            return 2;
+        }
+        HarnessLac lac;
+        try {
+            lac = HarnessLac.start(config);
+        } catch (java.io.IOException e) {
+            err.println("jl2tp harness lac: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+        HarnessLac.Result r;
+        try {
+            if (hold) {
+                HarnessFlags.run(control, lac::command, waitNanos, null, err);
+                r = lac.result();
+            } else {
+                java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+                Thread w = new Thread(() -> {
+                    try {
+                        lac.awaitSettled(Duration.ofNanos(waitNanos));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    done.countDown();
+                }, "harness-lac-wait");
+                w.setDaemon(true);
+                w.start();
+                HarnessFlags.run(control, lac::command, waitNanos, done, err);
+                r = lac.result();
+            }
+        } finally {
+            lac.close();
+        }
+        out.println(json ? LacReport.json(r) : LacReport.text(r, false));
+        out.flush();
+        return r.reachedUp() == config.totalCalls() && r.failures().isEmpty() ? 0 : 1;
+    }
+
+    /** The LAC's settings from the flags; {@link BadFlag} names the first one that is wrong. */
+    HarnessLacConfig config() throws BadFlag {
+        HarnessFlags.noUnmatched(unmatched);
+        if (lns == null) {
+            throw new BadFlag("--lns HOST[:PORT] is required");
+        }
+        HarnessLacConfig c = new HarnessLacConfig().lns(ImpairCommand.address("--lns", lns, 1701));
+        if (bind != null) {
+            c.bind(ImpairCommand.address("--bind", bind, 0));
+        }
+        c.tunnels(HarnessFlags.integer("--tunnels", tunnels, 1, 65_535));
+        c.sessionsPerTunnel(HarnessFlags.integer("--sessions", sessions, 1, 65_535));
+        if (secret != null && secretFile != null) {
+            throw new BadFlag("--secret and --secret-file: give one");
+        }
+        String s = secretFile != null ? HarnessFlags.secretFile("--secret-file", secretFile) : secret;
+        c.user(user, s == null ? "" : s);
+        if (tunnelSecret != null && tunnelSecretFile != null) {
+            throw new BadFlag("--tunnel-secret and --tunnel-secret-file: give one");
+        }
+        String ts = tunnelSecretFile != null ? HarnessFlags.secretFile("--tunnel-secret-file", tunnelSecretFile) : tunnelSecret;
+        if (hidden && ts == null) {
+            throw new BadFlag("--hidden-avps needs a tunnel secret (RFC 2661 §4.3)");
+        }
+        c.tunnelSecret(ts).hiddenAvps(hidden).ipv6(!noIpv6);
+        if (hello != null) {
+            c.hello(Duration.ofSeconds(HarnessFlags.integer("--hello", hello, 0, 86_400)));
+        }
+        if (rws != null) {
+            c.receiveWindow(HarnessFlags.integer("--rws", rws, 1, 65_535));
+        }
+        if (rate != null) {
+            c.rate(HarnessFlags.integer("--rate", rate, 1, 1_000_000));
+        }
+        if (pings != null) {
+            c.pings(HarnessFlags.integer("--pings", pings, 0, 3600));
+        }
+        return c.pcap(pcap).scenario(HarnessFlags.scenario(scenario, misbehave));
+    }
+}

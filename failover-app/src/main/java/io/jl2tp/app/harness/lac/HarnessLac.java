@@ -1,0 +1,334 @@
+package io.jl2tp.app.harness.lac;
+
+import io.jl2tp.app.harness.PcapWriter;
+import io.jl2tp.app.harness.scenario.ControlMisbehaviour;
+import io.jl2tp.app.harness.scenario.Directive;
+import io.jl2tp.app.harness.scenario.Scenario;
+import io.jl2tp.app.harness.session.Actions;
+import io.jl2tp.app.harness.session.CallStatus;
+import io.jl2tp.app.harness.session.HarnessCall;
+import io.jl2tp.app.harness.session.HarnessControl;
+import io.jl2tp.app.harness.session.HarnessSocket;
+import io.jl2tp.l2tp.netty.L2tpSocket;
+import io.jl2tp.l2tp.transport.TransportConfig;
+import io.jl2tp.l2tp.tunnel.L2tpEvent;
+import io.jl2tp.l2tp.tunnel.Session;
+import io.jl2tp.l2tp.tunnel.SessionConfig;
+import io.jl2tp.l2tp.tunnel.Tunnel;
+import io.jl2tp.l2tp.tunnel.TunnelConfig;
+import io.jl2tp.ppp.PppEvent;
+import io.jl2tp.ppp.PppLink;
+import io.jl2tp.ppp.auth.Secret;
+import io.jl2tp.ppp.auth.SecretProvider;
+import io.jl2tp.ppp.options.PppSettings;
+import io.netty.buffer.PooledByteBufAllocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The harness LAC, in-process: dials N tunnels × M calls to an LNS at a chosen attempt rate,
+ * terminates each call's PPP in user space ({@link HarnessCall}), pings the LNS's PPP address
+ * through every call, misbehaves as its {@link Scenario} says, and sums it all up in a
+ * {@link Result}: calls up, set-up latency percentiles, failures by cause, echo round trips.
+ * {@code jl2tp harness lac} is this class with flags.
+ *
+ * <pre>
+ * HarnessLac lac = HarnessLac.start(new HarnessLacConfig().lns(new InetSocketAddress("127.0.0.1", port))
+ *         .tunnels(2).sessionsPerTunnel(5).user("alice", "s3cret"));
+ * HarnessLac.Result r = lac.awaitSettled(Duration.ofSeconds(30)); // all up (and pinged) or failed
+ * lac.close();
+ * </pre>
+ *
+ * <p>Threads: tunnels, calls and timers belong to the socket's event loop; the public methods
+ * are for other threads and run their work on the loop.
+ */
+public final class HarnessLac implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(HarnessLac.class);
+
+    /**
+     * The outcome so far: calls placed, calls that reached IPCP up, calls up now, failures by
+     * cause (calls that ended before IPCP up), calls that ended after IPCP up by cause, set-up latency percentiles (ICRQ queued → IPCP up),
+     * the set-up rate (calls up per second of the run), echo requests sent and answered with
+     * round-trip percentiles, the elapsed time, and each call.
+     */
+    public record Result(int placed, int reachedUp, int upNow, Map<String, Integer> failures,
+                         Map<String, Integer> endedAfterUp, double setupP50Millis,
+                         double setupP99Millis, double setupRatePerSecond, long pingsSent, long pingsAnswered,
+                         double rttP50Millis, double rttP99Millis, long elapsedMillis, Map<String, Long> misbehaviour,
+                         List<CallStatus> calls) {
+    }
+
+    private final HarnessLacConfig config;
+    private final Scenario scenario;
+    private final PppSettings ppp;
+    private final SecretProvider secret;
+    private final SecureRandom random = new SecureRandom();
+    private final List<HarnessCall> calls = new ArrayList<>();          // loop; every call placed
+    private final Map<Session, HarnessCall> bySession = new HashMap<>(); // loop
+    private final Map<Tunnel, List<ScheduledFuture<?>>> tunnelTimers = new HashMap<>(); // loop
+    private final Map<String, Integer> failures = new TreeMap<>();       // loop
+    private final Map<String, Integer> endedAfterUp = new TreeMap<>();   // loop
+    private final List<Long> setupNanos = new ArrayList<>();             // loop
+    private final CountDownLatch settled;
+    private long startNanos;
+    private long lastUpNanos;
+    private HarnessSocket socket;
+    private ControlMisbehaviour misbehaviour;
+
+    private HarnessLac(HarnessLacConfig config) {
+        if (config.lns == null) {
+            throw new IllegalArgumentException("no LNS address");
+        }
+        this.config = config;
+        this.scenario = config.scenario;
+        String s = scenario.has(Directive.AuthReject.class) ? config.secret + "-wrong" : config.secret;
+        this.secret = SecretProvider.fixed(Secret.of(s));
+        this.ppp = PppSettings.builder().auth(a -> a.name(config.user)).ipv6cp(v -> v.enabled(config.ipv6)).build();
+        this.settled = new CountDownLatch(config.totalCalls());
+    }
+
+    /** Binds a socket and starts placing calls; returns at once. */
+    public static HarnessLac start(HarnessLacConfig config) throws IOException, InterruptedException {
+        HarnessLac lac = new HarnessLac(config);
+        lac.open();
+        return lac;
+    }
+
+    private void open() throws IOException, InterruptedException {
+        PcapWriter pcap = config.pcap == null ? null : PcapWriter.create(config.pcap);
+        try {
+            socket = HarnessSocket.bind(config.bind != null ? config.bind : L2tpSocket.wildcardFor(config.lns.getAddress(), 0),
+                    pcap, (loop, sink) -> {
+                        ControlMisbehaviour m = new ControlMisbehaviour(scenario, loop, sink);
+                        misbehaviour = m.idle() ? null : m;
+                        return m.idle() ? sink : m;
+                    }, "harness-lac");
+        } catch (Exception e) {
+            if (pcap != null) {
+                pcap.close();
+            }
+            throw new IOException("cannot bind: " + e.getMessage(), e);
+        }
+        TunnelConfig tc = TunnelConfig.defaults(config.hostName)
+                .withTransport(TransportConfig.DEFAULTS.withReceiveWindow(config.receiveWindow))
+                .withHelloInterval(config.hello);
+        if (config.tunnelSecret != null) {
+            tc = tc.withSecret(config.tunnelSecret, true).withHidden(config.hiddenAvps);
+        }
+        TunnelConfig tunnelConfig = tc;
+        socket.loop().execute(() -> place(tunnelConfig));
+    }
+
+    /** Opens the tunnels at once and schedules the calls at the configured rate (event loop). */
+    private void place(TunnelConfig tc) {
+        startNanos = System.nanoTime();
+        long gapNanos = (long) (1e9 / config.rate);
+        int k = 0;
+        for (int t = 0; t < config.tunnels; t++) {
+            Tunnel[] tunnel = new Tunnel[1];
+            try {
+                tunnel[0] = socket.endpoint().connect(config.lns, tc, e -> l2tpEvent(tunnel[0], e));
+            } catch (IllegalStateException e) {
+                for (int s = 0; s < config.sessionsPerTunnel; s++) {
+                    fail("no tunnel: " + e.getMessage());
+                }
+                continue;
+            }
+            for (int s = 0; s < config.sessionsPerTunnel; s++, k++) {
+                socket.loop().schedule(() -> placeCall(tunnel[0]), k * gapNanos, TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+
+    private void placeCall(Tunnel t) {
+        Session s;
+        try {
+            s = t.openSession(SessionConfig.defaults(), null);
+        } catch (IllegalStateException e) {
+            fail("tunnel down before the call: " + e.getMessage());
+            return;
+        }
+        HarnessCall[] self = new HarnessCall[1];
+        HarnessCall c = new HarnessCall(s, ppp, new PppLink.Settings(config.user, secret, secret, null,
+                "lac session=" + s.localId() + " "), socket.loop(), scenario, e -> pppEvent(self[0], e),
+                PooledByteBufAllocator.DEFAULT, random);
+        self[0] = c;
+        calls.add(c);
+        bySession.put(s, c);
+    }
+
+    private void fail(String cause) {
+        failures.merge(cause, 1, Integer::sum);
+        settled.countDown();
+    }
+
+    private void l2tpEvent(Tunnel t, L2tpEvent e) {
+        if (e instanceof L2tpEvent.TunnelUp) {
+            List<ScheduledFuture<?>> timers = new ArrayList<>();
+            for (Directive.After a : scenario.tunnelActions()) {
+                timers.add(socket.loop().schedule(() -> Actions.onTunnel(t, a.action()), a.after().toMillis(),
+                        TimeUnit.MILLISECONDS));
+            }
+            tunnelTimers.put(t, timers);
+        } else if (e instanceof L2tpEvent.TunnelDown d) {
+            List<ScheduledFuture<?>> timers = tunnelTimers.remove(t);
+            if (timers != null) {
+                timers.forEach(f -> f.cancel(false));
+            }
+            for (HarnessCall c : List.copyOf(bySession.values())) {
+                if (c.session().tunnel() == t) {
+                    c.link().lowerDown(d.reason());
+                    finish(c, "tunnel down: " + d.reason());
+                }
+            }
+        } else if (e instanceof L2tpEvent.SessionUp up) {
+            HarnessCall c = bySession.get(up.session());
+            if (c != null) {
+                c.link().start();
+                c.schedule(scenario.sessionActions());
+            }
+        } else if (e instanceof L2tpEvent.SessionDown d) {
+            HarnessCall c = bySession.get(d.session());
+            if (c != null) {
+                c.link().lowerDown(d.reason());
+                finish(c, "l2tp: " + d.reason());
+            }
+        }
+    }
+
+    private void pppEvent(HarnessCall c, PppEvent e) {
+        if (c == null) {
+            return;
+        }
+        if (e instanceof PppEvent.IpUp up && c.setupNanos() >= 0 && !c.counted) {
+            c.counted = true;
+            setupNanos.add(c.setupNanos());
+            lastUpNanos = System.nanoTime();
+            for (int i = 0; i < config.pings; i++) {
+                socket.loop().schedule(() -> {
+                    if (c.downCause() == null) {
+                        c.plane().ping(up.local(), up.remote());
+                    }
+                }, i * 1000L, TimeUnit.MILLISECONDS);
+            }
+            if (config.pings == 0) {
+                settled.countDown();
+            } else {
+                // Settled once the last echo had a second to come back.
+                socket.loop().schedule(settled::countDown, (config.pings - 1) * 1000L + 1000, TimeUnit.MILLISECONDS);
+            }
+        } else if (e instanceof PppEvent.Down) {
+            finish(c, c.downCause());
+            if (c.session().state() != Session.State.CLOSED) {
+                c.session().close("PPP down");
+            }
+        }
+    }
+
+    private void finish(HarnessCall c, String why) {
+        if (bySession.remove(c.session(), c)) {
+            c.end(why);
+            String cause = c.downCause() == null ? why : c.downCause();
+            if (!c.counted) {
+                c.counted = true;
+                fail(cause);
+            } else {
+                endedAfterUp.merge(cause, 1, Integer::sum);
+            }
+        }
+    }
+
+    /** Waits until every call is up (and its pings are done) or has failed, or {@code timeout}; then the result. */
+    public Result awaitSettled(Duration timeout) throws InterruptedException {
+        settled.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return result();
+    }
+
+    /** The result so far. */
+    public Result result() {
+        try {
+            return socket.call(this::snapshot).get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        } catch (Exception e) {
+            throw new IllegalStateException("result: " + e.getMessage(), e);
+        }
+    }
+
+    private Result snapshot() {
+        List<CallStatus> cs = new ArrayList<>();
+        List<Long> rtts = new ArrayList<>();
+        long sent = 0;
+        long answered = 0;
+        for (HarnessCall c : calls) {
+            cs.add(CallStatus.of(c));
+            List<Long> r = c.plane().rttNanos();
+            rtts.addAll(r);
+            answered += r.size();
+            sent += r.size() + c.plane().unanswered();
+        }
+        int up = (int) cs.stream().filter(CallStatus::up).count();
+        List<Long> setup = new ArrayList<>(setupNanos);
+        long end = lastUpNanos == 0 ? System.nanoTime() : lastUpNanos;
+        double rate = setup.isEmpty() ? 0 : setup.size() / Math.max(1e-9, (end - startNanos) / 1e9);
+        Map<String, Long> mis = new TreeMap<>();
+        if (misbehaviour != null) {
+            mis.put("dropped", misbehaviour.dropped.sum());
+            mis.put("delayed", misbehaviour.delayed.sum());
+            mis.put("duplicated", misbehaviour.duplicated.sum());
+            mis.put("reordered", misbehaviour.reordered.sum());
+            mis.put("zlbs-withheld", misbehaviour.zlbsWithheld.sum());
+        }
+        return new Result(calls.size(), setup.size(), up, Map.copyOf(failures), Map.copyOf(endedAfterUp), pct(setup, 50), pct(setup, 99), rate, sent,
+                answered, pct(rtts, 50), pct(rtts, 99), (System.nanoTime() - startNanos) / 1_000_000, mis, cs);
+    }
+
+    /** The p-th percentile (nearest rank) of nanosecond values, in milliseconds; NaN if none. */
+    static double pct(List<Long> nanos, int p) {
+        if (nanos.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Long> s = new ArrayList<>(nanos);
+        s.sort(null);
+        int rank = (int) Math.ceil(p / 100.0 * s.size());
+        return s.get(Math.max(0, rank - 1)) / 1e6;
+    }
+
+    /** A control command, as for the LNS ({@link HarnessControl}); {@code status} prints the result. */
+    public String command(String line) {
+        try {
+            return socket.call(() -> HarnessControl.run(line, socket.endpoint().tunnels(), List.copyOf(bySession.values()),
+                    () -> LacReport.text(snapshot(), true))).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return "error: " + e.getMessage();
+        }
+    }
+
+    /** The local port. */
+    public int port() {
+        return socket.localAddress().getPort();
+    }
+
+    /** Hangs up every tunnel (StopCCN), closes the socket and the pcap. Idempotent. */
+    @Override
+    public void close() {
+        if (socket != null) {
+            socket.close("harness LAC done", 1000);
+            socket = null;
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package io.jl2tp.app.harness.lac;
+
+import io.jl2tp.app.harness.scenario.Scenario;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Settings of a {@link HarnessLac}: where the LNS is, how many tunnels and calls per tunnel,
+ * the PPP user and secret, how fast to place calls, how many pings each call sends once IPCP
+ * is up, and the scenario. Fluent setters; not thread-safe, read once by {@link HarnessLac#start}.
+ */
+public final class HarnessLacConfig {
+
+    InetSocketAddress lns;
+    InetSocketAddress bind;
+    int tunnels = 1;
+    int sessionsPerTunnel = 1;
+    String user = "harness";
+    String secret = "";
+    byte[] tunnelSecret;
+    boolean hiddenAvps;
+    Duration hello = Duration.ofSeconds(60);
+    int receiveWindow = 8;
+    double rate = 1000;
+    int pings = 1;
+    boolean ipv6 = true;
+    Path pcap;
+    Scenario scenario = Scenario.NONE;
+    String hostName = "jl2tp-harness-lac";
+
+    /** The LNS to dial (required). */
+    public HarnessLacConfig lns(InetSocketAddress a) {
+        this.lns = a;
+        return this;
+    }
+
+    /** Local address to bind (default: the wildcard of the LNS's family, ephemeral port). */
+    public HarnessLacConfig bind(InetSocketAddress a) {
+        this.bind = a;
+        return this;
+    }
+
+    /** Number of tunnels (1-65535). */
+    public HarnessLacConfig tunnels(int n) {
+        if (n < 1 || n > 65535) {
+            throw new IllegalArgumentException("tunnels must be 1-65535: " + n);
+        }
+        this.tunnels = n;
+        return this;
+    }
+
+    /** Calls per tunnel (1-65535). */
+    public HarnessLacConfig sessionsPerTunnel(int n) {
+        if (n < 1 || n > 65535) {
+            throw new IllegalArgumentException("sessions per tunnel must be 1-65535: " + n);
+        }
+        this.sessionsPerTunnel = n;
+        return this;
+    }
+
+    /** PPP user name and secret (RFC 1994 CHAP / RFC 1334 PAP / RFC 2759 MS-CHAPv2, as the LNS asks). */
+    public HarnessLacConfig user(String name, String secret) {
+        this.user = name;
+        this.secret = secret;
+        return this;
+    }
+
+    /** Tunnel secret (RFC 2661 §5.1.1); null for none. */
+    public HarnessLacConfig tunnelSecret(String s) {
+        this.tunnelSecret = s == null || s.isEmpty() ? null : s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return this;
+    }
+
+    /** Hide AVPs (RFC 2661 §4.3); needs a tunnel secret. */
+    public HarnessLacConfig hiddenAvps(boolean on) {
+        this.hiddenAvps = on;
+        return this;
+    }
+
+    /** HELLO interval (RFC 2661 §6.5); zero disables. */
+    public HarnessLacConfig hello(Duration d) {
+        this.hello = d;
+        return this;
+    }
+
+    /** Receive Window Size we announce (RFC 2661 §5.8). */
+    public HarnessLacConfig receiveWindow(int rws) {
+        if (rws < 1 || rws > 65535) {
+            throw new IllegalArgumentException("receive window must be 1-65535: " + rws);
+        }
+        this.receiveWindow = rws;
+        return this;
+    }
+
+    /** Calls placed per second (the attempt rate), > 0. */
+    public HarnessLacConfig rate(double callsPerSecond) {
+        if (!(callsPerSecond > 0)) {
+            throw new IllegalArgumentException("rate must be > 0: " + callsPerSecond);
+        }
+        this.rate = callsPerSecond;
+        return this;
+    }
+
+    /** ICMP echo requests each call sends to the LNS's address once IPCP is up (one a second; 0: none). */
+    public HarnessLacConfig pings(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("pings must be >= 0: " + n);
+        }
+        this.pings = n;
+        return this;
+    }
+
+    /** IPV6CP (RFC 5072) on or off. */
+    public HarnessLacConfig ipv6(boolean on) {
+        this.ipv6 = on;
+        return this;
+    }
+
+    public HarnessLacConfig pcap(Path file) {
+        this.pcap = file;
+        return this;
+    }
+
+    public HarnessLacConfig scenario(Scenario s) {
+        this.scenario = s;
+        return this;
+    }
+
+    /** Host Name AVP (RFC 2661 §4.4.3). */
+    public HarnessLacConfig hostName(String name) {
+        this.hostName = name;
+        return this;
+    }
+
+    /** Total calls: tunnels × sessions per tunnel. */
+    public int totalCalls() {
+        return tunnels * sessionsPerTunnel;
+    }
+}
