@@ -38,11 +38,13 @@ redial = no
 CONF
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# 1. --check
-if command -v hyperfine >/dev/null 2>&1; then
+# 1. --check (CHECK_RUNS=0: skip)
+if [ "$RUNS" -eq 0 ]; then
+  :
+elif command -v hyperfine >/dev/null 2>&1; then
   hyperfine -N -w 2 -r "$RUNS" --export-json "$WORK/check.json" \
     "$ROOT/jl2tp xl2tpd --check -c $WORK/xl2tpd.conf --ppp-dir $WORK/ppp" >/dev/null
-  python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("--check: mean %.3f s, median %.3f s, min %.3f s (hyperfine, %d runs)" % (r["mean"], r["median"], r["min"], len(r["times"])))' "$WORK/check.json"
+  python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("--check: mean %.3f s, median %.3f s, min %.3f s; CPU (user+sys) mean %.2f s (hyperfine, %d runs)" % (r["mean"], r["median"], r["min"], r["user"] + r["system"], len(r["times"])))' "$WORK/check.json"
 else
   ts=()
   for _ in $(seq 1 "$RUNS"); do
@@ -80,9 +82,12 @@ while up is None:
     t = time.monotonic() - t0
     if "READY=1" in msg and ready is None:
         ready = t
+        # CPU time spent up to READY (the JVM; the launcher's children), load-independent unlike the wall time
+        f = open("/proc/%d/stat" % p.pid).read().rsplit(")", 1)[1].split()
+        cpu = sum(int(x) for x in f[11:15]) / os.sysconf("SC_CLK_TCK")
     if msg.startswith("STATUS=fp up"):
         up = t
-print("start -> READY=1: %.3f s; start -> session up (IPCP, address on l2tp-fp): %.3f s" % (ready, up))
+print("start -> READY=1: %.3f s (CPU %.2f s); start -> session up (IPCP, address on l2tp-fp): %.3f s" % (ready, cpu, up))
 open(work + "/daemon.pid", "w").write(str(p.pid))
 PY
 jvm=$(cat "$WORK/pid")
@@ -95,4 +100,7 @@ echo "RSS with the session up, before traffic: $(rss)"
 mbps=$(ip netns exec "$LAC" iperf3 -c "${peer:-198.51.100.1}" -p 5201 -t "$T" -J | python3 -c 'import json,sys; print(round(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]/1e6))')
 echo "iperf3 TCP ${T} s through the tunnel: ${mbps} Mbit/s"
 echo "RSS after ${T} s of traffic: $(rss)(java options: $(tr '\0' ' ' < "/proc/$jvm/cmdline" | sed -E 's/ -jar .*//'))"
+if grep -q NativeMemoryTracking "/proc/$jvm/cmdline"; then
+  jcmd "$jvm" VM.native_memory summary | grep -E "^(Total|-)" | sed -E 's/\(reserved=[0-9]+KB, //'
+fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
