@@ -13,7 +13,8 @@ import java.nio.file.attribute.PosixFilePermissions;
  * or the AOT cache (JDK 25: {@code -XX:AOTCacheOutput}) that dist/jl2tp-java builds on first use:
  * loads what a daemon start loads — picocli's command tree, the logging set-up, the xl2tpd.conf
  * and pppd options parsers ({@code xl2tpd --check} on a throw-away configuration), the L2TP
- * socket on Netty's transport (bound to loopback, then closed) — and exits. Touches nothing
+ * socket on Netty's transport (bound to loopback, then closed), JNA's binding of libc (the TUN
+ * device, sd_notify; ~90 classes and java.logging) — and exits. Touches nothing
  * outside its temporary directory. {@code java -cp jl2tp.jar io.jl2tp.app.cli.CdsTraining}.
  */
 public final class CdsTraining {
@@ -33,6 +34,7 @@ public final class CdsTraining {
             org.slf4j.LoggerFactory.getLogger(CdsTraining.class).info("{}", Transport.describe());
             L2tpSocket socket = L2tpSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             socket.close("training", 200);
+            io.jl2tp.tun.linux.LibC.getpid();
             if (rc != 0) {
                 throw new IllegalStateException("xl2tpd --check on the training configuration: exit " + rc);
             }
