@@ -123,4 +123,13 @@ class LoggingTest {
         assertTrue(s == LogText.escape(s), "no copy when nothing needs escaping");
         assertEquals("a\\tb\\x7fc\\x85", LogText.escape("a\tb\u007fc\u0085"));
     }
+
+    /** Issue 14: logback finds jl2tp's set-up in code through its ServiceLoader, not an XML file. */
+    @Test
+    void logbackFindsTheConfiguratorAndNoXml() {
+        java.util.List<String> found = new java.util.ArrayList<>();
+        java.util.ServiceLoader.load(ch.qos.logback.classic.spi.Configurator.class).forEach(c -> found.add(c.getClass().getName()));
+        assertEquals(java.util.List.of(LogConfigurator.class.getName()), found);
+        assertEquals(null, LoggingTest.class.getResource("/logback.xml"), "no logback.xml to parse at start-up");
+    }
 }
