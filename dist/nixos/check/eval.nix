@@ -18,6 +18,8 @@ let
     maven.buildMavenPackage = args: placeholder "${args.pname}-${args.version}" { mavenArgs = args; inherit (args) meta; };
     makeWrapper = placeholder "make-wrapper" { };
     jdk17_headless = placeholder "openjdk-headless-17" { };
+    coreutils = placeholder "coreutils" { };
+    gnused = placeholder "gnused" { };
     iproute2 = placeholder "iproute2" { };
     util-linux = placeholder "util-linux" { };
     bash = placeholder "bash" { };

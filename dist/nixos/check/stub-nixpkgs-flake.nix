@@ -11,6 +11,8 @@
         maven.buildMavenPackage = args: placeholder "${args.pname}-${args.version}" { mavenArgs = args; inherit (args) meta; };
         makeWrapper = placeholder "make-wrapper" { };
         jdk17_headless = placeholder "openjdk-headless-17" { };
+        coreutils = placeholder "coreutils" { };
+        gnused = placeholder "gnused" { };
         stdenv.hostPlatform.system = system;
       });
     in { inherit lib; legacyPackages = lib.genAttrs [ "x86_64-linux" "aarch64-linux" ] pkgsFor; };

@@ -194,6 +194,7 @@ public final class Xl2tpdCommand implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTerminate(stop::countDown);
         log.info("jl2tp xl2tpd started: {} LAC(s) from {}, control FIFO {}", cfg.lacs().size(), config, control);
+        log.info("{}", Transport.describe());
         MetricsServer m = metrics;
         Runnable shutdown = () -> {
             failovers.values().forEach(FailoverService::close);

@@ -11,7 +11,7 @@ import java.util.Map;
 /** Run-time logging choices: the pattern for where stdout goes, syslog, and debug for parts. */
 public final class Logging {
 
-    /** The appender logback.xml defines for stdout. */
+    /** The stdout appender ({@link LogConfigurator}). */
     public static final String STDOUT = "OUT";
 
     private Logging() {
@@ -30,7 +30,7 @@ public final class Logging {
         if (env.get("INVOCATION_ID") != null) {
             return "%-5level %emsg%n%ex";
         }
-        return null; // logback.xml's default, with the time
+        return null; // LogConfigurator's default, with the time
     }
 
     /** Replaces stdout by syslog ({@code socketPath}, normally /dev/log) for every logger. */

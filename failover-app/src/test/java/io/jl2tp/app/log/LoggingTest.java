@@ -2,7 +2,6 @@ package io.jl2tp.app.log;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.joran.JoranConfigurator;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import io.jl2tp.tun.linux.LibC;
@@ -17,21 +16,16 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The shipped logback.xml, the escaping point, journald priorities and syslog. */
+/** The shipped logging set-up (LogConfigurator), the escaping point, journald priorities and syslog. */
 class LoggingTest {
 
-    /** Configures a fresh context from the shipped logback.xml and captures what it prints. */
+    /** Configures a fresh context as jl2tp does (LogConfigurator) and captures what it prints. */
     private static String logWith(String pattern, java.util.function.Consumer<Logger> body) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         LoggerContext ctx = new LoggerContext();
         ctx.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
         try {
-            if (pattern != null) {
-                ctx.putProperty("jl2tp.log.pattern", pattern);
-            }
-            JoranConfigurator j = new JoranConfigurator();
-            j.setContext(ctx);
-            j.doConfigure(LoggingTest.class.getResource("/logback.xml"));
+            LogConfigurator.configure(ctx, pattern, null);
             ch.qos.logback.core.OutputStreamAppender<?> console = (ch.qos.logback.core.OutputStreamAppender<?>)
                     ctx.getLogger(Logger.ROOT_LOGGER_NAME).getAppender(Logging.STDOUT);
             console.setOutputStream(out); // the shipped appender and encoder, writing here instead of stdout
@@ -128,5 +122,14 @@ class LoggingTest {
         String s = "plain text, ünïcödé and \\ backslashes";
         assertTrue(s == LogText.escape(s), "no copy when nothing needs escaping");
         assertEquals("a\\tb\\x7fc\\x85", LogText.escape("a\tb\u007fc\u0085"));
+    }
+
+    /** Issue 14: logback finds jl2tp's set-up in code through its ServiceLoader, not an XML file. */
+    @Test
+    void logbackFindsTheConfiguratorAndNoXml() {
+        java.util.List<String> found = new java.util.ArrayList<>();
+        java.util.ServiceLoader.load(ch.qos.logback.classic.spi.Configurator.class).forEach(c -> found.add(c.getClass().getName()));
+        assertEquals(java.util.List.of(LogConfigurator.class.getName()), found);
+        assertEquals(null, LoggingTest.class.getResource("/logback.xml"), "no logback.xml to parse at start-up");
     }
 }
