@@ -9,8 +9,9 @@
 #   - how long after the attack the LNS's CPU (utime+stime) stays below 2 % over 1 s.
 # Fails (exit 1) unless RSS peak - idle <= 32 MiB, set-up <= 2 s and CPU idle within 5 s.
 # Also printed: the Java heap in use after a full GC (jcmd) before and after the attack, which
-# tells retained state from heap the JVM merely touched. LNS_JAVA_OPTS passes JVM options to the
-# LNS (e.g. -Xmx64m; without one the JVM sizes its heap from the machine's RAM).
+# tells retained state from heap the JVM merely touched. The LNS and the dialer run with the
+# shipped JVM settings (dist/jl2tp-java: dist/jvm.options and the class-data archive);
+# LNS_JAVA_OPTS adds options to the LNS's (e.g. -Xmx32m), the last one winning.
 # Not a test. Run as root:  [LNS_JAVA_OPTS=...] [KEEP=1] failover-app/bench/run-hostile.sh [N]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -52,7 +53,7 @@ ms() { python3 -c "print(round(($2 - $1) * 1000))"; }
 dial() {
   local log=$1 ifname=$2; shift 2
   local t0; t0=$(now)
-  ip netns exec "$LAC" java -jar "$JAR" dial --lns 203.0.113.2 --user bench --password-file "$WORK/password" \
+  ip netns exec "$LAC" dist/jl2tp-java "$JAR" dial --lns 203.0.113.2 --user bench --password-file "$WORK/password" \
      --ifname "$ifname" --no-redial "$@" > "$log" 2>&1 &
   echo $! > "$WORK/dial.pid"
   for _ in $(seq 1 300); do ip -n "$LAC" addr show "$ifname" 2>/dev/null | grep -q "198.51.100" && break; sleep 0.02; done
@@ -69,7 +70,7 @@ printf '%-7s %8s %9s %9s %7s %-38s %-50s %10s %9s %9s\n' secret "N" "idle MiB" "
 for mode in none secret; do
   extra=(); [ "$mode" = secret ] && extra=(--tunnel-secret-file "$WORK/tunnel-secret")
   # shellcheck disable=SC2086
-  ip netns exec "$LNS" java ${LNS_JAVA_OPTS:-} -jar "$JAR" lns --listen 203.0.113.2:1701 --secrets "$WORK/chap-secrets" "${extra[@]}" \
+  ip netns exec "$LNS" env JL2TP_JAVA_OPTS="${LNS_JAVA_OPTS:-}" dist/jl2tp-java "$JAR" lns --listen 203.0.113.2:1701 --secrets "$WORK/chap-secrets" "${extra[@]}" \
      > "$WORK/lns-$mode.log" 2>&1 &
   LNSPID=$!
   for _ in $(seq 1 200); do grep -q "LNS listening" "$WORK/lns-$mode.log" 2>/dev/null && break; sleep 0.1; done
@@ -119,7 +120,7 @@ for mode in none secret; do
   [ "$setup" -ge 0 ] && [ "$setup" -le 2000 ] || { echo "  FAIL: legitimate session set-up ${setup} ms (> 2000 or none)"; fail=1; }
   [ "$cpuidle" -ge 0 ] && [ "$cpuidle" -le 5000 ] || { echo "  FAIL: LNS CPU not idle within 5 s of the attack's end"; fail=1; }
   echo "  (the same dial before the attack: wall ${wwall} ms, set-up ${wsetup} ms; load average $(cut -d' ' -f1 /proc/loadavg);"
-  echo "   heap in use after a full GC: $((live0 / 1024)) MiB before, $((live1 / 1024)) MiB after the attack; LNS JVM options: ${LNS_JAVA_OPTS:-none};"
+  echo "   heap in use after a full GC: $((live0 / 1024)) MiB before, $((live1 / 1024)) MiB after the attack; LNS JVM options: dist/jvm.options ${LNS_JAVA_OPTS:-};"
   echo "   idle CPU before the attack: ${idlecpu} %; LNS log: $(wc -l < "$WORK/lns-$mode.log") lines, WARN $(grep -c WARN "$WORK/lns-$mode.log" || true))"
   kill "$LNSPID"; wait "$LNSPID" 2>/dev/null || true
 done
