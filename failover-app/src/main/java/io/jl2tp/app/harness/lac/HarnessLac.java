@@ -230,6 +230,14 @@ public final class HarnessLac implements AutoCloseable {
                 // Settled once the last echo had a second to come back.
                 socket.loop().schedule(settled::countDown, (config.pings - 1) * 1000L + 1000, TimeUnit.MILLISECONDS);
             }
+        } else if (e instanceof PppEvent.Ipv6Up up6 && config.pingIpv6) {
+            for (int i = 0; i < config.pings; i++) {
+                socket.loop().schedule(() -> {
+                    if (c.downCause() == null) {
+                        c.plane().ping(up6.localLinkLocal(), up6.remoteLinkLocal());
+                    }
+                }, i * 1000L, TimeUnit.MILLISECONDS);
+            }
         } else if (e instanceof PppEvent.Down) {
             finish(c, c.downCause());
             if (c.session().state() != Session.State.CLOSED) {

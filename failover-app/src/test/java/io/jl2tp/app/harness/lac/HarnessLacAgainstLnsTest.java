@@ -52,6 +52,28 @@ class HarnessLacAgainstLnsTest {
     }
 
     @Test
+    void icmpv6EchoIsAnsweredInUserSpaceToo() throws Exception {
+        try (HarnessLns lns = HarnessLns.start(new HarnessLnsConfig().user("alice", "s3cret"));
+             HarnessLac lac = HarnessLac.start(new HarnessLacConfig()
+                     .lns(new InetSocketAddress(InetAddress.getLoopbackAddress(), lns.port()))
+                     .sessionsPerTunnel(2).user("alice", "s3cret").pings(2).pingIpv6(true))) {
+            lac.awaitSettled(Duration.ofSeconds(30));
+            // The settling waits for the IPv4 pings; the IPv6 ones left at about the same time.
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (lac.result().pingsAnswered() < 8 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            HarnessLac.Result r = lac.result();
+            assertEquals(2, r.reachedUp(), LacReport.text(r, true));
+            assertEquals(8, r.pingsSent(), LacReport.text(r, true));
+            assertEquals(8, r.pingsAnswered(), LacReport.text(r, true));
+            assertEquals(8, lns.status().echoAnswered());
+            assertTrue(r.calls().stream().allMatch(c -> c.ipv6Remote() != null && c.ipv6Remote().startsWith("fe80::")),
+                    LacReport.text(r, true));
+        }
+    }
+
+    @Test
     void aWrongSecretFailsEveryCallWithTheAuthenticationCause() throws Exception {
         try (HarnessLns lns = HarnessLns.start(new HarnessLnsConfig().user("alice", "s3cret"));
              HarnessLac lac = HarnessLac.start(new HarnessLacConfig()
