@@ -74,6 +74,29 @@ class HarnessLacAgainstLnsTest {
     }
 
     @Test
+    void afterCloseTheLastStatusAndResultRemain() throws Exception {
+        HarnessLns lns = HarnessLns.start(new HarnessLnsConfig().user("alice", "s3cret"));
+        int port = lns.port();
+        HarnessLac lac = HarnessLac.start(new HarnessLacConfig().lns(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
+                .user("alice", "s3cret").pings(0));
+        assertEquals(1, lac.awaitSettled(Duration.ofSeconds(30)).reachedUp());
+        assertEquals(1, lns.status().sessionsUp());
+        lac.close();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (lns.status().sessions() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        lns.close();
+        lns.close(); // idempotent
+        assertEquals(port, lns.port());
+        assertEquals(1, lac.result().reachedUp(), "the result as it was when closing began");
+        assertEquals(1, lns.status().endedByCause().values().stream().mapToInt(Integer::intValue).sum(),
+                "the status as it was when closing began: the LAC's hang-up counted");
+        assertEquals("error: the LNS is closed", lns.command("status"));
+        assertEquals("error: the LAC is closed", lac.command("status"));
+    }
+
+    @Test
     void aWrongSecretFailsEveryCallWithTheAuthenticationCause() throws Exception {
         try (HarnessLns lns = HarnessLns.start(new HarnessLnsConfig().user("alice", "s3cret"));
              HarnessLac lac = HarnessLac.start(new HarnessLacConfig()
