@@ -76,6 +76,9 @@ public final class LacHarnessCommand implements Callable<Integer> {
     @Option(names = "--pings", paramLabel = "N", description = "echo requests per call, one a second (default 1)")
     String pings;
 
+    @Option(names = "--ping-ipv6", description = "also ping the LNS's IPv6 link-local address through each call")
+    boolean pingIpv6;
+
     @Option(names = "--no-ipv6", description = "do not negotiate IPV6CP")
     boolean noIpv6;
 
@@ -180,7 +183,10 @@ public final class LacHarnessCommand implements Callable<Integer> {
         if (hidden && ts == null) {
             throw new BadFlag("--hidden-avps needs a tunnel secret (RFC 2661 §4.3)");
         }
-        c.tunnelSecret(ts).hiddenAvps(hidden).ipv6(!noIpv6);
+        if (pingIpv6 && noIpv6) {
+            throw new BadFlag("--ping-ipv6 and --no-ipv6: give one");
+        }
+        c.tunnelSecret(ts).hiddenAvps(hidden).ipv6(!noIpv6).pingIpv6(pingIpv6);
         if (hello != null) {
             c.hello(Duration.ofSeconds(HarnessFlags.integer("--hello", hello, 0, 86_400)));
         }

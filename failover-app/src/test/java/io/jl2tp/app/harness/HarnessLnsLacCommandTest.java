@@ -103,6 +103,29 @@ class HarnessLnsLacCommandTest {
                 + " by peer: result 3 (administrative reasons)=6}"), done.out());
     }
 
+    @Test
+    void ctlSendsOneCommandThroughTheControlSocket(@TempDir Path dir) throws Exception {
+        Path socket = dir.resolve("lns.ctl");
+        try (io.jl2tp.app.harness.lns.HarnessLns lns = io.jl2tp.app.harness.lns.HarnessLns.start(
+                new io.jl2tp.app.harness.lns.HarnessLnsConfig().user("alice", "s3cret"));
+             io.jl2tp.app.harness.session.ControlSocket ctl = io.jl2tp.app.harness.session.ControlSocket.open(socket,
+                     lns::command)) {
+            Run r = run(new CtlHarnessCommand(), new StringWriter(), "--control", socket.toString(), "status");
+            assertEquals(0, r.status(), r.err());
+            assertEquals("tunnels 0/0 sessions 0/0 echo-answered 0 rx 0/0 tx 0/0\n", r.out());
+            r = run(new CtlHarnessCommand(), new StringWriter(), "--control", socket.toString(), "stopccn", "result", "6");
+            assertEquals("ok: 0 tunnels\n", r.out());
+            r = run(new CtlHarnessCommand(), new StringWriter(), "--control", socket.toString(), "reboot");
+            assertEquals(1, r.status());
+            assertTrue(r.out().startsWith("error: unknown directive 'reboot'"), r.out());
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
+        }
+        Run gone = run(new CtlHarnessCommand(), new StringWriter(), "--control", socket.toString(), "status");
+        assertEquals(2, gone.status());
+        assertEquals(1, gone.err().lines().count(), gone.err());
+        assertTrue(gone.err().startsWith("jl2tp harness ctl: " + socket + ": "), gone.err());
+    }
+
     private static String[] split(String args) {
         java.util.List<String> out = new java.util.ArrayList<>();
         Matcher m = Pattern.compile("'([^']*)'|(\\S+)").matcher(args);

@@ -85,7 +85,9 @@ public final class HarnessLac implements AutoCloseable {
     private final CountDownLatch settled;
     private long startNanos;
     private long lastUpNanos;
-    private HarnessSocket socket;
+    private volatile HarnessSocket socket;
+    private volatile Result last;
+    private volatile int port;                                        // the result at close
     private ControlMisbehaviour misbehaviour;
 
     private HarnessLac(HarnessLacConfig config) {
@@ -122,6 +124,7 @@ public final class HarnessLac implements AutoCloseable {
             }
             throw new IOException("cannot bind: " + e.getMessage(), e);
         }
+        port = socket.localAddress().getPort();
         TunnelConfig tc = TunnelConfig.defaults(config.hostName)
                 .withTransport(TransportConfig.DEFAULTS.withReceiveWindow(config.receiveWindow))
                 .withHelloInterval(config.hello);
@@ -230,6 +233,14 @@ public final class HarnessLac implements AutoCloseable {
                 // Settled once the last echo had a second to come back.
                 socket.loop().schedule(settled::countDown, (config.pings - 1) * 1000L + 1000, TimeUnit.MILLISECONDS);
             }
+        } else if (e instanceof PppEvent.Ipv6Up up6 && config.pingIpv6) {
+            for (int i = 0; i < config.pings; i++) {
+                socket.loop().schedule(() -> {
+                    if (c.downCause() == null) {
+                        c.plane().ping(up6.localLinkLocal(), up6.remoteLinkLocal());
+                    }
+                }, i * 1000L, TimeUnit.MILLISECONDS);
+            }
         } else if (e instanceof PppEvent.Down) {
             finish(c, c.downCause());
             if (c.session().state() != Session.State.CLOSED) {
@@ -257,10 +268,14 @@ public final class HarnessLac implements AutoCloseable {
         return result();
     }
 
-    /** The result so far. */
+    /** The result so far (after {@link #close}: as it was when closing began). */
     public Result result() {
+        HarnessSocket s = socket;
+        if (s == null) {
+            return last;
+        }
         try {
-            return socket.call(this::snapshot).get(10, TimeUnit.SECONDS);
+            return s.call(this::snapshot).get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted");
@@ -310,6 +325,9 @@ public final class HarnessLac implements AutoCloseable {
 
     /** A control command, as for the LNS ({@link HarnessControl}); {@code status} prints the result. */
     public String command(String line) {
+        if (socket == null) {
+            return "error: the LAC is closed";
+        }
         try {
             return socket.call(() -> HarnessControl.run(line, socket.endpoint().tunnels(), List.copyOf(bySession.values()),
                     () -> LacReport.text(snapshot(), true))).get(10, TimeUnit.SECONDS);
@@ -320,15 +338,17 @@ public final class HarnessLac implements AutoCloseable {
 
     /** The local port. */
     public int port() {
-        return socket.localAddress().getPort();
+        return port;
     }
 
     /** Hangs up every tunnel (StopCCN), closes the socket and the pcap. Idempotent. */
     @Override
     public void close() {
-        if (socket != null) {
-            socket.close("harness LAC done", 1000);
+        HarnessSocket s = socket;
+        if (s != null) {
+            last = result();
             socket = null;
+            s.close("harness LAC done", 1000);
         }
     }
 }

@@ -26,6 +26,7 @@ public final class HarnessLacConfig {
     double rate = 1000;
     int pings = 1;
     boolean ipv6 = true;
+    boolean pingIpv6;
     Path pcap;
     Scenario scenario = Scenario.NONE;
     String hostName = "jl2tp-harness-lac";
@@ -109,6 +110,12 @@ public final class HarnessLacConfig {
             throw new IllegalArgumentException("pings must be >= 0: " + n);
         }
         this.pings = n;
+        return this;
+    }
+
+    /** Also ping the LNS's IPv6 link-local address through each call once IPV6CP is up (RFC 4443 echo). */
+    public HarnessLacConfig pingIpv6(boolean on) {
+        this.pingIpv6 = on;
         return this;
     }
 

@@ -84,7 +84,9 @@ public final class HarnessLns implements AutoCloseable {
     private final Deque<Integer> freeAddresses = new ArrayDeque<>();              // loop
     private final SecureRandom random = new SecureRandom();
     private int nextAddress;                                                      // loop
-    private HarnessSocket socket;
+    private volatile HarnessSocket socket;
+    private volatile Status last;
+    private volatile InetSocketAddress bound;                                                 // the status at close
     private ControlMisbehaviour misbehaviour;
 
     private HarnessLns(HarnessLnsConfig config) {
@@ -141,17 +143,18 @@ public final class HarnessLns implements AutoCloseable {
             socket.close();
             throw new IOException("cannot start serving: " + e.getMessage(), e);
         }
-        log.info("harness LNS listening on {}", format(socket.localAddress()));
+        bound = socket.localAddress();
+        log.info("harness LNS listening on {}", format(bound));
     }
 
     /** The bound UDP port. */
     public int port() {
-        return socket.localAddress().getPort();
+        return bound.getPort();
     }
 
     /** The bound address. */
     public InetSocketAddress localAddress() {
-        return socket.localAddress();
+        return bound;
     }
 
     private FrameReceiver accept(Session s) {
@@ -250,10 +253,14 @@ public final class HarnessLns implements AutoCloseable {
         }
     }
 
-    /** A snapshot of everything (runs on the loop; waits up to 10 s). */
+    /** A snapshot of everything (runs on the loop; waits up to 10 s); after {@link #close}, the last one. */
     public Status status() {
+        HarnessSocket s = socket;
+        if (s == null) {
+            return last;
+        }
         try {
-            return socket.call(this::snapshot).get(10, TimeUnit.SECONDS);
+            return s.call(this::snapshot).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("status: " + e.getMessage(), e);
         }
@@ -294,6 +301,9 @@ public final class HarnessLns implements AutoCloseable {
      * reply text (one or more lines); a bad command gets one line starting with "error:".
      */
     public String command(String line) {
+        if (socket == null) {
+            return "error: the LNS is closed";
+        }
         try {
             return socket.call(() -> HarnessControl.run(line, socket.endpoint().tunnels(), List.copyOf(calls.values()),
                     () -> describe(snapshot()))).get(10, TimeUnit.SECONDS);
@@ -324,9 +334,11 @@ public final class HarnessLns implements AutoCloseable {
     /** Hangs up every call and tunnel (StopCCN), then closes the socket and the pcap. Idempotent. */
     @Override
     public void close() {
-        if (socket != null) {
-            socket.close("harness LNS shutting down", 1000);
+        HarnessSocket s = socket;
+        if (s != null) {
+            last = status();
             socket = null;
+            s.close("harness LNS shutting down", 1000);
         }
     }
 

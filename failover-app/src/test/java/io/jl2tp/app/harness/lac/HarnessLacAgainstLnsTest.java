@@ -52,6 +52,51 @@ class HarnessLacAgainstLnsTest {
     }
 
     @Test
+    void icmpv6EchoIsAnsweredInUserSpaceToo() throws Exception {
+        try (HarnessLns lns = HarnessLns.start(new HarnessLnsConfig().user("alice", "s3cret"));
+             HarnessLac lac = HarnessLac.start(new HarnessLacConfig()
+                     .lns(new InetSocketAddress(InetAddress.getLoopbackAddress(), lns.port()))
+                     .sessionsPerTunnel(2).user("alice", "s3cret").pings(2).pingIpv6(true))) {
+            lac.awaitSettled(Duration.ofSeconds(30));
+            // The settling waits for the IPv4 pings; the IPv6 ones left at about the same time.
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (lac.result().pingsAnswered() < 8 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            HarnessLac.Result r = lac.result();
+            assertEquals(2, r.reachedUp(), LacReport.text(r, true));
+            assertEquals(8, r.pingsSent(), LacReport.text(r, true));
+            assertEquals(8, r.pingsAnswered(), LacReport.text(r, true));
+            assertEquals(8, lns.status().echoAnswered());
+            assertTrue(r.calls().stream().allMatch(c -> c.ipv6Remote() != null && c.ipv6Remote().startsWith("fe80::")),
+                    LacReport.text(r, true));
+        }
+    }
+
+    @Test
+    void afterCloseTheLastStatusAndResultRemain() throws Exception {
+        HarnessLns lns = HarnessLns.start(new HarnessLnsConfig().user("alice", "s3cret"));
+        int port = lns.port();
+        HarnessLac lac = HarnessLac.start(new HarnessLacConfig().lns(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
+                .user("alice", "s3cret").pings(0));
+        assertEquals(1, lac.awaitSettled(Duration.ofSeconds(30)).reachedUp());
+        assertEquals(1, lns.status().sessionsUp());
+        lac.close();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (lns.status().sessions() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        lns.close();
+        lns.close(); // idempotent
+        assertEquals(port, lns.port());
+        assertEquals(1, lac.result().reachedUp(), "the result as it was when closing began");
+        assertEquals(1, lns.status().endedByCause().values().stream().mapToInt(Integer::intValue).sum(),
+                "the status as it was when closing began: the LAC's hang-up counted");
+        assertEquals("error: the LNS is closed", lns.command("status"));
+        assertEquals("error: the LAC is closed", lac.command("status"));
+    }
+
+    @Test
     void aWrongSecretFailsEveryCallWithTheAuthenticationCause() throws Exception {
         try (HarnessLns lns = HarnessLns.start(new HarnessLnsConfig().user("alice", "s3cret"));
              HarnessLac lac = HarnessLac.start(new HarnessLacConfig()

@@ -123,6 +123,17 @@ class HarnessLnsScenarioTest {
     }
 
     @Test
+    void aCsurqIsAnUnknownMessageTypeToJl2tpAndEndsTheTunnel() throws Exception {
+        // jl2tp does not implement RFC 5515: its Message Type AVP has the M bit, so §4.1 applies.
+        try (HarnessLns lns = lns("after 1s send hello\nafter 2s send csurq"); HarnessLac lac = lac(lns, 1, 2, Scenario.NONE)) {
+            assertEquals(2, lac.awaitSettled(Duration.ofSeconds(30)).reachedUp());
+            await(() -> lac.result().endedAfterUp().values().stream().mapToInt(Integer::intValue).sum() == 2, "the teardown");
+            String causes = lac.result().endedAfterUp().toString();
+            assertTrue(causes.contains("unknown message type 29"), causes);
+        }
+    }
+
+    @Test
     void controlCommandsActOnTheRunningLns() throws Exception {
         try (HarnessLns lns = lns(""); HarnessLac lac = lac(lns, 2, 2, Scenario.NONE)) {
             assertEquals(4, lac.awaitSettled(Duration.ofSeconds(30)).reachedUp());
