@@ -137,9 +137,9 @@ class PppLinkFuzzTest {
                 } else {
                     clock.advance(data.consumeInt(1, 4000), TimeUnit.MILLISECONDS);
                 }
-                assertTrue(sentThisStep <= 16, "one step, at most 16 frames: " + sentThisStep);
-                assertTrue(inFlight.size() <= 256, "frames pile up: " + inFlight.size());
-                assertTrue(clock.pendingTasks() <= 16, "timers pile up: " + clock.pendingTasks());
+                assertTrue(sentThisStep <= 16, () -> "one step, at most 16 frames: " + sentThisStep);
+                assertTrue(inFlight.size() <= 256, () -> "frames pile up: " + inFlight.size());
+                assertTrue(clock.pendingTasks() <= 16, () -> "timers pile up: " + clock.pendingTasks());
                 checkAuthenticator();
             }
             // Everything a link holds is released when the lower layer goes away.
