@@ -34,7 +34,7 @@ class PppLinkFuzzTest {
 
     private static final int MAX_STEPS = 200;
 
-    @FuzzTest(maxDuration = "30m", maxExecutions = 1_000_000)
+    @FuzzTest(maxDuration = "24h", maxExecutions = 1_000_000)
     void linkPair(FuzzedDataProvider data) throws Exception {
         new Pair(data).run(data);
     }

@@ -41,7 +41,7 @@ class L2tpEndpointFuzzTest {
     private static final InetSocketAddress STRANGER = new InetSocketAddress("203.0.113.9", 1701);
     private static final int MAX_STEPS = 150;
 
-    @FuzzTest(maxDuration = "30m", maxExecutions = 1_000_000)
+    @FuzzTest(maxDuration = "24h", maxExecutions = 1_000_000)
     void lacAndLns(FuzzedDataProvider data) {
         new Rig(data).run(data);
     }
