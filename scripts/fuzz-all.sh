@@ -5,9 +5,11 @@
 #
 #   scripts/fuzz-all.sh                  # all targets
 #   scripts/fuzz-all.sh AuthFuzzTest     # the targets whose "Class#method" matches a pattern
+#   FUZZ_NICE=19 scripts/fuzz-all.sh     # at the lowest CPU priority (a shared build machine)
 #
 # Per target: the libFuzzer log in target/fuzz/<Class>#<method>.log and one summary line
-# "<Class>#<method> <runs> runs <seconds> s <verdict>" in target/fuzz/summary.txt. Findings
+# "<Class>#<method> <runs> runs <seconds> s (wall <w> s) <verdict>" in target/fuzz/summary.txt (runs and
+# seconds: libFuzzer's own "Done N runs in S second(s)"; wall: the whole Maven run). Findings
 # (crash-* files) go to the module directory; move them into the target's Inputs directory as
 # regression inputs (see docs/robustness.md "Fuzzing").
 set -uo pipefail
@@ -45,12 +47,16 @@ for t in "${targets[@]}"; do
   [[ -n "$filter" && "$name" != *$filter* ]] && continue
   log="$out/$name.log"
   start=$(date +%s)
-  mvn -B -o -ntp -Pfuzz -pl "$module" -am test -Dtest="$test" >"$log" 2>&1
+  nice=()
+  [[ -n "${FUZZ_NICE:-}" ]] && nice=(nice -n "$FUZZ_NICE")
+  "${nice[@]}" mvn -B -o -ntp -Pfuzz -pl "$module" -am test -Dtest="$test" >"$log" 2>&1
   rc=$?
-  secs=$(( $(date +%s) - start ))
-  runs=$(grep -aoE 'Done [0-9]+ runs' "$log" | tail -1 | grep -oE '[0-9]+')
+  wall=$(( $(date +%s) - start ))
+  done_line=$(grep -aoE 'Done [0-9]+ runs in [0-9]+ second' "$log" | tail -1)
+  runs=$(grep -oE '[0-9]+ runs' <<<"$done_line" | grep -oE '[0-9]+')
+  secs=$(grep -oE 'in [0-9]+' <<<"$done_line" | grep -oE '[0-9]+')
   verdict=ok
   if [[ $rc -ne 0 ]]; then verdict="FAILED (mvn exit $rc, see $log)"; status=1; fi
-  printf '%s %s runs %s s %s\n' "$name" "${runs:-?}" "$secs" "$verdict" | tee -a "$out/summary.txt"
+  printf '%s %s runs %s s (wall %s s) %s\n' "$name" "${runs:-?}" "${secs:-?}" "$wall" "$verdict" | tee -a "$out/summary.txt"
 done
 exit $status

@@ -9,23 +9,26 @@ import java.util.Random;
  *
  * <p>The ids live in one array: {@code ids[0..free)} are free, the rest in use; {@code pos}
  * maps an id to its index. Allocation swaps a random free id to the boundary; release swaps
- * it back. Threads: confined to the endpoint's event loop.
+ * it back. Both start as the identity and are kept in pages of 256 that are allocated when first
+ * written, so a new pool costs two 1 KiB page tables rather than 256 KiB filled in 65 535 steps
+ * (an endpoint has two pools; a fuzz campaign creates endpoints by the million). In a page, 0
+ * stands for the identity ({@code ids[i] = i + 1}, {@code pos[id] = id - 1}); a stored index is
+ * one-based. Threads: confined to the endpoint's event loop.
  */
 final class IdPool {
 
     static final int MAX = 0xFFFF;
 
-    private final char[] ids = new char[MAX];
-    private final char[] pos = new char[MAX + 1];
+    private static final int PAGE_BITS = 8;
+    private static final int PAGE = 1 << PAGE_BITS;
+
+    private final char[][] ids = new char[(MAX + PAGE - 1) / PAGE][];     // index -> id
+    private final char[][] pos = new char[(MAX + 1 + PAGE - 1) / PAGE][]; // id -> index + 1
     private final Random random;
     private int free = MAX;
 
     IdPool(Random random) {
         this.random = random;
-        for (int i = 0; i < MAX; i++) {
-            ids[i] = (char) (i + 1);
-            pos[i + 1] = (char) i;
-        }
     }
 
     /** A random free id, or 0 if all 65535 are in use. */
@@ -34,7 +37,7 @@ final class IdPool {
             return 0;
         }
         int r = random.nextInt(free);
-        int id = ids[r];
+        int id = idAt(r);
         swap(r, free - 1);
         free--;
         return id;
@@ -45,7 +48,7 @@ final class IdPool {
         if (id < 1 || id > MAX) {
             return;
         }
-        int p = pos[id];
+        int p = indexOf(id);
         if (p < free) {
             return; // already free
         }
@@ -55,7 +58,7 @@ final class IdPool {
 
     /** True if {@code id} is currently allocated. */
     boolean inUse(int id) {
-        return id >= 1 && id <= MAX && pos[id] >= free;
+        return id >= 1 && id <= MAX && indexOf(id) >= free;
     }
 
     /** Ids in use. */
@@ -63,12 +66,36 @@ final class IdPool {
         return MAX - free;
     }
 
+    private int idAt(int index) {
+        int id = get(ids, index);
+        return id == 0 ? index + 1 : id;
+    }
+
+    private int indexOf(int id) {
+        int p = get(pos, id);
+        return p == 0 ? id - 1 : p - 1;
+    }
+
     private void swap(int a, int b) {
-        char x = ids[a];
-        char y = ids[b];
-        ids[a] = y;
-        ids[b] = x;
-        pos[y] = (char) a;
-        pos[x] = (char) b;
+        int x = idAt(a);
+        int y = idAt(b);
+        set(ids, a, y);
+        set(ids, b, x);
+        set(pos, y, a + 1);
+        set(pos, x, b + 1);
+    }
+
+    private static int get(char[][] pages, int i) {
+        char[] page = pages[i >>> PAGE_BITS];
+        return page == null ? 0 : page[i & (PAGE - 1)];
+    }
+
+    private static void set(char[][] pages, int i, int value) {
+        char[] page = pages[i >>> PAGE_BITS];
+        if (page == null) {
+            page = new char[PAGE];
+            pages[i >>> PAGE_BITS] = page;
+        }
+        page[i & (PAGE - 1)] = (char) value;
     }
 }

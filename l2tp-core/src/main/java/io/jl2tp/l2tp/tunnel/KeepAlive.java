@@ -18,6 +18,8 @@ final class KeepAlive {
 
     private static final Logger log = LoggerFactory.getLogger(KeepAlive.class);
 
+    private static final long RECHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     private final Tunnel tunnel;
     private long lastRxNanos;
     private ScheduledFuture<?> timer;
@@ -39,7 +41,9 @@ final class KeepAlive {
             return;
         }
         long idle = tunnel.endpoint().nanoTime() - lastRxNanos;
-        long delay = Math.max(interval - idle, 1_000_000);
+        // Idle long enough but the transport still busy (a message unacknowledged): look again
+        // in a second rather than every millisecond until it drains (§6.5: no fixed interval).
+        long delay = interval > idle ? interval - idle : RECHECK_NANOS;
         timer = tunnel.endpoint().loop().schedule(this::check, delay, TimeUnit.NANOSECONDS);
     }
 

@@ -41,7 +41,7 @@ class L2tpEndpointFuzzTest {
     private static final InetSocketAddress STRANGER = new InetSocketAddress("203.0.113.9", 1701);
     private static final int MAX_STEPS = 150;
 
-    @FuzzTest(maxDuration = "30m", maxExecutions = 1_000_000)
+    @FuzzTest(maxDuration = "24h", maxExecutions = 1_000_000)
     void lacAndLns(FuzzedDataProvider data) {
         new Rig(data).run(data);
     }
@@ -122,11 +122,11 @@ class L2tpEndpointFuzzTest {
                     default -> forward(data, action);
                 }
                 clock.runPending();
-                assertTrue(sentThisStep <= 64, "one step, at most 64 datagrams: " + sentThisStep);
-                assertTrue(inFlight.size() <= 1024, "datagrams pile up: " + inFlight.size());
+                assertTrue(sentThisStep <= 64, () -> "one step, at most 64 datagrams: " + sentThisStep);
+                assertTrue(inFlight.size() <= 1024, () -> "datagrams pile up: " + inFlight.size());
                 int bound = 2 * (step + 2) + injected;
                 assertTrue(lac.tunnels().size() + lns.tunnels().size() <= bound,
-                        "tunnels grow faster than what was sent: " + lac.tunnels().size() + "+" + lns.tunnels().size());
+                        () -> "tunnels grow faster than what was sent: " + lac.tunnels().size() + "+" + lns.tunnels().size());
             }
             // Resources released at close: no tunnel, no timer, no buffer left.
             clock.execute(() -> {

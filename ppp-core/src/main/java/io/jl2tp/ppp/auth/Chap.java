@@ -343,6 +343,11 @@ final class Chap {
         private void fail(String reason) {
             timer.cancel();
             challenge = null;
+            if (lastStatus != null && lastStatus.getUnsignedByte(lastStatus.readerIndex()) == SUCCESS) {
+                // A re-challenge went unanswered: a late copy of the Response that earned the
+                // earlier Success must not be told Success again now that we have failed.
+                releaseStatus();
+            }
             state = State.FAILED;
             LOG.info("{}CHAP ({}): peer failed to authenticate: {}", log, digest.method(), reason);
             listener.failed(reason);

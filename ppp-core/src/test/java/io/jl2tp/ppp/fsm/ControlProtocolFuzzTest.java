@@ -175,7 +175,7 @@ class ControlProtocolFuzzTest {
         private void sent(int proto, CpPacket p) {
             assertEquals(protocol, proto);
             assertTrue(p.code() >= 1 && p.code() <= 255 && p.id() >= 0 && p.id() <= 255, p.toString());
-            assertTrue(p.length() <= 1500, "a control packet never exceeds the default MRU: " + p.length());
+            assertTrue(p.length() <= 1500, () -> "a control packet never exceeds the default MRU: " + p.length());
             switch (p.code()) {
                 case CpPacket.CONF_REQ -> {
                     options(p);
@@ -230,8 +230,8 @@ class ControlProtocolFuzzTest {
                 }
                 // One event answers with at most three packets; time may fire every restart.
                 int limit = action == 0 ? config.maxConfigure() + config.maxTerminate() + 3 : 3;
-                assertTrue(sent.size() - before <= limit, "too many packets for one step: " + (sent.size() - before));
-                assertTrue(clock.pendingTasks() <= 2, "one restart timer at most: " + clock.pendingTasks());
+                assertTrue(sent.size() - before <= limit, () -> "too many packets for one step: " + (sent.size() - before));
+                assertTrue(clock.pendingTasks() <= 2, () -> "one restart timer at most: " + clock.pendingTasks());
             }
             assertNotNull(fsm.state());
             // Down, Close: nothing may stay scheduled (resources released at close).

@@ -175,7 +175,7 @@ public final class RtNetlink implements AutoCloseable {
                 int len = buf.getInt(start);
                 short type = buf.getShort(start + 4);
                 int rseq = buf.getInt(start + 8);
-                if (len < 16 || start + len > buf.limit()) {
+                if (len < 16 || len > buf.limit() - start) { // not start + len: it overflows for a huge len
                     throw new IOException("malformed netlink reply to " + what + ": length " + len);
                 }
                 // Copy: the receive buffer is reused by the next recv() of a multi-part dump.
@@ -659,18 +659,28 @@ public final class RtNetlink implements AutoCloseable {
                     continue; // EAGAIN, EINTR: keep listening
                 }
                 ByteBuffer b = buf.getByteBuffer(0, n).order(ByteOrder.nativeOrder());
-                int off = 0;
-                while (off + 16 <= n) {
-                    int len = b.getInt(off);
-                    if (len < 16 || off + len > n) {
-                        break; // malformed: drop the rest of this datagram
-                    }
-                    NetlinkEvent e = parse(b.slice(off, len).order(ByteOrder.nativeOrder()));
+                forEachMessage(b, (int) n, one -> {
+                    NetlinkEvent e = parse(one);
                     if (e != null) {
                         deliver(listener, e);
                     }
-                    off += (len + 3) & ~3;
+                });
+            }
+        }
+
+        /**
+         * Hands each message of a datagram of {@code n} octets to {@code sink}, as a native-order
+         * slice of its nlmsg_len octets; a malformed length drops the rest of the datagram.
+         */
+        static void forEachMessage(ByteBuffer b, int n, Consumer<ByteBuffer> sink) {
+            int off = 0;
+            while (off + 16 <= n) {
+                int len = b.getInt(off);
+                if (len < 16 || len > n - off) { // not off + len: it overflows for a huge len
+                    break;
                 }
+                sink.accept(b.slice(off, len).order(ByteOrder.nativeOrder()));
+                off += (len + 3) & ~3;
             }
         }
 

@@ -11,8 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Jazzer target for rtnetlink message parsing (issue #11): a datagram as the event subscription
- * receives it, split into messages the way {@code RtNetlink.Subscription} does, each parsed into
- * a link, address or route event by {@link RtNetlink#parse} (and route messages by
+ * receives it, split into messages by {@code RtNetlink.Subscription.forEachMessage} (what its
+ * reader thread calls), each parsed into a link, address or route event by
+ * {@link RtNetlink#parse} (and route messages by
  * {@link RtNetlink#parseRoute}, which route dumps use). The kernel is trusted, but a parser must
  * still never throw on what it is handed: an exception here would kill the event thread.
  */
@@ -21,14 +22,7 @@ class RtNetlinkFuzzTest {
     @FuzzTest(maxDuration = "30m", maxExecutions = 1_000_000)
     void datagram(byte[] datagram) {
         ByteBuffer b = ByteBuffer.wrap(datagram).order(ByteOrder.nativeOrder());
-        int n = datagram.length;
-        int off = 0;
-        while (off + 16 <= n) {
-            int len = b.getInt(off);
-            if (len < 16 || off + len > n) {
-                break;
-            }
-            ByteBuffer one = b.slice(off, len).order(ByteOrder.nativeOrder());
+        RtNetlink.Subscription.forEachMessage(b, datagram.length, one -> {
             check(RtNetlink.parse(one));
             short type = one.getShort(4);
             if (type == RtNetlink.RTM_NEWROUTE || type == RtNetlink.RTM_DELROUTE) {
@@ -39,8 +33,7 @@ class RtNetlinkFuzzTest {
                     r.sameKey(r);
                 }
             }
-            off += (len + 3) & ~3;
-        }
+        });
     }
 
     private static void check(NetlinkEvent e) {
