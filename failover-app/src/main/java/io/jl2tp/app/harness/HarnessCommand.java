@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
             "  lns      an LNS to test LACs with: user-space calls, scripted misbehaviour",
             "  lac      a LAC to test LNSs with: N tunnels x M calls, pings, latencies",
             "  ctl      one command to a running harness lns or lac (its control socket)",
-            "  conformance  an RFC conformance suite for an LNS or a LAC: table, JSON, JUnit XML"})
+            "  conformance  RFC conformance suite for an LNS or LAC (table, JSON, JUnit)"})
 public final class HarnessCommand implements Callable<Integer> {
 
     @Spec
