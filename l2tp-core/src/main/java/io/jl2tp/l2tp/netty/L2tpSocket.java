@@ -130,17 +130,26 @@ public final class L2tpSocket implements AutoCloseable {
      * (setns) gets a socket in that namespace.
      */
     public static L2tpSocket bind(InetSocketAddress local) throws InterruptedException {
+        return bind(local, SocketWiring.DEFAULT);
+    }
+
+    /** As {@link #bind(InetSocketAddress)}, wired as {@code wiring} says (thread name, buffers, tap, filter). */
+    public static L2tpSocket bind(InetSocketAddress local, SocketWiring wiring) throws InterruptedException {
         boolean native_ = Epoll.isAvailable();
-        java.util.concurrent.ThreadFactory tf = L2tpSocket::thread;
+        java.util.concurrent.ThreadFactory tf = r -> {
+            Thread t = new Thread(r, wiring.threadName());
+            t.setDaemon(true);
+            return t;
+        };
         EventLoopGroup group = native_ ? new EpollEventLoopGroup(1, tf) : new NioEventLoopGroup(1, tf);
         Holder holder = new Holder();
         SendErrors errors = new SendErrors();
         Bootstrap b = new Bootstrap().group(group)
                 .channel(native_ ? EpollDatagramChannel.class : NioDatagramChannel.class)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .option(ChannelOption.SO_RCVBUF, 4 << 20)
-                .option(ChannelOption.SO_SNDBUF, 4 << 20)
-                .handler(new InboundHandler(holder, errors));
+                .option(ChannelOption.SO_RCVBUF, wiring.socketBuffer())
+                .option(ChannelOption.SO_SNDBUF, wiring.socketBuffer())
+                .handler(new InboundHandler(holder, errors, wiring.tap()));
         if (native_) {
             // recvmmsg(2): up to 16 datagrams per system call, each a slice of one pooled buffer.
             // A datagram longer than MAX_DATAGRAM is truncated by the kernel (and then rejected
@@ -156,7 +165,20 @@ public final class L2tpSocket implements AutoCloseable {
             throw e;
         }
         EventLoop loop = ch.eventLoop();
-        L2tpEndpoint endpoint = new L2tpEndpoint(loop, System::nanoTime, PooledByteBufAllocator.DEFAULT, sink(ch, errors));
+        DatagramSink sink = sink(ch, errors);
+        if (wiring.tap() != null) {
+            SocketWiring.Tap tap = wiring.tap();
+            InetSocketAddress self = (InetSocketAddress) ch.localAddress();
+            DatagramSink inner = sink;
+            sink = (buf, to) -> {
+                tap.sent(buf, self, to);
+                inner.send(buf, to);
+            };
+        }
+        if (wiring.filter() != null) {
+            sink = wiring.filter().apply(loop, sink);
+        }
+        L2tpEndpoint endpoint = new L2tpEndpoint(loop, System::nanoTime, PooledByteBufAllocator.DEFAULT, sink);
         holder.endpoint = endpoint;
         log.debug("L2TP socket bound to {} ({})", ch.localAddress(), native_ ? "epoll" : "nio");
         return new L2tpSocket(group, ch, endpoint, errors);
@@ -207,12 +229,6 @@ public final class L2tpSocket implements AutoCloseable {
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static Thread thread(Runnable r) {
-        Thread t = new Thread(r, "l2tp-loop");
-        t.setDaemon(true);
-        return t;
     }
 
     /** The endpoint; call its methods on {@link #loop()} (see {@link #call}). */
@@ -278,15 +294,22 @@ public final class L2tpSocket implements AutoCloseable {
     private static final class InboundHandler extends SimpleChannelInboundHandler<DatagramPacket> {
         private final Holder holder;
         private final SendErrors errors;
+        private final SocketWiring.Tap tap;
 
-        InboundHandler(Holder holder, SendErrors errors) {
+        InboundHandler(Holder holder, SendErrors errors, SocketWiring.Tap tap) {
             super(false);
             this.holder = holder;
             this.errors = errors;
+            this.tap = tap;
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            if (tap != null) {
+                InetSocketAddress to = packet.recipient() != null ? packet.recipient()
+                        : (InetSocketAddress) ctx.channel().localAddress();
+                tap.received(packet.content(), packet.sender(), to);
+            }
             L2tpEndpoint e = holder.endpoint;
             if (e == null) {
                 packet.release();
