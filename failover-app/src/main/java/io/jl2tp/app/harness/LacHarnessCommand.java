@@ -6,6 +6,7 @@ import io.jl2tp.app.harness.lac.HarnessLacConfig;
 import io.jl2tp.app.harness.lac.LacReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
@@ -55,21 +56,6 @@ public final class LacHarnessCommand implements Callable<Integer> {
     @Option(names = "--secret-file", paramLabel = "FILE", description = "PPP secret from a file (mode 0600)")
     Path secretFile;
 
-    @Option(names = "--tunnel-secret", paramLabel = "SECRET", description = "tunnel secret (RFC 2661 §5.1.1)")
-    String tunnelSecret;
-
-    @Option(names = "--tunnel-secret-file", paramLabel = "FILE", description = "tunnel secret from a file (mode 0600)")
-    Path tunnelSecretFile;
-
-    @Option(names = "--hidden-avps", description = "hide AVPs with the tunnel secret (RFC 2661 §4.3)")
-    boolean hidden;
-
-    @Option(names = "--hello", paramLabel = "SECONDS", description = "HELLO interval, 0 for none (default 60)")
-    String hello;
-
-    @Option(names = "--rws", paramLabel = "N", description = "receive window size announced (default 8)")
-    String rws;
-
     @Option(names = "--rate", paramLabel = "R", description = "calls placed per second (default 1000)")
     String rate;
 
@@ -82,17 +68,11 @@ public final class LacHarnessCommand implements Callable<Integer> {
     @Option(names = "--no-ipv6", description = "do not negotiate IPV6CP")
     boolean noIpv6;
 
+    @Mixin
+    TunnelOptions tunnel;
+
     @Option(names = "--pcap", paramLabel = "FILE", description = "write what the LAC sent and received (libpcap)")
     Path pcap;
-
-    @Option(names = "--scenario", paramLabel = "FILE", description = "misbehaviour, one directive a line")
-    Path scenario;
-
-    @Option(names = "--misbehave", paramLabel = "LINE", description = "one more directive (repeatable)")
-    List<String> misbehave = new ArrayList<>();
-
-    @Option(names = "--control", paramLabel = "PATH", description = "control socket (Unix stream socket) to create")
-    Path control;
 
     @Option(names = "--timeout", paramLabel = "TIME", description = "give up waiting for the calls after this long (default 60s)")
     String timeout;
@@ -134,7 +114,7 @@ public final class LacHarnessCommand implements Callable<Integer> {
         HarnessLac.Result r;
         try {
             if (hold) {
-                HarnessFlags.run(control, lac::command, waitNanos, null, err);
+                HarnessFlags.run(tunnel.control, lac::command, waitNanos, null, err);
                 r = lac.result();
             } else {
                 java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
@@ -148,7 +128,7 @@ public final class LacHarnessCommand implements Callable<Integer> {
                 }, "harness-lac-wait");
                 w.setDaemon(true);
                 w.start();
-                HarnessFlags.run(control, lac::command, waitNanos, done, err);
+                HarnessFlags.run(tunnel.control, lac::command, waitNanos, done, err);
                 r = lac.result();
             }
         } finally {
@@ -176,22 +156,16 @@ public final class LacHarnessCommand implements Callable<Integer> {
         }
         String s = secretFile != null ? HarnessFlags.secretFile("--secret-file", secretFile) : secret;
         c.user(user, s == null ? "" : s);
-        if (tunnelSecret != null && tunnelSecretFile != null) {
-            throw new BadFlag("--tunnel-secret and --tunnel-secret-file: give one");
-        }
-        String ts = tunnelSecretFile != null ? HarnessFlags.secretFile("--tunnel-secret-file", tunnelSecretFile) : tunnelSecret;
-        if (hidden && ts == null) {
-            throw new BadFlag("--hidden-avps needs a tunnel secret (RFC 2661 §4.3)");
-        }
+        TunnelOptions.Checked t = tunnel.check();
         if (pingIpv6 && noIpv6) {
             throw new BadFlag("--ping-ipv6 and --no-ipv6: give one");
         }
-        c.tunnelSecret(ts).hiddenAvps(hidden).ipv6(!noIpv6).pingIpv6(pingIpv6);
-        if (hello != null) {
-            c.hello(Duration.ofSeconds(HarnessFlags.integer("--hello", hello, 0, 86_400)));
+        c.tunnelSecret(t.tunnelSecret()).hiddenAvps(t.hiddenAvps()).ipv6(!noIpv6).pingIpv6(pingIpv6);
+        if (t.hello() != null) {
+            c.hello(t.hello());
         }
-        if (rws != null) {
-            c.receiveWindow(HarnessFlags.integer("--rws", rws, 1, 65_535));
+        if (t.receiveWindow() != null) {
+            c.receiveWindow(t.receiveWindow());
         }
         if (rate != null) {
             c.rate(HarnessFlags.integer("--rate", rate, 1, 1_000_000));
@@ -199,6 +173,6 @@ public final class LacHarnessCommand implements Callable<Integer> {
         if (pings != null) {
             c.pings(HarnessFlags.integer("--pings", pings, 0, 3600));
         }
-        return c.pcap(pcap).scenario(HarnessFlags.scenario(scenario, misbehave));
+        return c.pcap(pcap).scenario(t.scenario());
     }
 }

@@ -7,6 +7,7 @@ import io.jl2tp.ppp.options.PppConfigException;
 import io.jl2tp.ppp.options.SecretsFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
@@ -67,32 +68,11 @@ public final class LnsHarnessCommand implements Callable<Integer> {
     @Option(names = "--no-ipv6", description = "do not negotiate IPV6CP")
     boolean noIpv6;
 
-    @Option(names = "--tunnel-secret", paramLabel = "SECRET", description = "challenge every LAC (RFC 2661 §5.1.1)")
-    String tunnelSecret;
-
-    @Option(names = "--tunnel-secret-file", paramLabel = "FILE", description = "the tunnel secret from a file (mode 0600)")
-    Path tunnelSecretFile;
-
-    @Option(names = "--hidden-avps", description = "hide AVPs with the tunnel secret (RFC 2661 §4.3)")
-    boolean hidden;
-
-    @Option(names = "--hello", paramLabel = "SECONDS", description = "HELLO interval, 0 for none (default 60)")
-    String hello;
-
-    @Option(names = "--rws", paramLabel = "N", description = "receive window size announced (default 8)")
-    String rws;
+    @Mixin
+    TunnelOptions tunnel;
 
     @Option(names = "--pcap", paramLabel = "FILE", description = "write what the LNS sent and received (libpcap)")
     Path pcap;
-
-    @Option(names = "--scenario", paramLabel = "FILE", description = "misbehaviour, one directive a line")
-    Path scenario;
-
-    @Option(names = "--misbehave", paramLabel = "LINE", description = "one more directive (repeatable)")
-    List<String> misbehave = new ArrayList<>();
-
-    @Option(names = "--control", paramLabel = "PATH", description = "control socket (Unix stream socket) to create")
-    Path control;
 
     @Option(names = "--duration", paramLabel = "TIME", description = "stop after this long (default: at SIGTERM/SIGINT)")
     String duration;
@@ -125,7 +105,7 @@ public final class LnsHarnessCommand implements Callable<Integer> {
         try {
             out.println("harness lns: listening on " + lns.localAddress().getAddress().getHostAddress() + ":" + lns.port());
             out.flush();
-            HarnessFlags.run(control, lns::command, runFor, null, err);
+            HarnessFlags.run(tunnel.control, lns::command, runFor, null, err);
             out.println(HarnessLns.describe(lns.status()));
         } finally {
             lns.close();
@@ -176,21 +156,15 @@ public final class LnsHarnessCommand implements Callable<Integer> {
             servers.add(v4("--dns", d));
         }
         c.dns(servers).ipv6(!noIpv6);
-        if (tunnelSecret != null && tunnelSecretFile != null) {
-            throw new BadFlag("--tunnel-secret and --tunnel-secret-file: give one");
+        TunnelOptions.Checked t = tunnel.check();
+        c.tunnelSecret(t.tunnelSecret()).hiddenAvps(t.hiddenAvps());
+        if (t.hello() != null) {
+            c.hello(t.hello());
         }
-        String ts = tunnelSecretFile != null ? HarnessFlags.secretFile("--tunnel-secret-file", tunnelSecretFile) : tunnelSecret;
-        if (hidden && ts == null) {
-            throw new BadFlag("--hidden-avps needs a tunnel secret (RFC 2661 §4.3)");
+        if (t.receiveWindow() != null) {
+            c.receiveWindow(t.receiveWindow());
         }
-        c.tunnelSecret(ts).hiddenAvps(hidden);
-        if (hello != null) {
-            c.hello(Duration.ofSeconds(HarnessFlags.integer("--hello", hello, 0, 86_400)));
-        }
-        if (rws != null) {
-            c.receiveWindow(HarnessFlags.integer("--rws", rws, 1, 65_535));
-        }
-        return c.pcap(pcap).scenario(HarnessFlags.scenario(scenario, misbehave));
+        return c.pcap(pcap).scenario(t.scenario());
     }
 
     static Inet4Address v4(String flag, String v) throws BadFlag {
