@@ -1,7 +1,5 @@
 package io.jl2tp.app.harness.lac;
 
-import io.jl2tp.app.harness.PcapWriter;
-import io.jl2tp.app.harness.scenario.ControlMisbehaviour;
 import io.jl2tp.app.harness.scenario.Directive;
 import io.jl2tp.app.harness.scenario.Scenario;
 import io.jl2tp.app.harness.session.Actions;
@@ -26,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,7 +87,6 @@ public final class HarnessLac implements AutoCloseable {
     private volatile HarnessSocket socket;
     private volatile Result last;
     private volatile int port;                                        // the result at close
-    private ControlMisbehaviour misbehaviour;
 
     private HarnessLac(HarnessLacConfig config) {
         if (config.lns == null) {
@@ -110,20 +108,8 @@ public final class HarnessLac implements AutoCloseable {
     }
 
     private void open() throws IOException, InterruptedException {
-        PcapWriter pcap = config.pcap == null ? null : PcapWriter.create(config.pcap);
-        try {
-            socket = HarnessSocket.bind(config.bind != null ? config.bind : L2tpSocket.wildcardFor(config.lns.getAddress(), 0),
-                    pcap, (loop, sink) -> {
-                        ControlMisbehaviour m = new ControlMisbehaviour(scenario, loop, sink);
-                        misbehaviour = m.idle() ? null : m;
-                        return m.idle() ? sink : m;
-                    }, "harness-lac");
-        } catch (Exception e) {
-            if (pcap != null) {
-                pcap.close();
-            }
-            throw new IOException("cannot bind: " + e.getMessage(), e);
-        }
+        InetSocketAddress local = config.bind != null ? config.bind : L2tpSocket.wildcardFor(config.lns.getAddress(), 0);
+        socket = HarnessSocket.open(local, config.pcap, scenario, "harness-lac");
         port = socket.localAddress().getPort();
         TunnelConfig tc = TunnelConfig.defaults(config.hostName)
                 .withTransport(TransportConfig.DEFAULTS.withReceiveWindow(config.receiveWindow))
@@ -300,14 +286,7 @@ public final class HarnessLac implements AutoCloseable {
         List<Long> setup = new ArrayList<>(setupNanos);
         long end = lastUpNanos == 0 ? System.nanoTime() : lastUpNanos;
         double rate = setup.isEmpty() ? 0 : setup.size() / Math.max(1e-9, (end - startNanos) / 1e9);
-        Map<String, Long> mis = new TreeMap<>();
-        if (misbehaviour != null) {
-            mis.put("dropped", misbehaviour.dropped.sum());
-            mis.put("delayed", misbehaviour.delayed.sum());
-            mis.put("duplicated", misbehaviour.duplicated.sum());
-            mis.put("reordered", misbehaviour.reordered.sum());
-            mis.put("zlbs-withheld", misbehaviour.zlbsWithheld.sum());
-        }
+        Map<String, Long> mis = socket.misbehaviourCounters();
         return new Result(calls.size(), setup.size(), up, Map.copyOf(failures), Map.copyOf(endedAfterUp), pct(setup, 50), pct(setup, 99), rate, sent,
                 answered, pct(rtts, 50), pct(rtts, 99), (System.nanoTime() - startNanos) / 1_000_000, mis, cs);
     }

@@ -1,8 +1,6 @@
 package io.jl2tp.app.harness.lns;
 
-import io.jl2tp.app.harness.PcapWriter;
 import io.jl2tp.app.harness.scenario.Action;
-import io.jl2tp.app.harness.scenario.ControlMisbehaviour;
 import io.jl2tp.app.harness.scenario.Directive;
 import io.jl2tp.app.harness.scenario.Scenario;
 import io.jl2tp.app.harness.session.Actions;
@@ -87,7 +85,6 @@ public final class HarnessLns implements AutoCloseable {
     private volatile HarnessSocket socket;
     private volatile Status last;
     private volatile InetSocketAddress bound;                                                 // the status at close
-    private ControlMisbehaviour misbehaviour;
 
     private HarnessLns(HarnessLnsConfig config) {
         this.config = config;
@@ -111,19 +108,7 @@ public final class HarnessLns implements AutoCloseable {
     }
 
     private void open() throws IOException, InterruptedException {
-        PcapWriter pcap = config.pcap == null ? null : PcapWriter.create(config.pcap);
-        try {
-            socket = HarnessSocket.bind(config.listen, pcap, (loop, sink) -> {
-                ControlMisbehaviour m = new ControlMisbehaviour(scenario, loop, sink);
-                misbehaviour = m.idle() ? null : m;
-                return m.idle() ? sink : m;
-            }, "harness-lns");
-        } catch (Exception e) {
-            if (pcap != null) {
-                pcap.close();
-            }
-            throw new IOException("cannot listen on " + config.listen + ": " + e.getMessage(), e);
-        }
+        socket = HarnessSocket.open(config.listen, config.pcap, scenario, "harness-lns");
         TunnelConfig tc = TunnelConfig.defaults(config.hostName)
                 .withTransport(TransportConfig.DEFAULTS.withReceiveWindow(config.receiveWindow))
                 .withHelloInterval(config.hello);
@@ -281,14 +266,7 @@ public final class HarnessLns implements AutoCloseable {
             sum[4] += s.txOctets();
         }
         int up = (int) cs.stream().filter(CallStatus::up).count();
-        Map<String, Long> mis = new TreeMap<>();
-        if (misbehaviour != null) {
-            mis.put("dropped", misbehaviour.dropped.sum());
-            mis.put("delayed", misbehaviour.delayed.sum());
-            mis.put("duplicated", misbehaviour.duplicated.sum());
-            mis.put("reordered", misbehaviour.reordered.sum());
-            mis.put("zlbs-withheld", misbehaviour.zlbsWithheld.sum());
-        }
+        Map<String, Long> mis = socket.misbehaviourCounters();
         return new Status(port(), est, ts.size(), cs.size(), up, sum[0], sum[1], sum[2], sum[3], sum[4], Map.copyOf(ended),
                 mis, cs);
     }

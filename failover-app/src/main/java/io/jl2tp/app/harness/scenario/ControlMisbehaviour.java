@@ -48,6 +48,12 @@ public final class ControlMisbehaviour implements DatagramSink {
     private record Held(ByteBuf buf, InetSocketAddress to, ScheduledFuture<?> timer) {
     }
 
+    /** The counters by name (dropped, delayed, duplicated, reordered, zlbs-withheld), sorted. */
+    public java.util.Map<String, Long> counters() {
+        return new java.util.TreeMap<>(java.util.Map.of("dropped", dropped.sum(), "delayed", delayed.sum(),
+                "duplicated", duplicated.sum(), "reordered", reordered.sum(), "zlbs-withheld", zlbsWithheld.sum()));
+    }
+
     public ControlMisbehaviour(Scenario scenario, ScheduledExecutorService loop, DatagramSink next) {
         this.next = next;
         this.loop = loop;

@@ -1,6 +1,8 @@
 package io.jl2tp.app.harness.session;
 
 import io.jl2tp.app.harness.PcapWriter;
+import io.jl2tp.app.harness.scenario.ControlMisbehaviour;
+import io.jl2tp.app.harness.scenario.Scenario;
 import io.jl2tp.l2tp.netty.L2tpSocket;
 import io.jl2tp.l2tp.netty.SocketWiring;
 import io.jl2tp.l2tp.tunnel.DatagramSink;
@@ -36,10 +38,43 @@ public final class HarnessSocket implements AutoCloseable {
 
     private final L2tpSocket socket;
     private final PcapWriter pcap;
+    private volatile ControlMisbehaviour misbehaviour; // set during bind, on the binding thread; null if idle
 
     private HarnessSocket(L2tpSocket socket, PcapWriter pcap) {
         this.socket = socket;
         this.pcap = pcap;
+    }
+
+    /**
+     * What the harness LNS and LAC open: a socket on {@code local} whose sends pass the
+     * scenario's {@link ControlMisbehaviour}, recording to {@code pcapFile} (nullable).
+     *
+     * @throws IOException naming {@code local} if the pcap file or the socket cannot be opened
+     */
+    public static HarnessSocket open(InetSocketAddress local, java.nio.file.Path pcapFile, Scenario scenario,
+                                     String threadName) throws IOException, InterruptedException {
+        PcapWriter pcap = pcapFile == null ? null : PcapWriter.create(pcapFile);
+        ControlMisbehaviour[] m = new ControlMisbehaviour[1];
+        HarnessSocket s;
+        try {
+            s = bind(local, pcap, (loop, sink) -> {
+                m[0] = new ControlMisbehaviour(scenario, loop, sink);
+                return m[0].idle() ? sink : m[0];
+            }, threadName);
+        } catch (Exception e) {
+            if (pcap != null) {
+                pcap.close();
+            }
+            throw new IOException("cannot bind " + local + ": " + e.getMessage(), e);
+        }
+        s.misbehaviour = m[0] != null && !m[0].idle() ? m[0] : null;
+        return s;
+    }
+
+    /** What the scenario's control-message misbehaviour did so far; empty if it does nothing. */
+    public java.util.Map<String, Long> misbehaviourCounters() {
+        ControlMisbehaviour m = misbehaviour;
+        return m == null ? java.util.Map.of() : m.counters();
     }
 
     /**
