@@ -8,17 +8,19 @@
 #   blackhole  the relay's FIFO: `blackhole $BLACKHOLE` (default 30 s, > the LCP echo timeout of 6 s)
 #   kill       SIGKILL to the LNS, restarted after $DOWNTIME s (default 10)
 #   spray      random datagrams at both the LNS and the LAC for 10 s while a ping runs
+#   stopccn    SIGTERM to the LNS, which hangs up with StopCCN mid-call; restarted after $DOWNTIME s
+#   ifdel      the session's interface deleted from outside (`ip link del l2tp-soak`)
 # and record, for the dial process: threads (/proc/PID/task), descriptors (/proc/PID/fd), RSS,
 # seconds to recover, interfaces left on the LNS. The dial process's threads and descriptors
 # after the last round must equal those after the first (exit 1 otherwise). Not a test; root.
 #
-#   failover-app/bench/soak-faults.sh [ROUNDS]          # default 9 (3 of each fault)
+#   failover-app/bench/soak-faults.sh [ROUNDS]          # default 10 (2 of each fault)
 #   LOSS=30 ECHO_FAILURE=10 failover-app/bench/soak-faults.sh 6   # every set-up through 30 % loss
 #     (at 30 % loss each way half the echoes go unanswered: 3 misses in a row are too likely)
 #   DELAY=60 JITTER=20 LOSS=20 failover-app/bench/soak-faults.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-ROUNDS=${1:-9}
+ROUNDS=${1:-10}
 BLACKHOLE=${BLACKHOLE:-30}
 DOWNTIME=${DOWNTIME:-10}
 LOSS=${LOSS:-0}
@@ -107,14 +109,16 @@ printf '%-6s %-10s %9s %8s %6s %9s %8s\n' round fault recover_s threads fds rss_
 first=$(wait_up 180)
 T0=$(count task); F0=$(count fd)
 printf '%-6s %-10s %9s %8s %6s %9s %8s\n' 0 "(set-up)" "$first" "$T0" "$F0" "$(rss)" "$(lns_ifs)"
-faults=(blackhole kill spray)
+faults=(blackhole kill spray stopccn ifdel)
 for r in $(seq 1 "$ROUNDS"); do
-  fault=${faults[$(( (r - 1) % 3 ))]}
+  fault=${faults[$(( (r - 1) % ${#faults[@]} ))]}
   case $fault in
     blackhole) echo "blackhole $BLACKHOLE" > "$WORK/relay.ctl"; sleep $(( BLACKHOLE + 1 )) ;;
     kill) kill -9 "$LNS_PID"; wait "$LNS_PID" 2>/dev/null || true; sleep "$DOWNTIME"; start_lns ;;
     spray) ip netns exec "$LAC" ping -q -c 40 -i 0.25 198.51.100.1 > "$WORK/spray-ping.log" 2>&1 &
            PING=$!; spray; wait "$PING" || { echo "ping failed during the spray" >&2; cat "$WORK/spray-ping.log" >&2; exit 1; } ;;
+    stopccn) kill -TERM "$LNS_PID"; wait "$LNS_PID" 2>/dev/null || true; sleep "$DOWNTIME"; start_lns ;;
+    ifdel) ip -n "$LAC" link del l2tp-soak ;;
   esac
   took=$(wait_up 240)
   printf '%-6s %-10s %9s %8s %6s %9s %8s\n' "$r" "$fault" "$took" "$(count task)" "$(count fd)" "$(rss)" "$(lns_ifs)"

@@ -99,6 +99,21 @@ class TunSystemTest {
     }
 
     @Test
+    void aReaderLearnsThatItsInterfaceWasDeletedFromOutside() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        try (LinuxTunDevice tun = ns.call(() -> LinuxTunDevice.open("jt2", false));
+             RtNetlink nl = ns.call(RtNetlink::open)) {
+            nl.setLinkUp(nl.linkIndex("jt2"), true);
+            Thread r = responder(tun, seen); // blocked in read
+            NetNs.Result del = ns.run(10, TimeUnit.SECONDS, "ip", "link", "del", "jt2");
+            assertEquals(0, del.status(), del.output());
+            r.join(5000);
+            assertFalse(r.isAlive(), "the blocked read returned");
+            assertEquals(List.of("error " + new InterfaceGoneException("jt2", "read")), seen);
+        }
+    }
+
+    @Test
     void routesAreAddedReplacedReadBackAndDeleted() throws Exception {
         try (LinuxTunDevice tun = ns.call(() -> LinuxTunDevice.open("l2tp-aaisp", false));
              RtNetlink nl = ns.call(RtNetlink::open)) {

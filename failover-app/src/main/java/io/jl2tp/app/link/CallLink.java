@@ -5,6 +5,7 @@ import io.jl2tp.l2tp.tunnel.Session;
 import io.jl2tp.ppp.PppEvent;
 import io.jl2tp.ppp.PppLink;
 import io.jl2tp.ppp.options.PppSettings;
+import io.jl2tp.tun.InterfaceGoneException;
 import io.jl2tp.tun.TunDevice;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -14,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 
@@ -62,6 +64,7 @@ public final class CallLink {
     private final Session session;
     private final PppLink ppp;
     private final ByteBufAllocator alloc;
+    private final ScheduledExecutorService loop;
     private final CompletableFuture<PppEvent.Down> dead = new CompletableFuture<>();
     private volatile PacketFilter outbound = PacketFilter.NONE;
     private volatile PacketFilter inbound = PacketFilter.NONE;
@@ -80,6 +83,7 @@ public final class CallLink {
                     Consumer<PppEvent> events, ByteBufAllocator alloc, Random random) {
         this.session = session;
         this.alloc = alloc;
+        this.loop = loop;
         this.ppp = new PppLink(options, settings, loop, session::send, e -> {
             if (e instanceof PppEvent.Down d) {
                 dead.complete(d);
@@ -182,7 +186,7 @@ public final class CallLink {
             } catch (IOException e) {
                 buf.release();
                 if (!closed) {
-                    log.warn("{}: TUN read failed: {}", device.name(), e.getMessage());
+                    interfaceLost(device, e);
                 }
                 return;
             }
@@ -196,6 +200,25 @@ public final class CallLink {
             int protocol = (buf.getByte(HEADROOM) & 0xf0) >> 4 == 6 ? PppLink.PROTO_IPV6 : PppLink.PROTO_IPV4;
             outbound.apply(protocol, buf);
             ppp.sendIp(protocol, buf); // ownership passes; dropped there if that NCP is down
+        }
+    }
+
+    /**
+     * The TUN failed under us while the call was up — typically the interface was deleted from
+     * outside ({@code ip link del}: read(2) then fails with EBADFD). A session whose packets have
+     * nowhere to go is of no use to anyone, and pppd ends the link when its unit goes away, so
+     * this ends the call the same way: PPP closes administratively with the reason (LCP
+     * Terminate-Request, RFC 1661 §3.7), the owner sees {@code Down} and releases the session
+     * (CDN, RFC 2661 §5.4.3) and everything else as for any other end of the call. Reader thread.
+     */
+    private void interfaceLost(TunDevice device, IOException e) {
+        String why = e instanceof InterfaceGoneException ? e.getMessage()
+                : "interface " + device.name() + " lost (" + e.getMessage() + ")";
+        log.warn("{}: TUN read failed, ending the call: {}", device.name(), e.getMessage());
+        try {
+            loop.execute(() -> ppp.close(why));
+        } catch (RejectedExecutionException shuttingDown) {
+            // the event loop is going away: the call ends with it
         }
     }
 

@@ -31,8 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 11 §3, faults in namespaces (short forms; failover-app/bench/soak-faults.sh runs the
- * long ones): the path black-holed, the LNS killed and restarted, 30 % loss during set-up, and
- * a spray of random and replayed datagrams at both roles while a session carries traffic.
+ * long ones): the path black-holed, the LNS killed and restarted, the LNS's StopCCN mid-call, the
+ * session's interface deleted from outside, 30 % loss during set-up, and a spray of random and
+ * replayed datagrams at both roles while a session carries traffic.
  * Each must end in a clean recovery or a clean, explained stop, and afterwards this JVM (the
  * LAC) has the threads and descriptors it had after the first dial, no interface is left in
  * either namespace, and the LNS holds no tunnel.
@@ -123,11 +124,16 @@ class FaultSoakTest {
 
     /** The tunnels the in-JVM LNS holds (its endpoint, read on its event loop). */
     static int lnsTunnels(LnsServer lns) throws Exception {
+        L2tpSocket s = lnsSocket(lns);
+        return s.call(() -> s.endpoint().tunnels().size()).get(10, TimeUnit.SECONDS);
+    }
+
+    /** The in-JVM LNS's socket. */
+    static L2tpSocket lnsSocket(LnsServer lns) throws Exception {
         for (Field f : LnsServer.class.getDeclaredFields()) {
             if (f.getType() == L2tpSocket.class) {
                 f.setAccessible(true);
-                L2tpSocket s = (L2tpSocket) f.get(lns);
-                return s.call(() -> s.endpoint().tunnels().size()).get(10, TimeUnit.SECONDS);
+                return (L2tpSocket) f.get(lns);
             }
         }
         throw new IllegalStateException("LnsServer has no L2tpSocket field");
@@ -196,6 +202,61 @@ class FaultSoakTest {
             Dialer again = upAndPing(rig, 90);
             again.hangUp("test finished", 3000);
             RelayRig.await(60, "the restarted LNS to drop the call", () -> RelayRig.interfaces(rig.lnsNs, "lns").isEmpty());
+            assertBackTo(baseline, rig);
+        }
+    }
+
+    @Test
+    void stopCcnFromTheLnsMidCallEndsTheSessionWithTheReasonAndTheNextDialComesUp() throws Exception {
+        try (RelayRig rig = new RelayRig("fsc", 2, 3)) {
+            rig.startLns();
+            rig.startRelay(Impairment.Profile.NONE, Impairment.Profile.NONE, 1, null);
+            upAndPing(rig, 60).hangUp("warm-up", 3000);
+            assertLnsClean(rig);
+            Counts baseline = Counts.now(rig);
+
+            Dialer d = upAndPing(rig, 60);
+            // The LNS tears its tunnels down administratively: StopCCN with the session up (RFC 2661 §5.7).
+            L2tpSocket lns = lnsSocket(rig.lns);
+            lns.call(() -> {
+                lns.endpoint().closeAll("fault test: StopCCN mid-call");
+                return null;
+            }).get(10, TimeUnit.SECONDS);
+            String why = d.down().get(30, TimeUnit.SECONDS);
+            assertTrue(why.contains("StopCCN") || why.toLowerCase().contains("tunnel"), "an explained stop: " + why);
+            releaseLikeDialCommand(d, "after the StopCCN");
+            assertLnsClean(rig);
+
+            Dialer again = upAndPing(rig, 60);
+            again.hangUp("test finished", 3000);
+            assertLnsClean(rig);
+            assertBackTo(baseline, rig);
+        }
+    }
+
+    @Test
+    void interfaceDeletedFromOutsideEndsTheCallWithTheReasonAndTheNextDialComesUp() throws Exception {
+        try (RelayRig rig = new RelayRig("fif", 2, 3)) {
+            rig.startLns();
+            rig.startRelay(Impairment.Profile.NONE, Impairment.Profile.NONE, 1, null);
+            upAndPing(rig, 60).hangUp("warm-up", 3000);
+            assertLnsClean(rig);
+            Counts baseline = Counts.now(rig);
+
+            Dialer d = upAndPing(rig, 60);
+            List<String> ifs = RelayRig.interfaces(rig.lac, "l2tp-rig");
+            assertEquals(1, ifs.size(), "the session's interface: " + ifs);
+            NetNs.Result del = rig.lac.run(10, TimeUnit.SECONDS, "ip", "link", "del", ifs.get(0));
+            assertEquals(0, del.status(), del.output());
+            // The dialer ends the call (LCP Terminate, CDN) instead of keeping a session with nowhere to deliver to.
+            String why = d.down().get(30, TimeUnit.SECONDS);
+            assertTrue(why.contains("interface " + ifs.get(0) + " was deleted"), "an explained stop: " + why);
+            releaseLikeDialCommand(d, "after the interface went");
+            assertLnsClean(rig); // the LNS got the call's end and holds nothing
+
+            Dialer again = upAndPing(rig, 60);
+            again.hangUp("test finished", 3000);
+            assertLnsClean(rig);
             assertBackTo(baseline, rig);
         }
     }

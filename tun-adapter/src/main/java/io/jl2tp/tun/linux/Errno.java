@@ -19,6 +19,8 @@ public final class Errno {
     public static final int EEXIST = 17;
     public static final int ENODEV = 19;
     public static final int EINVAL = 22;
+    /** File descriptor in bad state: what read(2) on a TUN whose interface was deleted fails with. */
+    public static final int EBADFD = 77;
     public static final int ENETUNREACH = 101;
     public static final int EADDRNOTAVAIL = 99;
     public static final int EOPNOTSUPP = 95;
@@ -35,6 +37,7 @@ public final class Errno {
             Map.entry(EEXIST, new String[] {"EEXIST", "File exists"}),
             Map.entry(ENODEV, new String[] {"ENODEV", "No such device"}),
             Map.entry(EINVAL, new String[] {"EINVAL", "Invalid argument"}),
+            Map.entry(EBADFD, new String[] {"EBADFD", "File descriptor in bad state"}),
             Map.entry(EOPNOTSUPP, new String[] {"EOPNOTSUPP", "Operation not supported"}),
             Map.entry(EADDRNOTAVAIL, new String[] {"EADDRNOTAVAIL", "Cannot assign requested address"}),
             Map.entry(ENETUNREACH, new String[] {"ENETUNREACH", "Network is unreachable"}));

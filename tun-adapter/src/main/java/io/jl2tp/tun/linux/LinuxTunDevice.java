@@ -2,6 +2,7 @@ package io.jl2tp.tun.linux;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
+import io.jl2tp.tun.InterfaceGoneException;
 import io.jl2tp.tun.TunDevice;
 import io.netty.buffer.ByteBuf;
 
@@ -202,6 +203,9 @@ public final class LinuxTunDevice implements TunDevice {
                     if (closed.get()) {
                         return -1;
                     }
+                    if (e instanceof io.netty.channel.unix.Errors.NativeIoException nio && -nio.expectedErr() == Errno.EBADFD) {
+                        throw new InterfaceGoneException(name, "read");
+                    }
                     throw new IOException("read(" + name + "): " + e.getMessage(), e);
                 }
                 if (n > 0) {
@@ -223,6 +227,9 @@ public final class LinuxTunDevice implements TunDevice {
             }
             if (closed.get()) {
                 return -1;
+            }
+            if (err == Errno.EBADFD) {
+                throw new InterfaceGoneException(name, "read");
             }
             throw new NativeIoException("read(" + name + ")", err, null);
         }
