@@ -194,7 +194,6 @@ public final class Xl2tpdCommand implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTerminate(stop::countDown);
         log.info("jl2tp xl2tpd started: {} LAC(s) from {}, control FIFO {}", cfg.lacs().size(), config, control);
-        log.info("{}", Transport.describe());
         MetricsServer m = metrics;
         Runnable shutdown = () -> {
             failovers.values().forEach(FailoverService::close);
@@ -209,7 +208,6 @@ public final class Xl2tpdCommand implements Callable<Integer> {
                 log.warn("cannot remove {}: {}", pidFile, e.getMessage());
             }
         };
-        manager.autodial();
         for (FailoverService f : failovers.values()) {
             try {
                 f.start();
@@ -220,8 +218,14 @@ public final class Xl2tpdCommand implements Callable<Integer> {
                 return 1;
             }
         }
+        // READY once what can fail at start-up has been done (configuration, FIFO, pid file, the
+        // failover watchers) and the control FIFO takes commands; dialling is asynchronous anyway
+        // (its progress goes to STATUS=), so the transport's native set-up and the autodial calls
+        // come after it instead of delaying it.
         SdNotify.notify("READY=1\nSTATUS=" + cfg.lacs().size() + " LAC(s), " + failovers.size() + " failover(s); control "
                 + control);
+        log.info("{}", Transport.describe());
+        manager.autodial();
         stop.await();
         SdNotify.notify("STOPPING=1");
         log.info("terminating: hanging up all sessions");
