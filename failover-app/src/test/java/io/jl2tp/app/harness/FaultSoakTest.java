@@ -206,9 +206,18 @@ class FaultSoakTest {
         }
     }
 
-    @Test
-    void stopCcnFromTheLnsMidCallEndsTheSessionWithTheReasonAndTheNextDialComesUp() throws Exception {
-        try (RelayRig rig = new RelayRig("fsc", 2, 3)) {
+    /** What a fault does to a session that is up; returns what the dialer said on the way down. */
+    @FunctionalInterface
+    private interface Fault {
+        String inflict(RelayRig rig, Dialer up) throws Exception;
+    }
+
+    /**
+     * A warm-up dial (the baseline), a session hit by {@code fault}, the dialer's own release,
+     * the LNS left clean, then a new dial that comes up — and the counts back at the baseline.
+     */
+    private static String faultThenRecovery(String tag, Fault fault) throws Exception {
+        try (RelayRig rig = new RelayRig(tag, 2, 3)) {
             rig.startLns();
             rig.startRelay(Impairment.Profile.NONE, Impairment.Profile.NONE, 1, null);
             upAndPing(rig, 60).hangUp("warm-up", 3000);
@@ -216,49 +225,45 @@ class FaultSoakTest {
             Counts baseline = Counts.now(rig);
 
             Dialer d = upAndPing(rig, 60);
+            String why = fault.inflict(rig, d);
+            releaseLikeDialCommand(d, "after the fault");
+            assertLnsClean(rig);
+
+            Dialer again = upAndPing(rig, 60);
+            again.hangUp("test finished", 3000);
+            assertLnsClean(rig);
+            assertBackTo(baseline, rig);
+            return why;
+        }
+    }
+
+    @Test
+    void stopCcnFromTheLnsMidCallEndsTheSessionWithTheReasonAndTheNextDialComesUp() throws Exception {
+        String why = faultThenRecovery("fsc", (rig, d) -> {
             // The LNS tears its tunnels down administratively: StopCCN with the session up (RFC 2661 §5.7).
             L2tpSocket lns = lnsSocket(rig.lns);
             lns.call(() -> {
                 lns.endpoint().closeAll("fault test: StopCCN mid-call");
                 return null;
             }).get(10, TimeUnit.SECONDS);
-            String why = d.down().get(30, TimeUnit.SECONDS);
-            assertTrue(why.contains("StopCCN") || why.toLowerCase().contains("tunnel"), "an explained stop: " + why);
-            releaseLikeDialCommand(d, "after the StopCCN");
-            assertLnsClean(rig);
-
-            Dialer again = upAndPing(rig, 60);
-            again.hangUp("test finished", 3000);
-            assertLnsClean(rig);
-            assertBackTo(baseline, rig);
-        }
+            return d.down().get(30, TimeUnit.SECONDS);
+        });
+        assertTrue(why.contains("StopCCN") || why.toLowerCase().contains("tunnel"), "an explained stop: " + why);
     }
 
     @Test
     void interfaceDeletedFromOutsideEndsTheCallWithTheReasonAndTheNextDialComesUp() throws Exception {
-        try (RelayRig rig = new RelayRig("fif", 2, 3)) {
-            rig.startLns();
-            rig.startRelay(Impairment.Profile.NONE, Impairment.Profile.NONE, 1, null);
-            upAndPing(rig, 60).hangUp("warm-up", 3000);
-            assertLnsClean(rig);
-            Counts baseline = Counts.now(rig);
-
-            Dialer d = upAndPing(rig, 60);
+        List<String> deleted = new ArrayList<>();
+        String why = faultThenRecovery("fif", (rig, d) -> {
             List<String> ifs = RelayRig.interfaces(rig.lac, "l2tp-rig");
             assertEquals(1, ifs.size(), "the session's interface: " + ifs);
+            deleted.add(ifs.get(0));
             NetNs.Result del = rig.lac.run(10, TimeUnit.SECONDS, "ip", "link", "del", ifs.get(0));
             assertEquals(0, del.status(), del.output());
             // The dialer ends the call (LCP Terminate, CDN) instead of keeping a session with nowhere to deliver to.
-            String why = d.down().get(30, TimeUnit.SECONDS);
-            assertTrue(why.contains("interface " + ifs.get(0) + " was deleted"), "an explained stop: " + why);
-            releaseLikeDialCommand(d, "after the interface went");
-            assertLnsClean(rig); // the LNS got the call's end and holds nothing
-
-            Dialer again = upAndPing(rig, 60);
-            again.hangUp("test finished", 3000);
-            assertLnsClean(rig);
-            assertBackTo(baseline, rig);
-        }
+            return d.down().get(30, TimeUnit.SECONDS);
+        });
+        assertTrue(why.contains("interface " + deleted.get(0) + " was deleted"), "an explained stop: " + why);
     }
 
     @Test
