@@ -213,6 +213,13 @@ public final class DemoCommand implements Callable<Integer> {
                                 + "interfaces configured): %s is %s, peer %s%n", warm ? "ICRQ" : "SCCRQ", setupMs, rtts(setupMs),
                                 allMs, dialer.ifname(),
                                 up.local().getHostAddress(), up.remote().getHostAddress());
+                        // The LNS configures its end off its event loop once its NCPs are up, which
+                        // may be a moment after ours: an echo sent before would be dropped there.
+                        int lnsSession = dialer.status().peerSessionId();
+                        long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                        while (!lns.interfaceConfigured(lnsSession, true) && System.nanoTime() < settle) {
+                            Thread.sleep(2);
+                        }
                         String rtt4 = ping(lab, up.remote(), dialer.ifname());
                         out.printf("[4/5] ping %s through the tunnel: %s%n", up.remote().getHostAddress(), rtt4);
                         String ll = PppLink.compact(v6.remoteLinkLocal());

@@ -131,6 +131,17 @@ public final class LnsServer implements AutoCloseable {
         return calls.size();
     }
 
+    /**
+     * True once the call with this (our) session id has its interface configured for IPv4 and,
+     * with {@code ipv6}, for IPv6: the kernel steps, which run off the event loop after the NCPs
+     * came up, are done, so packets from the peer reach the kernel. The peer's own "IPCP up"
+     * comes before that; the demo waits for this before it pings.
+     */
+    public boolean interfaceConfigured(int sessionId, boolean ipv6) {
+        Call c = calls.get(sessionId);
+        return c != null && c.ipv4Configured && (!ipv6 || c.ipv6Configured);
+    }
+
     /** Addresses left in the pool. */
     public int freeAddresses() {
         synchronized (free) {
@@ -159,6 +170,8 @@ public final class LnsServer implements AutoCloseable {
         volatile boolean ended;
         boolean creating;           // event loop
         volatile boolean failed;    // creating the interface failed
+        volatile boolean ipv4Configured; // the interface has its IPv4 addresses (kernel thread)
+        volatile boolean ipv6Configured; // ... and its IPv6 link-local ones
         java.util.concurrent.CompletableFuture<Void> kernelSteps = java.util.concurrent.CompletableFuture.completedFuture(null); // event loop
 
         Call(Session s) {
@@ -203,12 +216,18 @@ public final class LnsServer implements AutoCloseable {
                 // same addresses: the interface stays as it is.
                 if (!up.equals(lastIp) && interfaceUp()) {
                     int mtu = Math.min(1500, link.ppp().peerMru());
-                    kernelStep(k -> k.ipv4Up(up.local(), up.remote(), mtu));
+                    kernelStep(k -> {
+                        k.ipv4Up(up.local(), up.remote(), mtu);
+                        ipv4Configured = true;
+                    });
                 }
                 lastIp = up;
             } else if (e instanceof PppEvent.Ipv6Up up) {
                 if (!up.equals(lastIpv6) && interfaceUp()) {
-                    kernelStep(k -> k.ipv6Up(up.localLinkLocal(), up.remoteLinkLocal()));
+                    kernelStep(k -> {
+                        k.ipv6Up(up.localLinkLocal(), up.remoteLinkLocal());
+                        ipv6Configured = true;
+                    });
                 }
                 lastIpv6 = up;
             } else if (e instanceof PppEvent.Down) {
