@@ -31,6 +31,7 @@ public final class HarnessCall {
 
     private final CallLink link;
     private final UserPlane plane;
+    private final CallStreams streams;
     private final ScheduledExecutorService loop;
     private final boolean nakMru;
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
@@ -58,6 +59,8 @@ public final class HarnessCall {
             events.accept(e);
         }, alloc, random);
         this.plane = new UserPlane(link.ppp(), alloc, session.localId());
+        this.streams = new CallStreams(plane, alloc, loop);
+        plane.streams = streams;
         if (nakMru) {
             session.receiver(receiver());
         }
@@ -134,6 +137,7 @@ public final class HarnessCall {
             f.cancel(false);
         }
         timers.clear();
+        streams.stop();
     }
 
     public Session session() {
@@ -146,6 +150,11 @@ public final class HarnessCall {
 
     public UserPlane plane() {
         return plane;
+    }
+
+    /** The call's traffic stream (idle unless started). */
+    public CallStreams streams() {
+        return streams;
     }
 
     /** Nanoseconds from the call's creation to IPCP up, or -1. */
