@@ -72,7 +72,7 @@ public final class HarnessLac implements AutoCloseable {
                          List<CallStatus> calls, StreamReport.Summary streams) {
     }
 
-    /** After its own stream ends, how long a call waits for the LNS's stream (started about as IPCP came up there). */
+    /** After its own stream ends, how long a call waits for the LNS's (which starts at the LAC's first packet). */
     static final long STREAM_DRAIN_MILLIS = 1000;
 
     private final HarnessLacConfig config;
@@ -218,13 +218,13 @@ public final class HarnessLac implements AutoCloseable {
                     }
                 }, i * 1000L, TimeUnit.MILLISECONDS);
             }
-            // Settled once the last echo had a second to come back, and the streams have ended and drained.
+            // Settled once the last echo had a second to come back (and the stream has ended and drained).
             long settleMillis = config.pings == 0 ? 0 : (config.pings - 1) * 1000L + 1000;
             if (config.streams != null) {
                 c.streams().start(config.streams, up.local(), up.remote(), c.session().localId());
-                settleMillis = Math.max(settleMillis, config.streams.duration().toMillis() + STREAM_DRAIN_MILLIS);
-            }
-            if (settleMillis == 0) {
+                socket.loop().schedule(() -> settleAfterStream(c), Math.max(settleMillis, config.streams.duration().toMillis()),
+                        TimeUnit.MILLISECONDS);
+            } else if (settleMillis == 0) {
                 settled.countDown();
             } else {
                 socket.loop().schedule(settled::countDown, settleMillis, TimeUnit.MILLISECONDS);
@@ -242,6 +242,15 @@ public final class HarnessLac implements AutoCloseable {
             if (c.session().state() != Session.State.CLOSED) {
                 c.session().close("PPP down");
             }
+        }
+    }
+
+    /** Once {@code c}'s stream is sent (it may run late after a stall), the LNS's gets {@link #STREAM_DRAIN_MILLIS} more. */
+    private void settleAfterStream(HarnessCall c) {
+        if (c.streams().sending()) {
+            socket.loop().schedule(() -> settleAfterStream(c), 100, TimeUnit.MILLISECONDS);
+        } else {
+            socket.loop().schedule(settled::countDown, STREAM_DRAIN_MILLIS, TimeUnit.MILLISECONDS);
         }
     }
 

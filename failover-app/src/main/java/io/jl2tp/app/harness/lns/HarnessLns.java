@@ -74,6 +74,13 @@ public final class HarnessLns implements AutoCloseable {
                          Map<String, Long> misbehaviour, List<CallStatus> calls, StreamReport.Summary streams) {
     }
 
+    /**
+     * A call's stream starts at the LAC's first stream packet, or this long after IPCP up without
+     * one: longer than PPP's restart timer (3 s, RFC 1661 §4.6), so a lost Configure-Ack that
+     * keeps the LAC's IPCP from opening does not send the stream into a link that drops it.
+     */
+    static final long STREAM_FALLBACK_MILLIS = 5000;
+
     private final HarnessLnsConfig config;
     private final Scenario scenario;
     private final PppSettings ppp;
@@ -187,7 +194,9 @@ public final class HarnessLns implements AutoCloseable {
 
     private void pppEvent(HarnessCall c, PppEvent e) {
         if (e instanceof PppEvent.IpUp up && c != null && config.streams != null) {
-            c.streams().start(config.streams, up.local(), up.remote(), c.session().localId() | StreamPacket.DOWNSTREAM);
+            // Downstream starts with the LAC's stream (the LAC's IPCP is up then, too), or a while after IPCP up.
+            c.streams().startWhenPeerStreams(config.streams, up.local(), up.remote(),
+                    c.session().localId() | StreamPacket.DOWNSTREAM, STREAM_FALLBACK_MILLIS);
         } else if (e instanceof PppEvent.Down d && c != null) {
             finish(c, c.downCause());
             if (c.session().state() != Session.State.CLOSED) {

@@ -13,13 +13,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * The traffic stream of one call, both ends: {@link #start} paces sequence-numbered
  * {@link StreamPacket}s to the peer's PPP address from a periodic timer on the call's event
- * loop (a tick every 1/rate s but at least {@value #MIN_TICK_MILLIS} ms, sending every packet
- * due by then, at most {@value #BURST_TICKS} ticks' worth (and at least {@value #MIN_BURST})
- * at once: if the loop falls further behind, the packets it missed are skipped and counted,
- * never queued); {@link #receive} takes the peer's
- * stream packets out of the call's IP input and accounts them in {@link SequenceStats}.
- * Everything is allocated once per call: the send scratch packet at start, the receive side
- * at the first stream packet.
+ * loop — a tick every 1/rate s but at least {@value #MIN_TICK_MILLIS} ms, sending the packets
+ * due by then (packet k leaves k/rate s after the start). After a stall it catches up at most
+ * {@value #BURST_TICKS} ticks' worth (at least {@value #MIN_BURST}) a tick; what is more than
+ * a second behind is skipped and counted, never queued, as are packets falling due while IPCP
+ * is down again (renegotiating). {@link #startWhenPeerStreams} waits
+ * for the peer's first stream packet (its IPCP is up, so nothing is sent into a link that
+ * would drop it), or a fallback delay. {@link #receive} takes the peer's stream packets out of
+ * the call's IP input and accounts them in {@link SequenceStats}. Everything is allocated once
+ * per call: the send scratch packet at start, the receive side at the first stream packet.
  *
  * <p>Threads: the event loop only.
  */
@@ -44,15 +46,49 @@ public final class CallStreams {
     private long total;                // packets in the whole stream
     private boolean started;
     private boolean done;
+    private boolean ipDown;            // IPCP went down after the start (renegotiating): due packets are skipped
     private long due;                  // packets sent + skipped
     private long sent;
     private long skipped;
     private ScheduledFuture<?> timer;
+    private Pending pending;           // startWhenPeerStreams, until it starts
+    private ScheduledFuture<?> fallback;
+
+    private record Pending(StreamConfig config, Inet4Address local, Inet4Address remote, int flow) {
+    }
 
     CallStreams(UserPlane plane, ByteBufAllocator alloc, ScheduledExecutorService loop) {
         this.plane = plane;
         this.alloc = alloc;
         this.loop = loop;
+    }
+
+    /**
+     * Starts {@link #start} once the peer's first stream packet arrives on this call, or after
+     * {@code fallback} if none has (a peer that sends no stream). Ignored if already started.
+     */
+    public void startWhenPeerStreams(StreamConfig c, Inet4Address local, Inet4Address remote, int flow, long fallbackMillis) {
+        if (started || done || pending != null) {
+            return;
+        }
+        pending = new Pending(c, local, remote, flow);
+        if (rx != null) {
+            startPending();
+        } else {
+            fallback = loop.schedule(this::startPending, fallbackMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void startPending() {
+        Pending p = pending;
+        pending = null;
+        if (fallback != null) {
+            fallback.cancel(false);
+            fallback = null;
+        }
+        if (p != null) {
+            start(p.config(), p.local(), p.remote(), p.flow());
+        }
     }
 
     /**
@@ -83,14 +119,20 @@ public final class CallStreams {
             return;
         }
         long now = System.nanoTime();
-        boolean last = now >= endNanos;
         // Packet k leaves at k / rate seconds after the start.
-        long target = last ? total : Math.min(total, (long) Math.floor((now - startNanos) * rate / 1e9) + 1);
+        long target = now >= endNanos ? total : Math.min(total, (long) Math.floor((now - startNanos) * rate / 1e9) + 1);
         long n = target - due;
-        if (n > maxBurst) {
-            skipped += n - maxBurst;
-            due += n - maxBurst;
-            n = maxBurst;
+        long behind = Math.max(maxBurst, (long) rate);
+        if (n > behind) {
+            skipped += n - behind;
+            due += n - behind;
+            n = behind;
+        }
+        n = Math.min(n, maxBurst);
+        if (ipDown) {
+            skipped += n;
+            due += n;
+            n = 0;
         }
         for (long i = 0; i < n; i++) {
             StreamPacket.restamp(tx, txLen, sent, StreamClock.micros());
@@ -101,14 +143,27 @@ public final class CallStreams {
             sent++;
             due++;
         }
-        if (last) {
+        if (due == total) {
             stop();
         }
+    }
+
+    /**
+     * IPCP went down (false) or came up again (true): while it is down the packets that fall due
+     * are skipped, not numbered — PPP would drop them (RFC 1661 §3.7, no IP until IPCP is Opened).
+     */
+    void ipv4(boolean up) {
+        ipDown = !up;
     }
 
     /** Stops sending (the call ended, or the stream's time is up). Idempotent. */
     public void stop() {
         done = true;
+        pending = null;
+        if (fallback != null) {
+            fallback.cancel(false);
+            fallback = null;
+        }
         if (timer != null) {
             timer.cancel(false);
             timer = null;
@@ -133,6 +188,9 @@ public final class CallStreams {
             rx.countCorrupt();
         } else {
             rx.record(StreamPacket.seq(rxScratch, h), now - StreamPacket.sentMicros(rxScratch, h));
+            if (pending != null) {
+                startPending();
+            }
         }
         return true;
     }
@@ -142,7 +200,7 @@ public final class CallStreams {
         return sent;
     }
 
-    /** Packets skipped because the event loop fell behind the rate. */
+    /** Packets not sent: the event loop fell more than a second behind the rate, or IPCP was down. */
     public long skipped() {
         return skipped;
     }

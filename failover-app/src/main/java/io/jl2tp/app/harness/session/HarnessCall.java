@@ -69,9 +69,12 @@ public final class HarnessCall {
     private void record(PppEvent e) {
         if (e instanceof PppEvent.IpUp up) {
             ip = up;
+            streams.ipv4(true);
             if (upNanos == 0) {
                 upNanos = System.nanoTime();
             }
+        } else if (e instanceof PppEvent.IpDown) {
+            streams.ipv4(false);
         } else if (e instanceof PppEvent.Ipv6Up up) {
             ip6 = up;
         } else if (e instanceof PppEvent.Authenticated a && a.weAuthenticatedPeer()) {

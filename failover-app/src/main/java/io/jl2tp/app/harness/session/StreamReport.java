@@ -21,7 +21,7 @@ public final class StreamReport {
 
     /**
      * One session's streams (or the total: tunnel and session -1): packets sent and skipped
-     * (the event loop was behind) by this side; received, lost, reordered, duplicated and
+     * (the event loop more than 1 s behind, or IPCP down) by this side; received, lost, reordered, duplicated and
      * corrupt packets of the peer's stream; one-way latency p50/p95/p99/max in µs (-1: none).
      */
     public record Row(int tunnelId, int sessionId, long sent, long skipped, long received, long lost, long reordered,
@@ -120,7 +120,7 @@ public final class StreamReport {
     public static String text(Summary s, boolean allRows) {
         StringBuilder b = new StringBuilder();
         StreamConfig c = s.config();
-        b.append(String.format(Locale.ROOT, "streams: %d pps x %d B UDP per session each way for %s; received here: %s%n",
+        b.append(String.format(Locale.ROOT, "streams: sending %d pps x %d B UDP per session for %s; received here: %s%n",
                 c.rate(), c.size(), duration(c), s.direction()));
         b.append(String.format(Locale.ROOT, "%-16s %9s %9s %8s %7s %6s %6s %6s %8s %8s %8s %8s%n", "tunnel/session",
                 "sent", "received", "lost", "loss%", "reord", "dup", "bad", "p50 us", "p95 us", "p99 us", "max us"));
@@ -136,7 +136,8 @@ public final class StreamReport {
         }
         line(b, "total (" + s.sessions() + ")", s.total());
         if (s.total().skipped() > 0) {
-            b.append("skipped ").append(s.total().skipped()).append(" packets: the event loop fell behind the rate\n");
+            b.append("not sent ").append(s.total().skipped())
+                    .append(" packets: the event loop fell more than 1 s behind the rate, or IPCP was down\n");
         }
         return b.toString();
     }
