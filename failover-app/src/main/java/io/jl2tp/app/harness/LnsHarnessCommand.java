@@ -36,7 +36,7 @@ import java.util.concurrent.Callable;
             "The --control socket takes the same actions while it runs, and 'status'; prefix 'tunnel ID' or 'session ID'"
                 + " to act on one.",
             "--stream RATE[:SIZE] sends each session a sequence-numbered UDP stream (LNS->LAC) once IPCP is up, and counts"
-                + " the LAC's stream: 'status' and 'streams' on the control socket and the exit status show loss,"
+                + " the LAC's stream: 'status' and 'streams' on the control socket and the status printed at exit show loss,"
                 + " reordering, duplicates and one-way latency per session and in total.",
             "SIGTERM/SIGINT (or --duration) stop it; the status is printed at exit."},
         footer = {"", "Example:", "  jl2tp harness lns --listen 127.0.0.1:1701 --user alice:s3cret \\",

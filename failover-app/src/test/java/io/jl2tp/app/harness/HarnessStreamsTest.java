@@ -33,9 +33,15 @@ class HarnessStreamsTest {
 
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
+    /**
+     * Without impairment nothing is lost — unless the kernel dropped datagrams at a full socket
+     * buffer (a busy machine; RcvbufErrors in /proc/net/snmp, every process's): the streams may
+     * then lose at most as many.
+     */
     @Test
     void streamsFlowBothWaysWithoutLossOnTwoSessions() throws Exception {
         StreamConfig streams = new StreamConfig(500, 200, Duration.ofSeconds(2));
+        long kernelBefore = rcvbufErrors();
         try (HarnessLns lns = HarnessLns.start(new HarnessLnsConfig().user("alice", "s3cret").streams(streams))) {
             HarnessLac.Result r;
             HarnessLns.Status s;
@@ -48,7 +54,8 @@ class HarnessStreamsTest {
                 lnsStreams = lns.command("streams");
                 lacStreams = lac.command("streams");
             }
-            String report = LacReport.text(r, true) + "\n" + HarnessLns.describe(s);
+            long kernel = rcvbufErrors() - kernelBefore;
+            String report = LacReport.text(r, true) + "\n" + HarnessLns.describe(s) + "\nkernel RcvbufErrors +" + kernel;
             assertEquals(2, r.reachedUp(), report);
             StreamReport.Summary down = r.streams();
             StreamReport.Summary up = s.streams();
@@ -59,16 +66,22 @@ class HarnessStreamsTest {
                     // 500 packets/s for 2 s: each one sent, or skipped if the loop fell behind.
                     assertEquals(1000, row.sent() + row.skipped(), report);
                     assertTrue(row.received() > 0, report);
-                    assertEquals(0, row.lost(), report);
                     assertEquals(0, row.duplicated(), report);
+                    assertEquals(0, row.reordered(), report);
                     assertEquals(0, row.corrupt(), report);
                     assertTrue(row.p50Micros() >= 0 && row.p50Micros() <= row.p95Micros()
                             && row.p95Micros() <= row.p99Micros() && row.p99Micros() <= row.maxMicros(), report);
                 }
+                assertTrue(sum.total().lost() <= kernel, report);
             }
-            // Each side received all the other sent: LAC→LNS and LNS→LAC.
-            assertEquals(down.total().sent(), up.total().received(), report);
-            assertEquals(up.total().sent(), down.total().received(), report);
+            // Each side received all the other sent: LAC→LNS and LNS→LAC (less what the kernel dropped).
+            assertTrue(up.total().received() >= down.total().sent() - kernel, report);
+            assertTrue(down.total().received() >= up.total().sent() - kernel, report);
+            if (kernel == 0) {
+                assertEquals(down.total().sent(), up.total().received(), report);
+                assertEquals(up.total().sent(), down.total().received(), report);
+                assertEquals(0, up.total().lost() + down.total().lost(), report);
+            }
             assertTrue(lnsStreams.startsWith("streams: sending 500 pps x 200 B UDP per session for 2s; received here:"
                     + " upstream, LAC->LNS\n"), lnsStreams);
             assertTrue(lnsStreams.contains("\ntotal (2)"), lnsStreams);
@@ -84,11 +97,14 @@ class HarnessStreamsTest {
     /**
      * 10 % loss LNS→LAC only: lossy both ways, PPP's lost Configure-Acks renegotiate IPCP
      * (RFC 1661 §4, Configure-Request in Opened) and the data plane is down a while — real, but
-     * not the relay's figure. One way, the stream starts only once both ends are Opened.
+     * not the relay's figure. One way, the stream starts only once both ends are Opened. On a
+     * busy machine the kernel may also drop datagrams at a full socket buffer (counted in
+     * /proc/net/snmp, for every process): those are allowed on top of the relay's drops.
      */
     @Test
     void throughTheRelayWithTenPercentLossTheLossFigureMatchesTheRelays() throws Exception {
-        StreamConfig streams = new StreamConfig(500, 128, Duration.ofSeconds(4));
+        StreamConfig streams = new StreamConfig(250, 128, Duration.ofSeconds(4));
+        long kernelBefore = rcvbufErrors();
         try (HarnessLns lns = HarnessLns.start(new HarnessLnsConfig().user("alice", "s3cret").streams(streams));
              ImpairRelay relay = ImpairRelay.start(ImpairRelay.Config.of(new InetSocketAddress(LOOPBACK, 0),
                      new InetSocketAddress(LOOPBACK, lns.port())).with(Impairment.Profile.NONE,
@@ -100,25 +116,53 @@ class HarnessStreamsTest {
                 r = lac.awaitSettled(Duration.ofSeconds(90));
                 s = lns.status();
             }
+            long kernel = rcvbufErrors() - kernelBefore;
             ImpairRelay.Stats down = relay.stats(ImpairRelay.Direction.DOWN);
             String report = LacReport.text(r, true) + "\n" + HarnessLns.describe(s) + "\nup: "
-                    + relay.stats(ImpairRelay.Direction.UP).line() + "\ndown: " + down.line();
+                    + relay.stats(ImpairRelay.Direction.UP).line() + "\ndown: " + down.line() + "\nkernel RcvbufErrors +" + kernel;
             assertEquals(2, r.reachedUp(), report);
             assertEquals(Map.of(), r.failures(), report);
             StreamReport.Row upstream = s.streams().total();
-            assertEquals(0, upstream.lost(), report);
-            assertEquals(upstream.received(), r.streams().total().sent(), report);
+            assertTrue(upstream.lost() <= kernel, report);
             StreamReport.Row downstream = r.streams().total();
             long expected = downstream.received() - downstream.duplicated() + downstream.lost();
-            assertTrue(expected > 3000, report);
-            // 10 % of > 3000 packets: the standard deviation is under 0.6 %; 7-13 % is over five of them.
-            assertTrue(downstream.lossPercent() > 7 && downstream.lossPercent() < 13, report);
-            // Exactly the stream packets the relay dropped: at most all it dropped, at least that less
-            // the other datagrams it carried down (control, PPP) and a few lost after the last received.
+            assertTrue(expected > 1500, report);
+            // Exactly the stream packets the relay dropped (and any the kernel did): at most all it
+            // dropped, at least that less the other datagrams it carried down (control, PPP) and a
+            // few lost after the last one received.
             long others = down.received() - s.streams().total().sent();
-            assertTrue(downstream.lost() <= down.dropped() && downstream.lost() >= down.dropped() - others - 5, report);
+            assertTrue(downstream.lost() >= down.dropped() - others - 5, report);
+            assertTrue(downstream.lost() <= down.dropped() + kernel, report);
+            // 10 % of about 2000 packets: the standard deviation is under 0.7 %; 7-13 % is over four of them.
+            assertTrue(downstream.lossPercent() > 7, report);
+            assertTrue(100.0 * (downstream.lost() - kernel) / expected < 13, report);
             assertEquals(0, downstream.duplicated(), report);
             assertEquals(0, downstream.corrupt(), report);
+        }
+    }
+
+    /** UDP datagrams the kernel dropped at a full receive buffer, all processes (RcvbufErrors, /proc/net/snmp). */
+    private static long rcvbufErrors() throws java.io.IOException {
+        java.util.List<String> udp = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/net/snmp")).stream()
+                .filter(l -> l.startsWith("Udp:")).toList();
+        java.util.List<String> names = java.util.List.of(udp.get(0).split("\\s+"));
+        return Long.parseLong(udp.get(1).split("\\s+")[names.indexOf("RcvbufErrors")]);
+    }
+
+    @Test
+    void withoutStreamsTheStreamsCommandSaysSoAndReportsHaveNoStreams() throws Exception {
+        try (HarnessLns lns = HarnessLns.start(new HarnessLnsConfig().user("alice", "s3cret"))) {
+            assertEquals("error: no streams (start with --stream)", lns.command("streams"));
+            try (HarnessLac lac = HarnessLac.start(new HarnessLacConfig().lns(new InetSocketAddress(LOOPBACK, lns.port()))
+                    .user("alice", "s3cret").pings(0))) {
+                HarnessLac.Result r = lac.awaitSettled(Duration.ofSeconds(30));
+                assertEquals(1, r.reachedUp(), LacReport.text(r, true));
+                assertEquals("error: no streams (start with --stream)", lac.command("streams"));
+                assertEquals(null, r.streams());
+                assertTrue(!LacReport.json(r).contains("\"streams\"") && !LacReport.text(r, true).contains("streams:"));
+            }
+            assertEquals(null, lns.status().streams());
+            assertTrue(!HarnessLns.describe(lns.status()).contains("streams:"));
         }
     }
 

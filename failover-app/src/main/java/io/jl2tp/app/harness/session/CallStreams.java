@@ -65,7 +65,7 @@ public final class CallStreams {
 
     /**
      * Starts {@link #start} once the peer's first stream packet arrives on this call, or after
-     * {@code fallback} if none has (a peer that sends no stream). Ignored if already started.
+     * {@code fallbackMillis} if none has (a peer that sends no stream). Ignored if already started.
      */
     public void startWhenPeerStreams(StreamConfig c, Inet4Address local, Inet4Address remote, int flow, long fallbackMillis) {
         if (started || done || pending != null) {
