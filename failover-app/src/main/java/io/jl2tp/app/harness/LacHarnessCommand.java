@@ -25,7 +25,11 @@ import java.util.concurrent.Callable;
             "The report: calls up, set-up latency p50 and p99 (call placed to IPCP up), set-up rate, failures by cause,"
                 + " echo round trips; --json prints it as JSON.",
             "Misbehaviour comes from --scenario FILE and --misbehave LINE, as for 'jl2tp harness lns' (see its --help).",
-            "It stops once every call is up and pinged or has failed (or at --timeout); --hold keeps the calls up until"
+            "With --stream each call sends a sequence-numbered UDP stream to the LNS's PPP address and the report adds what"
+                + " arrived of the LNS's stream (run 'jl2tp harness lns --stream' too): loss, reordering, duplicates, one-way"
+                + " latency p50/p95/p99/max per session and in total; the LNS reports the LAC's stream.",
+            "It stops once every call is up and pinged (and its stream done) or has failed (or at --timeout, default 60s"
+                + " plus --stream-duration); --hold keeps the calls up until"
                 + " SIGTERM/SIGINT, for the --control socket.",
             "Exit status: 0 if every call came up, 1 otherwise, 2 for bad flags."},
         footer = {"", "Example:", "  jl2tp harness lac --lns 127.0.0.1:1701 --tunnels 10 --sessions 10 \\",
@@ -71,6 +75,9 @@ public final class LacHarnessCommand implements Callable<Integer> {
     @Mixin
     TunnelOptions tunnel;
 
+    @Mixin
+    StreamOptions streams;
+
     @Option(names = "--pcap", paramLabel = "FILE", description = "write what the LAC sent and received (libpcap)")
     Path pcap;
 
@@ -94,7 +101,9 @@ public final class LacHarnessCommand implements Callable<Integer> {
         long waitNanos;
         try {
             config = config();
-            waitNanos = timeout == null ? 60_000_000_000L : ImpairCommand.nanos("--timeout", timeout);
+            // Without --timeout: a minute, plus the streams' time (the run waits for them to end).
+            waitNanos = timeout == null ? 60_000_000_000L + (config.streams() == null ? 0 : config.streams().duration().toNanos())
+                    : ImpairCommand.nanos("--timeout", timeout);
             if (waitNanos <= 0) {
                 throw new BadFlag("--timeout " + timeout + ": must be positive");
             }
@@ -173,6 +182,6 @@ public final class LacHarnessCommand implements Callable<Integer> {
         if (pings != null) {
             c.pings(HarnessFlags.integer("--pings", pings, 0, 3600));
         }
-        return c.pcap(pcap).scenario(t.scenario());
+        return c.pcap(pcap).scenario(t.scenario()).streams(streams.check());
     }
 }

@@ -35,6 +35,9 @@ import java.util.concurrent.Callable;
             "  [after TIME] cdn result R [error E] [disconnect CODE] [q931 CAUSE] [\"msg\"]",
             "The --control socket takes the same actions while it runs, and 'status'; prefix 'tunnel ID' or 'session ID'"
                 + " to act on one.",
+            "--stream RATE[:SIZE] sends each session a sequence-numbered UDP stream (LNS->LAC) once IPCP is up, and counts"
+                + " the LAC's stream: 'status' and 'streams' on the control socket and the status printed at exit show loss,"
+                + " reordering, duplicates and one-way latency per session and in total.",
             "SIGTERM/SIGINT (or --duration) stop it; the status is printed at exit."},
         footer = {"", "Example:", "  jl2tp harness lns --listen 127.0.0.1:1701 --user alice:s3cret \\",
             "      --misbehave 'after 5s stopccn result 6 error 0 \"bye\"' --control lns.ctl"})
@@ -69,6 +72,9 @@ public final class LnsHarnessCommand implements Callable<Integer> {
 
     @Mixin
     TunnelOptions tunnel;
+
+    @Mixin
+    StreamOptions streams;
 
     @Option(names = "--pcap", paramLabel = "FILE", description = "write what the LNS sent and received (libpcap)")
     Path pcap;
@@ -163,7 +169,7 @@ public final class LnsHarnessCommand implements Callable<Integer> {
         if (t.receiveWindow() != null) {
             c.receiveWindow(t.receiveWindow());
         }
-        return c.pcap(pcap).scenario(t.scenario());
+        return c.pcap(pcap).scenario(t.scenario()).streams(streams.check());
     }
 
     static Inet4Address v4(String flag, String v) throws BadFlag {

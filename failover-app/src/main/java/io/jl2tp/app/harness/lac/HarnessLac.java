@@ -7,6 +7,7 @@ import io.jl2tp.app.harness.session.CallStatus;
 import io.jl2tp.app.harness.session.HarnessCall;
 import io.jl2tp.app.harness.session.HarnessControl;
 import io.jl2tp.app.harness.session.HarnessSocket;
+import io.jl2tp.app.harness.session.StreamReport;
 import io.jl2tp.l2tp.netty.L2tpSocket;
 import io.jl2tp.l2tp.transport.TransportConfig;
 import io.jl2tp.l2tp.tunnel.L2tpEvent;
@@ -61,14 +62,18 @@ public final class HarnessLac implements AutoCloseable {
      * The outcome so far: calls placed, calls that reached IPCP up, calls up now, failures by
      * cause (calls that ended before IPCP up), calls that ended after IPCP up by cause, set-up latency percentiles (ICRQ queued → IPCP up),
      * the set-up rate (calls up per second of the run), echo requests sent and answered with
-     * round-trip percentiles, the elapsed time, and each call.
+     * round-trip percentiles, the elapsed time, each call, and the traffic streams (null without them:
+     * the LNS→LAC stream as received here, and what the LAC sent).
      */
     public record Result(int placed, int reachedUp, int upNow, Map<String, Integer> failures,
                          Map<String, Integer> endedAfterUp, double setupP50Millis,
                          double setupP99Millis, double setupRatePerSecond, long pingsSent, long pingsAnswered,
                          double rttP50Millis, double rttP99Millis, long elapsedMillis, Map<String, Long> misbehaviour,
-                         List<CallStatus> calls) {
+                         List<CallStatus> calls, StreamReport.Summary streams) {
     }
+
+    /** After its own stream ends, how long a call waits for the LNS's (which starts at the LAC's first packet). */
+    static final long STREAM_DRAIN_MILLIS = 1000;
 
     private final HarnessLacConfig config;
     private final Scenario scenario;
@@ -213,11 +218,16 @@ public final class HarnessLac implements AutoCloseable {
                     }
                 }, i * 1000L, TimeUnit.MILLISECONDS);
             }
-            if (config.pings == 0) {
+            // Settled once the last echo had a second to come back (and the stream has ended and drained).
+            long settleMillis = config.pings == 0 ? 0 : (config.pings - 1) * 1000L + 1000;
+            if (config.streams != null) {
+                c.streams().start(config.streams, up.local(), up.remote(), c.session().localId());
+                socket.loop().schedule(() -> settleAfterStream(c), Math.max(settleMillis, config.streams.duration().toMillis()),
+                        TimeUnit.MILLISECONDS);
+            } else if (settleMillis == 0) {
                 settled.countDown();
             } else {
-                // Settled once the last echo had a second to come back.
-                socket.loop().schedule(settled::countDown, (config.pings - 1) * 1000L + 1000, TimeUnit.MILLISECONDS);
+                socket.loop().schedule(settled::countDown, settleMillis, TimeUnit.MILLISECONDS);
             }
         } else if (e instanceof PppEvent.Ipv6Up up6 && config.pingIpv6) {
             for (int i = 0; i < config.pings; i++) {
@@ -232,6 +242,15 @@ public final class HarnessLac implements AutoCloseable {
             if (c.session().state() != Session.State.CLOSED) {
                 c.session().close("PPP down");
             }
+        }
+    }
+
+    /** Once {@code c}'s stream is sent (it may run late after a stall), the LNS's gets {@link #STREAM_DRAIN_MILLIS} more. */
+    private void settleAfterStream(HarnessCall c) {
+        if (c.streams().sending()) {
+            socket.loop().schedule(() -> settleAfterStream(c), 100, TimeUnit.MILLISECONDS);
+        } else {
+            socket.loop().schedule(settled::countDown, STREAM_DRAIN_MILLIS, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -287,8 +306,14 @@ public final class HarnessLac implements AutoCloseable {
         long end = lastUpNanos == 0 ? System.nanoTime() : lastUpNanos;
         double rate = setup.isEmpty() ? 0 : setup.size() / Math.max(1e-9, (end - startNanos) / 1e9);
         Map<String, Long> mis = socket.misbehaviourCounters();
+        StreamReport.Summary streams = null;
+        if (config.streams != null) {
+            StreamReport.Collector col = new StreamReport.Collector();
+            calls.forEach(col::add);
+            streams = col.summary(config.streams, "downstream, LNS->LAC");
+        }
         return new Result(calls.size(), setup.size(), up, Map.copyOf(failures), Map.copyOf(endedAfterUp), pct(setup, 50), pct(setup, 99), rate, sent,
-                answered, pct(rtts, 50), pct(rtts, 99), (System.nanoTime() - startNanos) / 1_000_000, mis, cs);
+                answered, pct(rtts, 50), pct(rtts, 99), (System.nanoTime() - startNanos) / 1_000_000, mis, cs, streams);
     }
 
     /** The p-th percentile (nearest rank) of nanosecond values, in milliseconds; NaN if none. */
@@ -309,10 +334,14 @@ public final class HarnessLac implements AutoCloseable {
         }
         try {
             return socket.call(() -> HarnessControl.run(line, socket.endpoint().tunnels(), List.copyOf(bySession.values()),
-                    () -> LacReport.text(snapshot(), true))).get(10, TimeUnit.SECONDS);
+                    () -> LacReport.text(snapshot(), true), () -> streamsText(snapshot()))).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             return "error: " + e.getMessage();
         }
+    }
+
+    private static String streamsText(Result r) {
+        return r.streams() == null ? "error: no streams (start with --stream)" : StreamReport.text(r.streams(), true).stripTrailing();
     }
 
     /** The local port. */

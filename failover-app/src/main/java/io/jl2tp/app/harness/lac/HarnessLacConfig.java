@@ -1,6 +1,7 @@
 package io.jl2tp.app.harness.lac;
 
 import io.jl2tp.app.harness.scenario.Scenario;
+import io.jl2tp.app.harness.session.StreamConfig;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ public final class HarnessLacConfig {
     boolean pingIpv6;
     Path pcap;
     Scenario scenario = Scenario.NONE;
+    StreamConfig streams;
     String hostName = "jl2tp-harness-lac";
 
     /** The LNS to dial (required). */
@@ -133,6 +135,17 @@ public final class HarnessLacConfig {
     public HarnessLacConfig scenario(Scenario s) {
         this.scenario = s;
         return this;
+    }
+
+    /** Traffic streams each call sends once IPCP is up (null: none); the LAC settles after they end. */
+    public HarnessLacConfig streams(StreamConfig s) {
+        this.streams = s;
+        return this;
+    }
+
+    /** The streams, or null. */
+    public StreamConfig streams() {
+        return streams;
     }
 
     /** Host Name AVP (RFC 2661 §4.4.3). */

@@ -2,6 +2,7 @@ package io.jl2tp.app.harness.lac;
 
 import io.jl2tp.app.harness.session.CallStatus;
 import io.jl2tp.app.harness.session.HarnessControl;
+import io.jl2tp.app.harness.session.StreamReport;
 
 import java.util.Locale;
 import java.util.Map;
@@ -35,6 +36,9 @@ public final class LacReport {
                 b.append(HarnessControl.line(c)).append('\n');
             }
         }
+        if (r.streams() != null) {
+            b.append(StreamReport.text(r.streams(), perCall));
+        }
         b.append("elapsed ").append(r.elapsedMillis()).append(" ms");
         return b.toString();
     }
@@ -43,7 +47,7 @@ public final class LacReport {
         return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.1f", v);
     }
 
-    /** The result as one JSON object (calls included). */
+    /** The result as one JSON object (calls included; {@code streams} when the run had them). */
     public static String json(HarnessLac.Result r) {
         StringBuilder b = new StringBuilder("{");
         b.append("\"placed\":").append(r.placed()).append(",\"reachedUp\":").append(r.reachedUp())
@@ -80,7 +84,11 @@ public final class LacReport {
                     .append(",\"down\":").append(str(c.downCause())).append('}');
             first = false;
         }
-        return b.append("]}").toString();
+        b.append(']');
+        if (r.streams() != null) {
+            b.append(",\"streams\":").append(StreamReport.json(r.streams()));
+        }
+        return b.append('}').toString();
     }
 
     private static String num(double v) {

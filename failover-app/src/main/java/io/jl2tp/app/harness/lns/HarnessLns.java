@@ -8,6 +8,8 @@ import io.jl2tp.app.harness.session.CallStatus;
 import io.jl2tp.app.harness.session.HarnessCall;
 import io.jl2tp.app.harness.session.HarnessControl;
 import io.jl2tp.app.harness.session.HarnessSocket;
+import io.jl2tp.app.harness.session.StreamPacket;
+import io.jl2tp.app.harness.session.StreamReport;
 import io.jl2tp.l2tp.transport.TransportConfig;
 import io.jl2tp.l2tp.tunnel.EndpointLimits;
 import io.jl2tp.l2tp.tunnel.FrameReceiver;
@@ -64,12 +66,20 @@ public final class HarnessLns implements AutoCloseable {
     /**
      * A snapshot: tunnels established / known, calls in progress, calls with IPCP up, echo
      * requests answered and traffic (all calls since start, ended ones included), the
-     * scenario's counters, ended calls by cause, and each live call.
+     * scenario's counters, ended calls by cause, each live call, and the traffic streams (null
+     * without them: the LAC→LNS stream as received here and what the LNS sent, ended calls included).
      */
     public record Status(int port, int tunnelsEstablished, int tunnels, int sessions, int sessionsUp, long echoAnswered,
                          long rxPackets, long rxOctets, long txPackets, long txOctets, Map<String, Integer> endedByCause,
-                         Map<String, Long> misbehaviour, List<CallStatus> calls) {
+                         Map<String, Long> misbehaviour, List<CallStatus> calls, StreamReport.Summary streams) {
     }
+
+    /**
+     * A call's stream starts at the LAC's first stream packet, or this long after IPCP up without
+     * one: longer than PPP's restart timer (3 s, RFC 1661 §4.6), so a lost Configure-Ack that
+     * keeps the LAC's IPCP from opening does not send the stream into a link that drops it.
+     */
+    static final long STREAM_FALLBACK_MILLIS = 5000;
 
     private final HarnessLnsConfig config;
     private final Scenario scenario;
@@ -79,6 +89,7 @@ public final class HarnessLns implements AutoCloseable {
     private final Map<Tunnel, List<ScheduledFuture<?>>> tunnelTimers = new HashMap<>(); // loop
     private final Map<String, Integer> ended = new TreeMap<>();                   // loop
     private final long[] endedTotals = new long[5];                               // loop: echo, rx p/o, tx p/o
+    private final StreamReport.Collector endedStreams = new StreamReport.Collector(); // loop
     private final Deque<Integer> freeAddresses = new ArrayDeque<>();              // loop
     private final SecureRandom random = new SecureRandom();
     private int nextAddress;                                                      // loop
@@ -182,7 +193,11 @@ public final class HarnessLns implements AutoCloseable {
     }
 
     private void pppEvent(HarnessCall c, PppEvent e) {
-        if (e instanceof PppEvent.Down d && c != null) {
+        if (e instanceof PppEvent.IpUp up && c != null && config.streams != null) {
+            // Downstream starts with the LAC's stream (the LAC's IPCP is up then, too), or a while after IPCP up.
+            c.streams().startWhenPeerStreams(config.streams, up.local(), up.remote(),
+                    c.session().localId() | StreamPacket.DOWNSTREAM, STREAM_FALLBACK_MILLIS);
+        } else if (e instanceof PppEvent.Down d && c != null) {
             finish(c, c.downCause());
             if (c.session().state() != Session.State.CLOSED) {
                 c.session().close("PPP down");
@@ -200,6 +215,9 @@ public final class HarnessLns implements AutoCloseable {
             endedTotals[3] += n[2];
             endedTotals[4] += n[3];
             ended.merge(c.downCause() == null ? why : c.downCause(), 1, Integer::sum);
+            if (config.streams != null) {
+                endedStreams.add(c);
+            }
             if (c.ip() != null) {
                 freeAddresses.add(toInt(c.ip().remote()));
             }
@@ -267,8 +285,14 @@ public final class HarnessLns implements AutoCloseable {
         }
         int up = (int) cs.stream().filter(CallStatus::up).count();
         Map<String, Long> mis = socket.misbehaviourCounters();
+        StreamReport.Summary streams = null;
+        if (config.streams != null) {
+            StreamReport.Collector col = endedStreams.copy();
+            calls.values().forEach(col::add);
+            streams = col.summary(config.streams, "upstream, LAC->LNS");
+        }
         return new Status(port(), est, ts.size(), cs.size(), up, sum[0], sum[1], sum[2], sum[3], sum[4], Map.copyOf(ended),
-                mis, cs);
+                mis, cs, streams);
     }
 
     /**
@@ -284,13 +308,17 @@ public final class HarnessLns implements AutoCloseable {
         }
         try {
             return socket.call(() -> HarnessControl.run(line, socket.endpoint().tunnels(), List.copyOf(calls.values()),
-                    () -> describe(snapshot()))).get(10, TimeUnit.SECONDS);
+                    () -> describe(snapshot()), () -> streamsText(snapshot()))).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             return "error: " + e.getMessage();
         }
     }
 
-    /** The status as the control socket prints it: a summary line, then one line per call. */
+    private static String streamsText(Status s) {
+        return s.streams() == null ? "error: no streams (start with --stream)" : StreamReport.text(s.streams(), true).stripTrailing();
+    }
+
+    /** The status as the control socket prints it: a summary line, one line per call, then the streams' table. */
     public static String describe(Status s) {
         StringBuilder b = new StringBuilder();
         b.append("tunnels ").append(s.tunnelsEstablished()).append('/').append(s.tunnels()).append(" sessions ")
@@ -305,6 +333,9 @@ public final class HarnessLns implements AutoCloseable {
         }
         for (CallStatus c : s.calls()) {
             b.append('\n').append(HarnessControl.line(c));
+        }
+        if (s.streams() != null) {
+            b.append('\n').append(StreamReport.text(s.streams(), false).stripTrailing());
         }
         return b.toString();
     }

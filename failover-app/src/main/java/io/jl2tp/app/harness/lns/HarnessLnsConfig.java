@@ -1,6 +1,7 @@
 package io.jl2tp.app.harness.lns;
 
 import io.jl2tp.app.harness.scenario.Scenario;
+import io.jl2tp.app.harness.session.StreamConfig;
 import io.jl2tp.ppp.auth.Secret;
 import io.jl2tp.ppp.auth.SecretProvider;
 
@@ -42,6 +43,7 @@ public final class HarnessLnsConfig {
     int receiveWindow = 8;
     Path pcap;
     Scenario scenario = Scenario.NONE;
+    StreamConfig streams;
     String hostName = "jl2tp-harness-lns";
 
     /** Where to listen (port 0: ephemeral, see {@link HarnessLns#port()}). */
@@ -159,5 +161,11 @@ public final class HarnessLnsConfig {
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException(e);
         }
+    }
+
+    /** Traffic streams each call sends to the LAC once IPCP is up (null: none). */
+    public HarnessLnsConfig streams(StreamConfig s) {
+        this.streams = s;
+        return this;
     }
 }

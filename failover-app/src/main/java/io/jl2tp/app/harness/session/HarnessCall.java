@@ -31,6 +31,7 @@ public final class HarnessCall {
 
     private final CallLink link;
     private final UserPlane plane;
+    private final CallStreams streams;
     private final ScheduledExecutorService loop;
     private final boolean nakMru;
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
@@ -58,6 +59,8 @@ public final class HarnessCall {
             events.accept(e);
         }, alloc, random);
         this.plane = new UserPlane(link.ppp(), alloc, session.localId());
+        this.streams = new CallStreams(plane, alloc, loop);
+        plane.streams = streams;
         if (nakMru) {
             session.receiver(receiver());
         }
@@ -66,9 +69,12 @@ public final class HarnessCall {
     private void record(PppEvent e) {
         if (e instanceof PppEvent.IpUp up) {
             ip = up;
+            streams.ipv4(true);
             if (upNanos == 0) {
                 upNanos = System.nanoTime();
             }
+        } else if (e instanceof PppEvent.IpDown) {
+            streams.ipv4(false);
         } else if (e instanceof PppEvent.Ipv6Up up) {
             ip6 = up;
         } else if (e instanceof PppEvent.Authenticated a && a.weAuthenticatedPeer()) {
@@ -134,6 +140,7 @@ public final class HarnessCall {
             f.cancel(false);
         }
         timers.clear();
+        streams.stop();
     }
 
     public Session session() {
@@ -146,6 +153,11 @@ public final class HarnessCall {
 
     public UserPlane plane() {
         return plane;
+    }
+
+    /** The call's traffic stream (idle unless started). */
+    public CallStreams streams() {
+        return streams;
     }
 
     /** Nanoseconds from the call's creation to IPCP up, or -1. */

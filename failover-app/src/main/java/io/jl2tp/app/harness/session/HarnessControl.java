@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 
 /**
  * The control commands of a harness LNS or LAC (from its control socket or in-process):
- * {@code status}, or a scenario action — {@code stopccn …}, {@code cdn …}, {@code lcp-terminate},
+ * {@code status}, {@code streams} (the traffic streams' report), or a scenario action — {@code stopccn …}, {@code cdn …}, {@code lcp-terminate},
  * {@code send …} — for every tunnel or call, or, after {@code tunnel ID} / {@code session ID},
  * for that one. Stateless; event loop only.
  */
@@ -23,9 +23,18 @@ public final class HarnessControl {
     /** Runs {@code line}; returns the reply (one line for actions and errors). */
     public static String run(String line, List<Tunnel> tunnels, List<HarnessCall> calls, Callable<String> status)
             throws Exception {
+        return run(line, tunnels, calls, status, () -> "error: no streams (start with --stream)");
+    }
+
+    /** {@link #run(String, List, List, Callable)} where {@code streams} answers the command {@code streams}. */
+    public static String run(String line, List<Tunnel> tunnels, List<HarnessCall> calls, Callable<String> status,
+                             Callable<String> streams) throws Exception {
         String cmd = line.strip();
         if (cmd.equals("status")) {
             return status.call();
+        }
+        if (cmd.equals("streams")) {
+            return streams.call();
         }
         Integer tunnelId = null;
         Integer sessionId = null;

@@ -35,6 +35,7 @@ public final class UserPlane implements PppLink.IpSink {
     long txOctets;
     long echoAnswered;
     long echoRepliesReceived;
+    CallStreams streams;  // the call's traffic stream, if any: takes its packets before the copy below
 
     /** Answers and counts the IP traffic of {@code ppp} from now on (it becomes the link's IP sink). */
     public UserPlane(PppLink ppp, ByteBufAllocator alloc, int echoId) {
@@ -46,6 +47,12 @@ public final class UserPlane implements PppLink.IpSink {
 
     @Override
     public void packet(int protocol, ByteBuf ip) {
+        if (streams != null && protocol == PppLink.PROTO_IPV4 && streams.receive(ip)) {
+            rxPackets++;
+            rxOctets += ip.readableBytes();
+            ip.release();
+            return;
+        }
         byte[] p;
         try {
             rxPackets++;
@@ -83,8 +90,13 @@ public final class UserPlane implements PppLink.IpSink {
         ByteBuf buf = alloc.buffer(CallLink.HEADROOM + packet.length);
         buf.writerIndex(CallLink.HEADROOM).readerIndex(CallLink.HEADROOM);
         buf.writeBytes(packet);
+        send(protocol, buf);
+    }
+
+    /** Sends one IP packet ({@code buf}'s readable bytes, {@link CallLink#HEADROOM} before them) and counts it. */
+    void send(int protocol, ByteBuf buf) {
         txPackets++;
-        txOctets += packet.length;
+        txOctets += buf.readableBytes();
         ppp.sendIp(protocol, buf);
     }
 
