@@ -233,9 +233,12 @@ public final class Session {
                 tunnel.peerLog("{}session={} call {} established with peer session {}", tunnel.logPrefix(), localId,
                         localId, peerId);
                 tunnel.emit(new L2tpEvent.SessionUp(this));
+                // Frames that overtook the ICCN go to the receiver the SessionUp handler has started.
+                data.deliverHeld(state == State.ESTABLISHED ? receiver : null, lac && !sequencingRequired);
             }
             case CLEAN_UP -> {
                 data.unpublish();
+                data.dropHeld();
                 if (localId != 0) {
                     tunnel.peerLog("{}session={} call closed: {}", tunnel.logPrefix(), localId, why.text());
                     tunnel.calls().forget(this);
@@ -340,6 +343,10 @@ public final class Session {
 
     /** A data message for this session (event loop); takes ownership of {@code buf}. */
     void receiveData(ByteBuf buf, DataHeader h) {
+        if (state == State.WAIT_CONNECT) {
+            data.hold(buf, h); // LNS: ahead of the ICCN, see SessionData#hold
+            return;
+        }
         data.receive(buf, h, state == State.ESTABLISHED ? receiver : null, lac && !sequencingRequired);
     }
 
@@ -362,6 +369,14 @@ public final class Session {
     /** Data messages dropped on receive (not established, out of order). */
     public long rxDrops() {
         return data.rxDrops();
+    }
+
+    /**
+     * Data messages that arrived before the call was connected (LNS, waiting for ICCN) beyond
+     * the few held for delivery, dropped; they count in {@link #rxDrops} too.
+     */
+    public long rxEarlyDrops() {
+        return data.rxEarlyDrops();
     }
 
     /** Frames dropped on send because the call was not established. */
