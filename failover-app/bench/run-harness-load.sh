@@ -13,7 +13,8 @@
 #
 # Prints the machine's load average before and after, the LAC's report, the LNS's status line,
 # and (harness LNS) its heap after a full GC and its RSS. Logs at WARN. Not part of the test
-# suite: timings depend on the machine. Work files go to a temporary directory, removed at exit.
+# suite: timings depend on the machine. Work files go to a temporary directory, removed at exit
+# (LOAD_LOGS=DIR keeps the logs there). L2TPNS_DEBUG=N sets l2tpns's debug level (default 0).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 MODE=loopback
@@ -33,6 +34,7 @@ cleanup() {
     ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
     ip netns del "$ns" 2>/dev/null || true
   done
+  [ -z "${LOAD_LOGS:-}" ] || { mkdir -p "$LOAD_LOGS"; cp "$WORK"/*.log "$WORK"/*.out "$LOAD_LOGS"/ 2>/dev/null || true; }
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -94,7 +96,7 @@ else
   done
   printf '198.51.100.0/24\n203.0.113.192/26\n' > "$WORK/ip_pool"
   cat > "$WORK/startup-config" <<EOF
-set debug 0
+set debug ${L2TPNS_DEBUG:-0}
 set log_file "$WORK/l2tpns.log"
 set pid_file "$WORK/l2tpns.pid"
 set hostname "lns-l2tpns"
@@ -113,6 +115,8 @@ set ipv6_prefix 2001:db8:1::
 set echo_timeout 10
 set idle_echo_timeout 240
 set ppp_keepalive yes
+# every call logs in as alice: without this a new login ends the previous session of the user
+set allow_duplicate_users yes
 set cluster_interface "lo"
 set cluster_hb_interval 5
 set cluster_hb_timeout 15
@@ -135,7 +139,7 @@ EOF
   echo "l2tpns: $(ip netns exec "$LNSNS" ip -o link show tun0 >/dev/null 2>&1 && echo tun0 up), $(grep -c . "$WORK/l2tpns.log") log lines;" \
        "RSS $(awk '/VmRSS/{print $2, $3}' /proc/"$LNSPID"/status 2>/dev/null || echo '?')," \
        "CPU $(awk '{print ($14+$15)/100 " s"}' /proc/"$LNSPID"/stat 2>/dev/null || echo '?')"
-  grep -iE "pool is full|No IP allocated|too many|refus|fail" "$WORK/l2tpns.log" | sed -E 's/^[^ ]+ [^ ]+ //' \
+  grep -iE "pool is full|No IP allocated|too many|refus|fail" "$WORK/l2tpns.log" | sed -E 's/^[^ ]+ [^ ]+ [^ ]+ +//' \
       | sort | uniq -c | sort -rn | head -5 | sed 's/^/  l2tpns log: /' || true
 fi
 kill -TERM "$LAC" 2>/dev/null || true
