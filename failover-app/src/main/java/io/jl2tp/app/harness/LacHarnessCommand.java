@@ -2,6 +2,7 @@ package io.jl2tp.app.harness;
 
 import io.jl2tp.app.harness.ImpairCommand.BadFlag;
 import io.jl2tp.app.harness.lac.HarnessLac;
+import io.jl2tp.app.harness.lac.LacShards;
 import io.jl2tp.app.harness.lac.HarnessLacConfig;
 import io.jl2tp.app.harness.lac.LacReport;
 import picocli.CommandLine.Command;
@@ -19,7 +20,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code jl2tp harness lac}: the scriptable harness LAC (and load generator) from the command line. */
-@Command(name = "lac", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "lac", aliases = "load", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"A LAC to point at any LNS: dials --tunnels N with --sessions M calls each, brings PPP up in user"
                 + " space, pings the LNS's PPP address through every call and reports the outcome.",
             "The report: calls up, set-up latency p50 and p99 (call placed to IPCP up), set-up rate, failures by cause,"
@@ -31,9 +32,13 @@ import java.util.concurrent.Callable;
             "It stops once every call is up and pinged (and its stream done) or has failed (or at --timeout, default 60s"
                 + " plus --stream-duration); --hold keeps the calls up until"
                 + " SIGTERM/SIGINT, for the --control socket.",
+            "As 'jl2tp harness load' it is the load generator: calls go round the tunnels at --rate, at most"
+                + " --max-pending in set-up at once, the tunnels spread over --loops event loops (one per core by default).",
             "Exit status: 0 if every call came up, 1 otherwise, 2 for bad flags."},
         footer = {"", "Example:", "  jl2tp harness lac --lns 127.0.0.1:1701 --tunnels 10 --sessions 10 \\",
-            "      --user alice --secret s3cret --rate 500"})
+            "      --user alice --secret s3cret --rate 500",
+            "  jl2tp harness load --lns 127.0.0.1:1701 --tunnels 100 --sessions 100 \\",
+            "      --user alice --secret s3cret --rate 1000 --pings 1"})
 public final class LacHarnessCommand implements Callable<Integer> {
 
     @Spec
@@ -62,6 +67,15 @@ public final class LacHarnessCommand implements Callable<Integer> {
 
     @Option(names = "--rate", paramLabel = "R", description = "calls placed per second (default 1000)")
     String rate;
+
+    @Option(names = "--max-pending", paramLabel = "N",
+            description = "calls in set-up at once; more wait until earlier ones are up or failed (default 200)")
+    String maxPending;
+
+    @Option(names = "--loops", paramLabel = "N",
+            description = "event loops (each a UDP socket with a share of the tunnels; default: one per core,"
+                    + " 1 with a fixed --bind port or --pcap)")
+    String loops;
 
     @Option(names = "--pings", paramLabel = "N", description = "echo requests per call, one a second (default 1)")
     String pings;
@@ -112,9 +126,9 @@ public final class LacHarnessCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
-        HarnessLac lac;
+        LacShards lac;
         try {
-            lac = HarnessLac.start(config);
+            lac = LacShards.start(config);
         } catch (java.io.IOException e) {
             err.println("jl2tp harness lac: " + e.getMessage());
             err.flush();
@@ -178,6 +192,19 @@ public final class LacHarnessCommand implements Callable<Integer> {
         }
         if (rate != null) {
             c.rate(HarnessFlags.integer("--rate", rate, 1, 1_000_000));
+        }
+        if (maxPending != null) {
+            c.maxPending(HarnessFlags.integer("--max-pending", maxPending, 1, 1_000_000));
+        }
+        boolean oneSocket = pcap != null || (bind != null && c.bindsFixedPort());
+        if (loops != null) {
+            int n = HarnessFlags.integer("--loops", loops, 1, 256);
+            if (n > 1 && oneSocket) {
+                throw new BadFlag("--loops " + n + ": " + (pcap != null ? "--pcap" : "--bind with a port") + " needs one loop");
+            }
+            c.loops(n);
+        } else {
+            c.loops(oneSocket ? 1 : Math.min(256, Runtime.getRuntime().availableProcessors()));
         }
         if (pings != null) {
             c.pings(HarnessFlags.integer("--pings", pings, 0, 3600));

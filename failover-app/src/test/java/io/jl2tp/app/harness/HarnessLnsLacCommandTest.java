@@ -59,11 +59,24 @@ class HarnessLnsLacCommandTest {
         "--lns 127.0.0.1 --rate 0|jl2tp harness lac: --rate 0: out of range 1-1000000",
         "--lns 127.0.0.1 --secret a --secret-file /x|jl2tp harness lac: --secret and --secret-file: give one",
         "--lns 127.0.0.1:x|jl2tp harness lac: --lns 127.0.0.1:x: 'x' is not a port number",
-        "--lns 127.0.0.1 extra|jl2tp harness lac: unexpected argument extra (see --help)"})
+        "--lns 127.0.0.1 extra|jl2tp harness lac: unexpected argument extra (see --help)",
+        "--lns 127.0.0.1 --loops 0|jl2tp harness lac: --loops 0: out of range 1-256",
+        "--lns 127.0.0.1 --max-pending 0|jl2tp harness lac: --max-pending 0: out of range 1-1000000",
+        "--lns 127.0.0.1 --pcap lac.pcap --loops 2|jl2tp harness lac: --loops 2: --pcap needs one loop",
+        "--lns 127.0.0.1 --bind 127.0.0.1:40000 --loops 2|jl2tp harness lac: --loops 2: --bind with a port needs one loop"})
     void lacBadFlagsAreOneLineAndStatusTwo(String args, String message) {
         Run r = run(new LacHarnessCommand(), new StringWriter(), split(args));
         assertEquals(2, r.status(), r.err());
         assertEquals(message + "\n", r.err());
+    }
+
+    @Test
+    void loadIsTheLacCommandUnderTheNameTheIssueGivesIt() {
+        CommandLine harness = new CommandLine(new HarnessCommand());
+        assertTrue(harness.getSubcommands().get("load").getCommand() instanceof LacHarnessCommand);
+        Run r = run(new HarnessCommand(), new StringWriter(), "load", "--tunnels", "2");
+        assertEquals(2, r.status(), r.err());
+        assertEquals("jl2tp harness lac: --lns HOST[:PORT] is required\n", r.err());
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.jl2tp.l2tp.netty;
 import io.jl2tp.l2tp.tunnel.DatagramSink;
 import io.jl2tp.l2tp.tunnel.L2tpEndpoint;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -194,7 +195,7 @@ public final class L2tpSocket implements AutoCloseable {
      * (EAGAIN) falls back to the channel, which waits for EPOLLOUT.
      */
     private static DatagramSink sink(Channel ch, SendErrors errors) {
-        DatagramSink viaChannel = (buf, to) -> ch.writeAndFlush(new DatagramPacket(buf, to), ch.voidPromise());
+        DatagramSink viaChannel = new LoopWrites(ch);
         if (!(ch instanceof EpollDatagramChannel epoll)) {
             return viaChannel;
         }
@@ -220,6 +221,42 @@ public final class L2tpSocket implements AutoCloseable {
                 buf.release();
             }
         };
+    }
+
+    /**
+     * The channel writes: on the event loop, a datagram is written and the channel flushed once
+     * per turn of the loop (a task queued behind the I/O being handled), so the answers to one
+     * recvmmsg batch — ZLBs, ICRPs, PPP replies of many calls — leave in one sendmmsg(2) with
+     * epoll instead of one sendto(2) each; the system calls were 40 % of a harness LNS's time at
+     * 800 calls/s (docs/benchmarks.md). From other threads: written and flushed at once.
+     */
+    private static final class LoopWrites implements DatagramSink {
+        private final Channel ch;
+        private final EventLoop loop;
+        private final Runnable flush;
+        private boolean flushQueued; // event loop
+
+        LoopWrites(Channel ch) {
+            this.ch = ch;
+            this.loop = ch.eventLoop();
+            this.flush = () -> {
+                flushQueued = false;
+                ch.flush();
+            };
+        }
+
+        @Override
+        public void send(ByteBuf buf, InetSocketAddress to) {
+            if (!loop.inEventLoop()) {
+                ch.writeAndFlush(new DatagramPacket(buf, to), ch.voidPromise());
+                return;
+            }
+            ch.write(new DatagramPacket(buf, to), ch.voidPromise());
+            if (!flushQueued) {
+                flushQueued = true;
+                loop.execute(flush);
+            }
+        }
     }
 
     /** A wildcard local address of the family of {@code remote}, with {@code port}. */

@@ -68,6 +68,8 @@ public final class ReliableTransport {
     private double ssthresh = 4;
 
     private final ArrayDeque<ControlMessage> queue = new ArrayDeque<>();
+    /** Queued messages whose first transmission someone waits for (by identity; few at a time). */
+    private final java.util.IdentityHashMap<ControlMessage, Runnable> onTransmit = new java.util.IdentityHashMap<>();
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     private final Map<Integer, ControlMessage> held = new HashMap<>();
 
@@ -179,17 +181,32 @@ public final class ReliableTransport {
 
     /** Queues {@code msg} for reliable delivery; its tunnel id is kept, Ns/Nr are assigned. */
     public void send(ControlMessage msg) {
+        send(msg, null);
+    }
+
+    /**
+     * As {@link #send(ControlMessage)}; {@code transmitted} (nullable) runs once {@code msg} has
+     * been handed to the output for the first time — at once if the window has room, later if it
+     * waits in the queue — and never if the transport is closed first. It runs after the
+     * messages that went out with it, never inside {@link Listener#output}.
+     */
+    public void send(ControlMessage msg, Runnable transmitted) {
         if (closed) {
             return;
         }
         queue.add(msg);
+        if (transmitted != null) {
+            onTransmit.put(msg, transmitted);
+        }
         pump();
     }
 
     private void pump() {
         int window = (int) Math.min(Math.floor(cwnd), peerWindow);
+        java.util.List<Runnable> done = null;
         while (!queue.isEmpty() && inFlight.size() < Math.max(1, window)) {
-            ControlMessage m = queue.poll().withSequence(nextNs, expectedNr);
+            ControlMessage original = queue.poll();
+            ControlMessage m = original.withSequence(nextNs, expectedNr);
             inFlight.add(new InFlight(nextNs, m));
             nextNs = Seq.next(nextNs);
             cancelAck(); // the Nr rides on this message (piggybacked acknowledgement)
@@ -197,6 +214,13 @@ public final class ReliableTransport {
             if (retransmitTimer == null) {
                 armRetransmit();
             }
+            Runnable r = onTransmit.isEmpty() ? null : onTransmit.remove(original);
+            if (r != null) {
+                (done == null ? done = new java.util.ArrayList<>() : done).add(r);
+            }
+        }
+        if (done != null) {
+            done.forEach(Runnable::run);
         }
     }
 
@@ -366,6 +390,7 @@ public final class ReliableTransport {
         cancelRetransmit();
         cancelAck();
         queue.clear();
+        onTransmit.clear();
         inFlight.clear();
         held.clear();
     }

@@ -268,6 +268,9 @@ public final class L2tpEndpoint {
 
     /** Logs one INFO line a peer caused, unless the peer-log rate limit says otherwise. */
     void peerLog(Logger logger, String format, Object... args) {
+        if (!logger.isInfoEnabled()) {
+            return; // a line that would not be printed neither spends the budget nor counts as suppressed
+        }
         if (!peerLogLimiter.tryAcquire()) {
             counters.suppressedLogLines.increment();
             return;

@@ -63,6 +63,10 @@ public final class Session {
     private ScheduledFuture<?> setupTimer;
     private Cause cause;
     private List<Avp> extraCdnAvps = List.of();
+    /** LAC: our ICCN waits in the control channel's queue (its window is full). */
+    private boolean iccnQueued;
+    /** LAC: PREPARE_DATA came while {@link #iccnQueued}; data starts once the ICCN has left. */
+    private boolean dataDeferred;
 
     private Session(Tunnel tunnel, boolean lac, SessionConfig config) {
         this.tunnel = tunnel;
@@ -228,14 +232,18 @@ public final class Session {
                 }
             }
             case PREPARE_DATA -> {
-                data.publish(new SessionData.Snapshot(tunnel.peerId(), peerId, tunnel.peer(), sequencingRequired,
-                        config.lengthBit(), tunnel.endpoint().sink(), tunnel.endpoint().alloc()));
-                tunnel.peerLog("{}session={} call {} established with peer session {}", tunnel.logPrefix(), localId,
-                        localId, peerId);
-                tunnel.emit(new L2tpEvent.SessionUp(this));
+                if (iccnQueued) {
+                    // Our PPP must not overtake our ICCN: an LNS may drop data for a call it has
+                    // not seen connected (l2tpns: "ignoring ConfigReq in state Starting"), and PPP
+                    // then waits out its restart timer (RFC 1661 §4.6). Data starts when it leaves.
+                    dataDeferred = true;
+                } else {
+                    prepareData();
+                }
             }
             case CLEAN_UP -> {
                 data.unpublish();
+                data.dropHeld();
                 if (localId != 0) {
                     tunnel.peerLog("{}session={} call closed: {}", tunnel.logPrefix(), localId, why.text());
                     tunnel.calls().forget(this);
@@ -243,6 +251,28 @@ public final class Session {
                 } else {
                     tunnel.peerLog("{}rejecting call: {}", tunnel.logPrefix(), why.text());
                 }
+            }
+        }
+    }
+
+    /** The call carries data from now on: SessionUp (event loop). */
+    private void prepareData() {
+        data.publish(new SessionData.Snapshot(tunnel.peerId(), peerId, tunnel.peer(), sequencingRequired,
+                config.lengthBit(), tunnel.endpoint().sink(), tunnel.endpoint().alloc()));
+        tunnel.peerLog("{}session={} call {} established with peer session {}", tunnel.logPrefix(), localId,
+                localId, peerId);
+        tunnel.emit(new L2tpEvent.SessionUp(this));
+        // Frames that overtook the ICCN go to the receiver the SessionUp handler has started.
+        data.deliverHeld(state == State.ESTABLISHED ? receiver : null, lac && !sequencingRequired);
+    }
+
+    /** LAC: the ICCN has left; data deferred behind it starts unless the call ended meanwhile (event loop). */
+    private void iccnTransmitted() {
+        iccnQueued = false;
+        if (dataDeferred) {
+            dataDeferred = false;
+            if (state == State.ESTABLISHED) {
+                prepareData();
             }
         }
     }
@@ -271,7 +301,8 @@ public final class Session {
             avps.add(Avp.sequencingRequired());
             sequencingRequired = true;
         }
-        tunnel.sendControl(ControlMessage.of(MessageType.ICCN, tunnel.peerId(), peerId, avps));
+        iccnQueued = true;
+        tunnel.sendControl(ControlMessage.of(MessageType.ICCN, tunnel.peerId(), peerId, avps), this::iccnTransmitted);
     }
 
     /**
@@ -340,6 +371,10 @@ public final class Session {
 
     /** A data message for this session (event loop); takes ownership of {@code buf}. */
     void receiveData(ByteBuf buf, DataHeader h) {
+        if (state == State.WAIT_CONNECT) {
+            data.hold(buf, h); // LNS: ahead of the ICCN, see SessionData#hold
+            return;
+        }
         data.receive(buf, h, state == State.ESTABLISHED ? receiver : null, lac && !sequencingRequired);
     }
 
@@ -362,6 +397,14 @@ public final class Session {
     /** Data messages dropped on receive (not established, out of order). */
     public long rxDrops() {
         return data.rxDrops();
+    }
+
+    /**
+     * Data messages that arrived before the call was connected (LNS, waiting for ICCN) beyond
+     * the few held for delivery, dropped; they count in {@link #rxDrops} too.
+     */
+    public long rxEarlyDrops() {
+        return data.rxEarlyDrops();
     }
 
     /** Frames dropped on send because the call was not established. */

@@ -39,6 +39,10 @@ final class SessionData {
     private volatile long rxPackets;      // event loop writes
     private volatile long rxBytes;        // event loop writes
     private volatile long rxDrops;        // event loop writes
+    private volatile long rxEarlyDrops;   // event loop writes
+    private ByteBuf[] held;               // event loop; frames that came before the call was connected
+    private DataHeader[] heldHeaders;     // event loop
+    private int heldCount;                // event loop
 
     void publish(Snapshot s) {
         snapshot = s;
@@ -112,6 +116,55 @@ final class SessionData {
         return true;
     }
 
+    /**
+     * A data message that arrived while the LNS still waits for the call's ICCN (event loop;
+     * takes ownership of {@code buf}). RFC 2661 §7.4.1: the LAC is established once it has sent
+     * ICCN and may send PPP at once, so its first Configure-Request can overtake an ICCN that is
+     * lost and retransmitted (§5.8) or reordered. Up to {@link #HELD_MAX} such frames are kept
+     * for {@link #deliverHeld}; more are dropped and counted — a peer cannot make us hold more.
+     */
+    void hold(ByteBuf buf, DataHeader h) {
+        if (heldCount == HELD_MAX) {
+            rxDrops++;
+            rxEarlyDrops++;
+            buf.release();
+            return;
+        }
+        if (held == null) {
+            held = new ByteBuf[HELD_MAX];
+            heldHeaders = new DataHeader[HELD_MAX];
+        }
+        held[heldCount] = buf;
+        heldHeaders[heldCount++] = h.copy();
+    }
+
+    /** Hands the held frames to {@code receiver} in arrival order, as {@link #receive} would (event loop). */
+    void deliverHeld(FrameReceiver receiver, boolean mirror) {
+        ByteBuf[] b = held;
+        DataHeader[] h = heldHeaders;
+        int n = heldCount;
+        held = null;
+        heldHeaders = null;
+        heldCount = 0;
+        for (int i = 0; i < n; i++) {
+            receive(b[i], h[i], receiver, mirror);
+        }
+    }
+
+    /** Releases the held frames, counted as dropped: the call ended before it was connected (event loop). */
+    void dropHeld() {
+        for (int i = 0; i < heldCount; i++) {
+            held[i].release();
+            rxDrops++;
+        }
+        held = null;
+        heldHeaders = null;
+        heldCount = 0;
+    }
+
+    /** Frames held before the call was connected: the most kept at once. */
+    static final int HELD_MAX = 4;
+
     long txPackets() {
         return txPackets.sum();
     }
@@ -134,5 +187,9 @@ final class SessionData {
 
     long rxDrops() {
         return rxDrops;
+    }
+
+    long rxEarlyDrops() {
+        return rxEarlyDrops;
     }
 }

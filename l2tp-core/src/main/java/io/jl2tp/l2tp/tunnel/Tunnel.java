@@ -464,10 +464,15 @@ public final class Tunnel {
     }
 
     void sendControl(ControlMessage msg) {
+        sendControl(msg, null);
+    }
+
+    /** As {@link #sendControl(ControlMessage)}; {@code transmitted} runs once it has left (see ReliableTransport#send). */
+    void sendControl(ControlMessage msg, Runnable transmitted) {
         if (log.isDebugEnabled()) {
             log.debug("{}send {}", logPrefix, msg);
         }
-        transport.send(msg);
+        transport.send(msg, transmitted);
     }
 
     void emit(L2tpEvent e) {

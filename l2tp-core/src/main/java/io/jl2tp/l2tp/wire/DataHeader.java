@@ -40,6 +40,20 @@ public final class DataHeader {
     /** Payload length in octets. */
     public int payloadLength;
 
+    /** A copy of this header, for a message held past the decoding of the next one. */
+    public DataHeader copy() {
+        DataHeader c = new DataHeader();
+        c.flags = flags;
+        c.tunnelId = tunnelId;
+        c.sessionId = sessionId;
+        c.ns = ns;
+        c.nr = nr;
+        c.offsetSize = offsetSize;
+        c.payloadIndex = payloadIndex;
+        c.payloadLength = payloadLength;
+        return c;
+    }
+
     /** True if the message carried Ns/Nr. */
     public boolean hasSequence() {
         return (flags & FLAG_S) != 0;

@@ -158,6 +158,33 @@ class ReliableTransportTest {
     }
 
     @Test
+    void theTransmittedCallbackRunsWhenTheMessageFirstLeavesNotWhenQueued() {
+        Recorder a = new Recorder();
+        ReliableTransport ta = new ReliableTransport(TransportConfig.DEFAULTS, clock, a);
+        List<String> log = new ArrayList<>();
+        ta.send(hello(0), () -> log.add("0 out=" + a.out.size()));
+        assertEquals(List.of("0 out=1"), log, "window room: at once, after the output");
+        ta.send(hello(1), () -> log.add("1 out=" + a.out.size()));
+        ta.send(hello(2));
+        ta.send(hello(3), () -> log.add("3 out=" + a.out.size()));
+        assertEquals(1, log.size(), "queued behind the window (cwnd 1): not yet");
+        ta.input(ControlMessage.zlb(1, 0, 1)); // ack Ns 0: cwnd 2, messages 1 and 2 leave
+        assertEquals(List.of("0 out=1", "1 out=3"), log, "after both messages that left together");
+        ta.input(ControlMessage.zlb(1, 0, 3));
+        assertEquals(List.of("0 out=1", "1 out=3", "3 out=4"), log);
+        clock.advance(1, TimeUnit.SECONDS);    // a retransmission is not a first transmission
+        assertEquals(3, log.size());
+        ta.send(hello(4));
+        ta.send(hello(5));
+        ta.send(hello(6));
+        ta.send(hello(7));
+        ta.send(hello(8), () -> log.add("8"));
+        ta.close();
+        ta.input(ControlMessage.zlb(1, 0, 9));
+        assertEquals(3, log.size(), "never after close");
+    }
+
+    @Test
     void zlbIsDelayedAndSuppressedByAPiggybackedNr() {
         Recorder a = new Recorder();
         ReliableTransport ta = new ReliableTransport(TransportConfig.DEFAULTS, clock, a);

@@ -37,6 +37,8 @@ final class TableHarness {
     final L2tpEndpoint endpoint;
     final Tunnel tunnel;
     boolean acceptCalls = true;
+    /** Where accepted calls' frames go (read when the ICCN is accepted). */
+    FrameReceiver receiver = f -> f.release();
     private final HiddenAvpContext hidden;
 
     /** A LAC tunnel (initiator) or an LNS tunnel, idle, with or without a secret the peer does not know. */
@@ -48,7 +50,7 @@ final class TableHarness {
         }
         hidden = HiddenAvpContext.of(cfg.secret());
         endpoint = new L2tpEndpoint(clock, clock.nanoClock(), alloc, this::capture, new Random(1));
-        endpoint.serve(cfg, s -> acceptCalls ? f -> f.release() : null, events::add);
+        endpoint.serve(cfg, s -> acceptCalls ? receiver : null, events::add);
         tunnel = new Tunnel(endpoint, lac, 4242, PEER, cfg, events::add);
     }
 

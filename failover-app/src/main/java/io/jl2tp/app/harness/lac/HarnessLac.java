@@ -87,6 +87,7 @@ public final class HarnessLac implements AutoCloseable {
     private final Map<String, Integer> endedAfterUp = new TreeMap<>();   // loop
     private final List<Long> setupNanos = new ArrayList<>();             // loop
     private final CountDownLatch settled;
+    private CallPacer pacer;                                             // loop
     private long startNanos;
     private long lastUpNanos;
     private volatile HarnessSocket socket;
@@ -126,25 +127,32 @@ public final class HarnessLac implements AutoCloseable {
         socket.loop().execute(() -> place(tunnelConfig));
     }
 
-    /** Opens the tunnels at once and schedules the calls at the configured rate (event loop). */
+    /**
+     * Opens the tunnels at once and places the calls round the tunnels, paced by a
+     * {@link CallPacer}: the configured rate, at most {@code maxPending} in set-up (event loop).
+     */
     private void place(TunnelConfig tc) {
         startNanos = System.nanoTime();
-        long gapNanos = (long) (1e9 / config.rate);
-        int k = 0;
+        Tunnel[] tunnels = new Tunnel[config.tunnels];
+        String[] refused = new String[config.tunnels];
         for (int t = 0; t < config.tunnels; t++) {
             Tunnel[] tunnel = new Tunnel[1];
             try {
                 tunnel[0] = socket.endpoint().connect(config.lns, tc, e -> l2tpEvent(tunnel[0], e));
+                tunnels[t] = tunnel[0];
             } catch (IllegalStateException e) {
-                for (int s = 0; s < config.sessionsPerTunnel; s++) {
-                    fail("no tunnel: " + e.getMessage());
-                }
-                continue;
-            }
-            for (int s = 0; s < config.sessionsPerTunnel; s++, k++) {
-                socket.loop().schedule(() -> placeCall(tunnel[0]), k * gapNanos, TimeUnit.NANOSECONDS);
+                refused[t] = "no tunnel: " + e.getMessage();
             }
         }
+        pacer = new CallPacer(socket.loop(), System::nanoTime, config.rate, config.maxPending, config.totalCalls(), k -> {
+            int t = k % config.tunnels;
+            if (tunnels[t] == null) {
+                fail(refused[t]);
+            } else {
+                placeCall(tunnels[t]);
+            }
+        });
+        pacer.start();
     }
 
     private void placeCall(Tunnel t) {
@@ -166,6 +174,7 @@ public final class HarnessLac implements AutoCloseable {
 
     private void fail(String cause) {
         failures.merge(cause, 1, Integer::sum);
+        pacer.settled();
         settled.countDown();
     }
 
@@ -209,6 +218,7 @@ public final class HarnessLac implements AutoCloseable {
         }
         if (e instanceof PppEvent.IpUp up && c.setupNanos() >= 0 && !c.counted) {
             c.counted = true;
+            pacer.settled();
             setupNanos.add(c.setupNanos());
             lastUpNanos = System.nanoTime();
             for (int i = 0; i < config.pings; i++) {
@@ -325,6 +335,25 @@ public final class HarnessLac implements AutoCloseable {
         s.sort(null);
         int rank = (int) Math.ceil(p / 100.0 * s.size());
         return s.get(Math.max(0, rank - 1)) / 1e6;
+    }
+
+    /** What {@link LacShards} merges: the samples behind {@link #result()}, and when the run began and last reached up. */
+    record Samples(List<Long> setupNanos, List<Long> rttNanos, long startNanos, long lastUpNanos) {
+    }
+
+    /** The samples so far (runs on the loop); null once closed. */
+    Samples samples() throws Exception {
+        HarnessSocket s = socket;
+        if (s == null) {
+            return null;
+        }
+        return s.call(() -> {
+            List<Long> rtts = new ArrayList<>();
+            for (HarnessCall c : calls) {
+                rtts.addAll(c.plane().rttNanos());
+            }
+            return new Samples(List.copyOf(setupNanos), rtts, startNanos, lastUpNanos);
+        }).get(10, TimeUnit.SECONDS);
     }
 
     /** A control command, as for the LNS ({@link HarnessControl}); {@code status} prints the result. */

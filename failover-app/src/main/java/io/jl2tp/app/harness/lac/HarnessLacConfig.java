@@ -12,7 +12,7 @@ import java.time.Duration;
  * the PPP user and secret, how fast to place calls, how many pings each call sends once IPCP
  * is up, and the scenario. Fluent setters; not thread-safe, read once by {@link HarnessLac#start}.
  */
-public final class HarnessLacConfig {
+public final class HarnessLacConfig implements Cloneable {
 
     InetSocketAddress lns;
     InetSocketAddress bind;
@@ -25,6 +25,8 @@ public final class HarnessLacConfig {
     Duration hello = Duration.ofSeconds(60);
     int receiveWindow = 8;
     double rate = 1000;
+    int maxPending = 200;
+    int loops = 1;
     int pings = 1;
     boolean ipv6 = true;
     boolean pingIpv6;
@@ -106,6 +108,53 @@ public final class HarnessLacConfig {
         return this;
     }
 
+    /**
+     * Calls in set-up at once (placed, neither IPCP up nor failed), >= 1: beyond it, calls are
+     * placed only as earlier ones complete ({@link CallPacer}).
+     */
+    public HarnessLacConfig maxPending(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("max pending must be >= 1: " + n);
+        }
+        this.maxPending = n;
+        return this;
+    }
+
+    /**
+     * Event loops, each with a UDP socket of its own and a share of the tunnels, calls, rate and
+     * pending cap ({@link LacShards}), 1-256; at most one per tunnel is used. A fixed --bind port
+     * or a pcap file need one loop.
+     */
+    public HarnessLacConfig loops(int n) {
+        if (n < 1 || n > 256) {
+            throw new IllegalArgumentException("loops must be 1-256: " + n);
+        }
+        this.loops = n;
+        return this;
+    }
+
+    /**
+     * Shard {@code i} of {@code n}: this configuration with its share of the tunnels, the rate and
+     * the pending cap (the first shards take the remainders), one loop each.
+     */
+    HarnessLacConfig shard(int i, int n) {
+        HarnessLacConfig c;
+        try {
+            c = (HarnessLacConfig) clone(); // every setting, also ones added later; the shares below
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException(e);
+        }
+        c.tunnels = share(tunnels, i, n);
+        c.rate = rate * c.tunnels / tunnels;
+        c.maxPending = Math.max(1, share(maxPending, i, n));
+        c.loops = 1;
+        return c;
+    }
+
+    private static int share(int total, int i, int n) {
+        return total / n + (i < total % n ? 1 : 0);
+    }
+
     /** ICMP echo requests each call sends to the LNS's address once IPCP is up (one a second; 0: none). */
     public HarnessLacConfig pings(int n) {
         if (n < 0) {
@@ -152,6 +201,11 @@ public final class HarnessLacConfig {
     public HarnessLacConfig hostName(String name) {
         this.hostName = name;
         return this;
+    }
+
+    /** True if a local address with a fixed port is to be bound (only one socket can have it). */
+    public boolean bindsFixedPort() {
+        return bind != null && bind.getPort() != 0;
     }
 
     /** Total calls: tunnels × sessions per tunnel. */
