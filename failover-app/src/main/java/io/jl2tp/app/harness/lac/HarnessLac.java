@@ -369,7 +369,7 @@ public final class HarnessLac implements AutoCloseable {
         }
     }
 
-    private static String streamsText(Result r) {
+    static String streamsText(Result r) {
         return r.streams() == null ? "error: no streams (start with --stream)" : StreamReport.text(r.streams(), true).stripTrailing();
     }
 

@@ -1,6 +1,7 @@
 package io.jl2tp.app.harness.lac;
 
 import io.jl2tp.app.harness.session.CallStatus;
+import io.jl2tp.app.harness.session.StreamReport;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -94,7 +95,9 @@ public final class LacShards implements AutoCloseable {
         Map<String, Integer> endedAfterUp = new TreeMap<>();
         Map<String, Long> misbehaviour = new TreeMap<>();
         List<CallStatus> calls = new ArrayList<>();
+        List<StreamReport.Summary> streams = new ArrayList<>();
         for (HarnessLac.Result r : rs) {
+            streams.add(r.streams());
             placed += r.placed();
             reachedUp += r.reachedUp();
             upNow += r.upNow();
@@ -122,21 +125,24 @@ public final class LacShards implements AutoCloseable {
         double rate = setup.isEmpty() ? 0 : setup.size() / Math.max(1e-9, (end - start) / 1e9);
         return new HarnessLac.Result(placed, reachedUp, upNow, Map.copyOf(failures), Map.copyOf(endedAfterUp),
                 HarnessLac.pct(setup, 50), HarnessLac.pct(setup, 99), rate, pingsSent, pingsAnswered,
-                HarnessLac.pct(rtts, 50), HarnessLac.pct(rtts, 99), elapsed, Map.copyOf(misbehaviour), calls);
+                HarnessLac.pct(rtts, 50), HarnessLac.pct(rtts, 99), elapsed, Map.copyOf(misbehaviour), calls,
+                StreamReport.merge(streams));
     }
 
     /**
-     * A control command for every shard ({@link HarnessLac#command}): {@code status} prints the
-     * merged result; an action's "ok: N tunnels|sessions" replies are summed; an error is the
+     * A control command for every shard ({@link HarnessLac#command}): {@code status} and
+     * {@code streams} print the merged result; an action's "ok: N tunnels|sessions" replies are summed; an error is the
      * first shard's.
      */
     public String command(String line) {
         if (shards.size() == 1) {
             return shards.get(0).command(line);
         }
-        if (line.strip().equals("status")) {
+        String cmd = line.strip();
+        if (cmd.equals("status") || cmd.equals("streams")) {
             try {
-                return LacReport.text(result(), true);
+                HarnessLac.Result r = result();
+                return cmd.equals("status") ? LacReport.text(r, true) : HarnessLac.streamsText(r);
             } catch (IllegalStateException e) {
                 return "error: " + e.getMessage();
             }

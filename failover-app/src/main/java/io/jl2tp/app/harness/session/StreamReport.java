@@ -42,8 +42,28 @@ public final class StreamReport {
         }
     }
 
-    /** A report: the stream settings, who received what ({@code direction}), the total, and the kept rows. */
-    public record Summary(StreamConfig config, String direction, int sessions, Row total, List<Row> rows) {
+    /**
+     * A report: the stream settings, who received what ({@code direction}), the total, the kept
+     * rows, and the total's latency histogram (a copy, so that reports can be merged exactly).
+     */
+    public record Summary(StreamConfig config, String direction, int sessions, Row total, List<Row> rows,
+                          LatencyHistogram latency) {
+    }
+
+    /**
+     * One report from several (the harness LAC's shards, {@code LacShards}): counts summed,
+     * histograms merged, rows joined up to {@link #MAX_ROWS}; null if none of them has streams.
+     */
+    public static Summary merge(List<Summary> parts) {
+        Collector all = new Collector();
+        Summary first = null;
+        for (Summary s : parts) {
+            if (s != null) {
+                first = first == null ? s : first;
+                all.add(s);
+            }
+        }
+        return first == null ? null : all.summary(first.config(), first.direction());
     }
 
     /**
@@ -85,6 +105,25 @@ public final class StreamReport {
             }
         }
 
+        /** Adds another report's sessions, totals and latencies. */
+        void add(Summary other) {
+            Row t = other.total();
+            sessions += other.sessions();
+            for (Row r : other.rows()) {
+                if (rows.size() < MAX_ROWS) {
+                    rows.add(r);
+                }
+            }
+            sent += t.sent();
+            skipped += t.skipped();
+            received += t.received();
+            lost += t.lost();
+            reordered += t.reordered();
+            duplicated += t.duplicated();
+            corrupt += t.corrupt();
+            latency.add(other.latency());
+        }
+
         /** A copy, to add live calls to without touching this one. */
         public Collector copy() {
             Collector c = new Collector();
@@ -105,7 +144,9 @@ public final class StreamReport {
         public Summary summary(StreamConfig config, String direction) {
             Row total = new Row(-1, -1, sent, skipped, received, lost, reordered, duplicated, corrupt,
                     latency.percentile(50), latency.percentile(95), latency.percentile(99), latency.max());
-            return new Summary(config, direction, sessions, total, List.copyOf(rows));
+            LatencyHistogram h = new LatencyHistogram();
+            h.add(latency);
+            return new Summary(config, direction, sessions, total, List.copyOf(rows), h);
         }
     }
 
