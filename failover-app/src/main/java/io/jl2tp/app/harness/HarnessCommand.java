@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
         description = {"The protocol test harness: tools for testing LACs and LNSs, jl2tp's own or anyone's.",
             "  impair   a UDP relay: loss, duplication, reordering, delay, rate, black hole",
             "  lns      an LNS to test LACs with: user-space calls, scripted misbehaviour",
-            "  lac      a LAC to test LNSs with: N tunnels x M calls, pings, latencies, traffic streams",
+            "  lac      a LAC to test LNSs with: N tunnels x M calls, pings, UDP streams",
             "  load     the same as lac (the load generator: --tunnels, --sessions, --rate)",
             "  ctl      one command to a running harness lns or lac (its control socket)",
             "  conformance  RFC conformance suite for an LNS or LAC (table, JSON, JUnit)"})
