@@ -21,6 +21,15 @@ public interface TunDevice extends AutoCloseable {
     /** Writes the readable bytes of {@code src} as one packet (the buffer is not released). */
     void write(ByteBuf src) throws IOException;
 
+    /**
+     * True if every read and write carries a {@link io.jl2tp.tun.offload.VnetHdr} before the packet
+     * (IFF_VNET_HDR with offloads): reads may then be TCP super-packets to split with
+     * {@link io.jl2tp.tun.offload.Gso}, writes go through {@link io.jl2tp.tun.offload.Gro}.
+     */
+    default boolean vnetHdr() {
+        return false;
+    }
+
     /** Interface name, e.g. {@code l2tp-aaisp}. */
     String name();
 

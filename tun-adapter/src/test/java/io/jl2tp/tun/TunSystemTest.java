@@ -98,6 +98,110 @@ class TunSystemTest {
         assertTrue(ns.run(5, TimeUnit.SECONDS, "ip", "link", "show", "jt0").status() != 0, "the interface disappeared");
     }
 
+    /**
+     * A user-space wire between two TUNs with offloads in two namespaces: what one reads is cut
+     * by Gso and written to the other through Gro, as the dialer and the LNS do. A TCP transfer
+     * across it must arrive whole, the sender's kernel must hand over super-packets (TSO), the
+     * receiver's must take coalesced ones, and its TCP must count no checksum errors.
+     */
+    @Test
+    void tcpCrossesTwoOffloadTunsWithSuperPacketsBothWays() throws Exception {
+        try (NetNs other = NetNs.create("tun2");
+             LinuxTunDevice ta = ns.call(() -> LinuxTunDevice.open("jto", false, true));
+             LinuxTunDevice tb = other.call(() -> LinuxTunDevice.open("jto", false, true));
+             RtNetlink nla = ns.call(RtNetlink::open);
+             RtNetlink nlb = other.call(RtNetlink::open)) {
+            assertTrue(ta.vnetHdr() && tb.vnetHdr());
+            int ia = nla.linkIndex("jto");
+            int ib = nlb.linkIndex("jto");
+            nla.addAddress(ia, a("198.51.100.1"), 32, a("198.51.100.2"));
+            nlb.addAddress(ib, a("198.51.100.2"), 32, a("198.51.100.1"));
+            nla.setLinkUp(ia, true);
+            nlb.setLinkUp(ib, true);
+            java.util.concurrent.atomic.AtomicLong superPackets = new java.util.concurrent.atomic.AtomicLong();
+            io.jl2tp.tun.offload.Gro groB = new io.jl2tp.tun.offload.Gro(PooledByteBufAllocator.DEFAULT);
+            io.jl2tp.tun.offload.Gro groA = new io.jl2tp.tun.offload.Gro(PooledByteBufAllocator.DEFAULT);
+            Thread ab = pump(ta, tb, groB, superPackets);
+            Thread ba = pump(tb, ta, groA, superPackets);
+            byte[] data = new byte[8 << 20];
+            new java.util.Random(42).nextBytes(data);
+            java.net.ServerSocket server = other.call(() -> new java.net.ServerSocket(5001, 1, a("198.51.100.2")));
+            java.util.concurrent.CompletableFuture<byte[]> received = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try (java.net.Socket s = server.accept()) {
+                    byte[] got = s.getInputStream().readAllBytes();
+                    s.getOutputStream().write(1); // and an answer the other way
+                    return got;
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            try (java.net.Socket c = ns.call(() -> {
+                java.net.Socket s = new java.net.Socket();
+                s.connect(new java.net.InetSocketAddress(a("198.51.100.2"), 5001), 5000);
+                return s;
+            })) {
+                c.getOutputStream().write(data);
+                c.shutdownOutput();
+                assertEquals(1, c.getInputStream().read());
+            }
+            assertTrue(java.util.Arrays.equals(data, received.get(30, TimeUnit.SECONDS)), "the data arrived whole");
+            server.close();
+            assertTrue(superPackets.get() > 0, "the sender's kernel handed over TCP super-packets");
+            assertTrue(groB.merged() > 0, "segments were coalesced into one write");
+            String snmp = other.exec("cat", "/proc/net/snmp");
+            String[] tcpLines = snmp.lines().filter(l -> l.startsWith("Tcp:")).toArray(String[]::new);
+            List<String> names = List.of(tcpLines[0].split("\\s+"));
+            String[] values = tcpLines[1].split("\\s+");
+            assertEquals("0", values[names.indexOf("InCsumErrors")], snmp);
+            ta.close();
+            tb.close();
+            ab.join(2000);
+            ba.join(2000);
+            groA.close();
+            groB.close();
+        }
+    }
+
+    /** Reads {@code from} (with offloads), cuts what it reads and writes it to {@code to} through {@code gro}. */
+    private static Thread pump(TunDevice from, TunDevice to, io.jl2tp.tun.offload.Gro gro,
+                               java.util.concurrent.atomic.AtomicLong superPackets) {
+        Thread t = new Thread(() -> {
+            ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(io.jl2tp.tun.offload.VnetHdr.SIZE + 65536);
+            try {
+                while (true) {
+                    buf.clear();
+                    if (from.read(buf) < 0) {
+                        return;
+                    }
+                    java.io.IOException[] failed = new java.io.IOException[1];
+                    int n = io.jl2tp.tun.offload.Gso.split(buf, 16, PooledByteBufAllocator.DEFAULT, p -> {
+                        try {
+                            gro.write(p, to::write);
+                        } catch (java.io.IOException e) {
+                            failed[0] = e;
+                        } finally {
+                            p.release();
+                        }
+                    });
+                    if (n > 1) {
+                        superPackets.incrementAndGet();
+                    }
+                    gro.flush(to::write);
+                    if (failed[0] != null) {
+                        throw failed[0];
+                    }
+                }
+            } catch (Exception e) {
+                // the devices were closed
+            } finally {
+                buf.release();
+            }
+        }, "tun-pump-" + from.name());
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
     @Test
     void aReaderLearnsThatItsInterfaceWasDeletedFromOutside() throws Exception {
         List<String> seen = new CopyOnWriteArrayList<>();

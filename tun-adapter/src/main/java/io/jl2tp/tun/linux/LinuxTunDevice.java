@@ -38,6 +38,10 @@ public final class LinuxTunDevice implements TunDevice {
     private static final short IFF_TUN = 0x0001;
     private static final short IFF_NO_PI = 0x1000;
     private static final short IFF_MULTI_QUEUE = 0x0100;
+    private static final short IFF_VNET_HDR = 0x4000;
+    private static final long TUNSETOFFLOAD = 0x400454d0L;
+    /** TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 (linux/if_tun.h): partial checksums and TCP super-packets. */
+    private static final int TUN_OFFLOADS = 0x01 | 0x02 | 0x04;
     private static final short IFF_UP = 0x1;
     private static final int IFREQ_SIZE = 40;
 
@@ -45,14 +49,16 @@ public final class LinuxTunDevice implements TunDevice {
     private final int ctlSocket;
     private final int closeEvent;
     private final String name;
+    private final boolean vnetHdr;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Netty's JNI file descriptor for the hot path, when Netty's native library is present. */
     private final io.netty.channel.unix.FileDescriptor fast;
     private final Memory pollFds = new Memory(16);   // two struct pollfd, used by the reader only
     private final Memory eventBuf = new Memory(8);
 
-    private LinuxTunDevice(int fd, int ctlSocket, int closeEvent, String name) {
+    private LinuxTunDevice(int fd, int ctlSocket, int closeEvent, String name, boolean vnetHdr) {
         this.fd = fd;
+        this.vnetHdr = vnetHdr;
         this.ctlSocket = ctlSocket;
         this.closeEvent = closeEvent;
         this.name = name;
@@ -86,6 +92,18 @@ public final class LinuxTunDevice implements TunDevice {
      * @throws NativeIoException with the call and errno; EPERM says root/CAP_NET_ADMIN is needed
      */
     public static LinuxTunDevice open(String name, boolean multiQueue) throws IOException {
+        return open(name, multiQueue, false);
+    }
+
+    /**
+     * As {@link #open(String, boolean)}; with {@code offload}, also IFF_VNET_HDR and TUNSETOFFLOAD
+     * (CSUM, TSO4, TSO6): every read and write then starts with a {@link io.jl2tp.tun.offload.VnetHdr},
+     * reads may return TCP super-packets of up to 64 KiB and packets with partial checksums (see
+     * {@link io.jl2tp.tun.offload.Gso}), and writes may carry coalesced ones
+     * ({@link io.jl2tp.tun.offload.Gro}). A kernel that refuses the offloads still gets the header
+     * (plain packets only); {@link #vnetHdr()} tells which mode the device is in.
+     */
+    public static LinuxTunDevice open(String name, boolean multiQueue, boolean offload) throws IOException {
         validateName(name);
         int fd;
         try {
@@ -98,7 +116,8 @@ public final class LinuxTunDevice implements TunDevice {
         int ev = -1;
         try {
             Memory ifr = ifreq(name);
-            ifr.setShort(16, (short) (IFF_TUN | IFF_NO_PI | (multiQueue ? IFF_MULTI_QUEUE : 0)));
+            ifr.setShort(16, (short) (IFF_TUN | IFF_NO_PI | (multiQueue ? IFF_MULTI_QUEUE : 0)
+                    | (offload ? IFF_VNET_HDR : 0)));
             try {
                 LibC.ioctl(fd, TUNSETIFF, ifr);
             } catch (LastErrorException e) {
@@ -106,9 +125,16 @@ public final class LinuxTunDevice implements TunDevice {
                         e.getErrorCode() == Errno.EPERM ? "creating a TUN device needs root or CAP_NET_ADMIN" : null);
             }
             String actual = ifr.getString(0, "UTF-8");
+            if (offload) {
+                try {
+                    LibC.ioctl(fd, TUNSETOFFLOAD, new com.sun.jna.Pointer(TUN_OFFLOADS)); // the value, not a pointer
+                } catch (LastErrorException e) {
+                    // an old kernel: plain packets behind the header, still correct
+                }
+            }
             ctl = LibC.socket(LibC.AF_INET, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
             ev = LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
-            return new LinuxTunDevice(fd, ctl, ev, actual);
+            return new LinuxTunDevice(fd, ctl, ev, actual, offload);
         } catch (IOException | RuntimeException e) {
             quietClose(fd);
             quietClose(ctl);
@@ -138,6 +164,11 @@ public final class LinuxTunDevice implements TunDevice {
     @Override
     public String name() {
         return name;
+    }
+
+    @Override
+    public boolean vnetHdr() {
+        return vnetHdr;
     }
 
     /** Makes the interface outlive this file descriptor (TUNSETPERSIST). */
