@@ -37,6 +37,12 @@ import java.util.concurrent.Executors;
 public final class KernelLink implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(KernelLink.class);
+    /**
+     * System property that turns the TUN offloads off ({@code -Djl2tp.tun.offload=false}): no
+     * IFF_VNET_HDR, one packet per read and write (see {@link io.jl2tp.tun.offload.Gso}).
+     */
+    public static final String OFFLOAD_PROPERTY = "jl2tp.tun.offload";
+
     /** System property that turns TCP MSS clamping off ({@code -Djl2tp.mssClamp=false}). */
     public static final String MSS_CLAMP_PROPERTY = "jl2tp.mssClamp";
 
@@ -71,7 +77,8 @@ public final class KernelLink implements AutoCloseable {
         });
         try {
             return kernel.submit(() -> {
-                LinuxTunDevice tun = LinuxTunDevice.open(ifname, false);
+                LinuxTunDevice tun = LinuxTunDevice.open(ifname, false,
+                        !"false".equalsIgnoreCase(System.getProperty(OFFLOAD_PROPERTY, "true")));
                 try {
                     RtNetlink.disableIpv6AddrGen(tun.name());
                 } catch (IOException e) {

@@ -7,6 +7,9 @@ import io.jl2tp.ppp.PppLink;
 import io.jl2tp.ppp.options.PppSettings;
 import io.jl2tp.tun.InterfaceGoneException;
 import io.jl2tp.tun.TunDevice;
+import io.jl2tp.tun.offload.Gro;
+import io.jl2tp.tun.offload.Gso;
+import io.jl2tp.tun.offload.VnetHdr;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import org.slf4j.Logger;
@@ -36,6 +39,11 @@ import java.util.function.Consumer;
  *   → control protocols (LCP, auth, IPCP, IPV6CP) stay on the loop
  *   → IP: inbound {@link PacketFilter} → tun.write, buffer released
  * </pre>
+ *
+ * With a TUN that has offloads ({@link TunDevice#vnetHdr()}): the reader splits what it reads
+ * ({@link Gso}: TCP super-packets into segments, partial checksums completed) and the inbound
+ * flow coalesces TCP segments into one write per batch of received datagrams ({@link Gro},
+ * flushed by a task queued behind the batch on the event loop).
  *
  * Ownership: everything except {@link #close} runs on the event loop. The reader thread only
  * reads the TUN and calls the two send paths, which are safe from one data thread
@@ -72,6 +80,9 @@ public final class CallLink {
     private volatile Thread reader;
     private volatile boolean closed;
     private boolean started; // event loop
+    private Gro gro;          // event loop; with a vnet-header TUN
+    private boolean groFlushQueued; // event loop
+    private final Runnable groFlush = this::flushGro;
 
     /**
      * Joins a PPP link to {@code session} (event loop): the session's frames go to PPP from now on.
@@ -149,6 +160,9 @@ public final class CallLink {
             device.close();
             return;
         }
+        if (device.vnetHdr()) {
+            gro = new Gro(alloc);
+        }
         ppp.ipSink(this::toTun);
         Thread t = new Thread(() -> readLoop(device, Math.max(mtu, device.mtu())), "tun-reader-" + device.name());
         t.setDaemon(true);
@@ -166,7 +180,16 @@ public final class CallLink {
         try {
             if (d != null && !closed) {
                 inbound.apply(protocol, ip);
-                d.write(ip);
+                Gro g = gro;
+                if (g == null) {
+                    d.write(ip);
+                } else {
+                    g.write(ip, d::write);
+                    if (g.pending() && !groFlushQueued) {
+                        groFlushQueued = true;
+                        loop.execute(groFlush); // after the rest of this batch of datagrams
+                    }
+                }
             }
         } catch (IOException e) {
             log.debug("{}: TUN write failed: {}", d.name(), e.getMessage());
@@ -175,7 +198,30 @@ public final class CallLink {
         }
     }
 
+    /** Writes the packet {@link Gro} built from the last batch (event loop). */
+    private void flushGro() {
+        groFlushQueued = false;
+        Gro g = gro;
+        TunDevice d = tun;
+        if (g == null || d == null) {
+            return;
+        }
+        try {
+            if (closed) {
+                g.close();
+            } else {
+                g.flush(d::write);
+            }
+        } catch (IOException e) {
+            log.debug("{}: TUN write failed: {}", d.name(), e.getMessage());
+        }
+    }
+
     private void readLoop(TunDevice device, int mtu) {
+        if (device.vnetHdr()) {
+            readSegments(device);
+            return;
+        }
         int size = HEADROOM + Math.max(mtu, 1500);
         while (!closed) {
             ByteBuf buf = alloc.directBuffer(size);
@@ -197,10 +243,49 @@ public final class CallLink {
                 }
                 continue;
             }
-            int protocol = (buf.getByte(HEADROOM) & 0xf0) >> 4 == 6 ? PppLink.PROTO_IPV6 : PppLink.PROTO_IPV4;
-            outbound.apply(protocol, buf);
-            ppp.sendIp(protocol, buf); // ownership passes; dropped there if that NCP is down
+            send(buf);
         }
+    }
+
+    /**
+     * The reader of a TUN with offloads: one read may be a TCP super-packet of up to 64 KiB (into
+     * one reused buffer), {@link Gso} cuts it into packets with headroom, each sent as usual.
+     */
+    private void readSegments(TunDevice device) {
+        ByteBuf scratch = alloc.directBuffer(VnetHdr.SIZE + 65536);
+        Gso.Sink send = this::send;
+        try {
+            while (!closed) {
+                scratch.clear();
+                int n;
+                try {
+                    n = device.read(scratch);
+                } catch (IOException e) {
+                    if (!closed) {
+                        interfaceLost(device, e);
+                    }
+                    return;
+                }
+                if (n < 0 || closed) {
+                    return;
+                }
+                if (n > 0 && Gso.split(scratch, HEADROOM, alloc, send) < 0) {
+                    log.debug("{}: dropped a malformed offload packet ({} octets)", device.name(), n);
+                }
+            }
+        } finally {
+            scratch.release();
+        }
+    }
+
+    private void send(ByteBuf buf) {
+        if (closed) {
+            buf.release();
+            return;
+        }
+        int protocol = (buf.getByte(buf.readerIndex()) & 0xf0) >> 4 == 6 ? PppLink.PROTO_IPV6 : PppLink.PROTO_IPV4;
+        outbound.apply(protocol, buf);
+        ppp.sendIp(protocol, buf); // ownership passes; dropped there if that NCP is down
     }
 
     /**
