@@ -201,6 +201,7 @@ public final class L2tpSocket implements AutoCloseable {
         }
         io.netty.channel.unix.Socket socket = (io.netty.channel.unix.Socket) epoll.fd();
         EventLoop loop = ch.eventLoop();
+        DirectSend direct = DirectSend.of(socket);
         return (buf, to) -> {
             if (loop.inEventLoop() || !buf.hasMemoryAddress()) {
                 viaChannel.send(buf, to);
@@ -208,8 +209,7 @@ public final class L2tpSocket implements AutoCloseable {
             }
             int sent;
             try {
-                sent = socket.sendToAddress(buf.memoryAddress(), buf.readerIndex(), buf.writerIndex(), to.getAddress(),
-                        to.getPort());
+                sent = direct.send(buf, to);
             } catch (java.io.IOException e) {
                 buf.release(); // ECONNREFUSED after an ICMP error, ENETUNREACH, closed: the datagram is lost, as on the loop
                 errors.failed(to, e);
@@ -221,6 +221,97 @@ public final class L2tpSocket implements AutoCloseable {
                 buf.release();
             }
         };
+    }
+
+    /**
+     * sendto(2) from a data thread without allocating: Netty's public {@code sendToAddress} turns
+     * the {@code InetAddress} into a fresh byte array (two for IPv4 on a dual-stack socket) on
+     * every call; here each thread keeps the last destination's octets and calls the same JNI
+     * function with them. Where that function is not reachable (another Netty), the public one.
+     */
+    static final class DirectSend {
+        private static final java.lang.invoke.MethodHandle SEND_TO_ADDRESS;
+        private static final java.lang.invoke.MethodHandle IPV6;
+
+        static {
+            java.lang.invoke.MethodHandle send = null;
+            java.lang.invoke.MethodHandle ipv6 = null;
+            try {
+                java.lang.invoke.MethodHandles.Lookup l = java.lang.invoke.MethodHandles.privateLookupIn(
+                        io.netty.channel.unix.Socket.class, java.lang.invoke.MethodHandles.lookup());
+                send = l.findStatic(io.netty.channel.unix.Socket.class, "sendToAddress",
+                        java.lang.invoke.MethodType.methodType(int.class, int.class, boolean.class, long.class,
+                                int.class, int.class, byte[].class, int.class, int.class, int.class));
+                ipv6 = l.findGetter(io.netty.channel.unix.Socket.class, "ipv6", boolean.class);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                log.debug("data sends through Netty's public sendToAddress: {}", e.toString());
+            }
+            SEND_TO_ADDRESS = send;
+            IPV6 = ipv6;
+        }
+
+        /** The last destination a thread sent to, as the socket wants its octets. */
+        private record Dest(InetSocketAddress to, byte[] addr, int scopeId, boolean v6) {
+        }
+
+        private final int fd;
+        private final boolean ipv6;
+        private final io.netty.channel.unix.Socket fallback; // when the JNI function is not reachable
+        private final ThreadLocal<Dest> last = new ThreadLocal<>();
+
+        private DirectSend(io.netty.channel.unix.Socket socket, boolean ipv6, boolean direct) {
+            this.fd = socket.intValue();
+            this.ipv6 = ipv6;
+            this.fallback = direct ? null : socket;
+        }
+
+        static DirectSend of(io.netty.channel.unix.Socket socket) {
+            if (SEND_TO_ADDRESS == null) {
+                return new DirectSend(socket, false, false);
+            }
+            try {
+                return new DirectSend(socket, (boolean) IPV6.invokeExact(socket), true);
+            } catch (Throwable t) {
+                return new DirectSend(socket, false, false);
+            }
+        }
+
+        /** Bytes sent; 0 on EAGAIN. */
+        int send(ByteBuf buf, InetSocketAddress to) throws java.io.IOException {
+            if (fallback != null) {
+                return fallback.sendToAddress(buf.memoryAddress(), buf.readerIndex(), buf.writerIndex(),
+                        to.getAddress(), to.getPort());
+            }
+            Dest d = last.get();
+            if (d == null || d.to != to) {
+                d = dest(to);
+                last.set(d);
+            }
+            int res;
+            try {
+                res = (int) SEND_TO_ADDRESS.invokeExact(fd, d.v6, buf.memoryAddress(), buf.readerIndex(),
+                        buf.writerIndex(), d.addr, d.scopeId, to.getPort(), 0);
+            } catch (java.io.IOException | RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new java.io.IOException(t);
+            }
+            return res >= 0 ? res : io.netty.channel.unix.Errors.ioResult("sendToAddress", res);
+        }
+
+        private Dest dest(InetSocketAddress to) {
+            InetAddress a = to.getAddress();
+            byte[] b = a.getAddress();
+            int scope = a instanceof Inet6Address v6 ? v6.getScopeId() : 0;
+            if (ipv6 && b.length == 4) { // IPv4 on a dual-stack socket: ::ffff:a.b.c.d (RFC 4291 §2.5.5.2)
+                byte[] m = new byte[16];
+                m[10] = (byte) 0xff;
+                m[11] = (byte) 0xff;
+                System.arraycopy(b, 0, m, 12, 4);
+                b = m;
+            }
+            return new Dest(to, b, scope, ipv6 || a instanceof Inet6Address); // as Socket.useIpv6
+        }
     }
 
     /**
