@@ -248,18 +248,24 @@ public final class CallLink {
     }
 
     /**
-     * The reader of a TUN with offloads: one read may be a TCP super-packet of up to 64 KiB (into
-     * one reused buffer), {@link Gso} cuts it into packets with headroom, each sent as usual.
+     * The reader of a TUN with offloads. One read may be a TCP super-packet of up to 64 KiB, so
+     * each read goes into a 64 KiB buffer, its {@link VnetHdr} in the headroom: a plain packet is
+     * sent from there as it is ({@link Gso#unwrap}), a super-packet is cut by {@link Gso#split}
+     * into packets with headroom of their own. The buffer is used again while the send path hands
+     * it back at once (sendto done on this thread); one still queued (EAGAIN) is left to its queue.
      */
     private void readSegments(TunDevice device) {
-        ByteBuf scratch = alloc.directBuffer(VnetHdr.SIZE + 65536);
+        ByteBuf buf = null;
         Gso.Sink send = this::send;
         try {
             while (!closed) {
-                scratch.clear();
+                if (buf == null) {
+                    buf = alloc.directBuffer(HEADROOM + 65536);
+                }
+                buf.clear().writerIndex(HEADROOM - VnetHdr.SIZE).readerIndex(HEADROOM - VnetHdr.SIZE);
                 int n;
                 try {
-                    n = device.read(scratch);
+                    n = device.read(buf);
                 } catch (IOException e) {
                     if (!closed) {
                         interfaceLost(device, e);
@@ -269,12 +275,25 @@ public final class CallLink {
                 if (n < 0 || closed) {
                     return;
                 }
-                if (n > 0 && Gso.split(scratch, HEADROOM, alloc, send) < 0) {
+                if (n == 0) {
+                    continue;
+                }
+                int kind = Gso.unwrap(buf);
+                if (kind > 0) {
+                    buf.retain(); // ours again if the send path is done with it when send returns
+                    send(buf);
+                    if (buf.refCnt() != 1) {
+                        buf.release();
+                        buf = null;
+                    }
+                } else if (kind < 0 || Gso.split(buf, HEADROOM, alloc, send) < 0) {
                     log.debug("{}: dropped a malformed offload packet ({} octets)", device.name(), n);
                 }
             }
         } finally {
-            scratch.release();
+            if (buf != null) {
+                buf.release();
+            }
         }
     }
 

@@ -33,6 +33,32 @@ public final class Gso {
     }
 
     /**
+     * Handles a plain packet (no segmentation) where it was read: completes a partial checksum
+     * and moves {@code in}'s readerIndex past the {@link VnetHdr}, so that the packet can go on
+     * without a copy.
+     *
+     * @return 1 if {@code in} now holds the one packet, 0 if it is a super-packet for
+     *         {@link #split}, -1 if it is malformed
+     */
+    public static int unwrap(ByteBuf in) {
+        int h = in.readerIndex();
+        int ip = h + VnetHdr.SIZE;
+        int len = in.writerIndex() - ip;
+        if (len < 20) {
+            return -1;
+        }
+        if ((in.getUnsignedByte(h + 1) & ~VnetHdr.GSO_ECN) != VnetHdr.GSO_NONE) {
+            return 0;
+        }
+        if ((in.getUnsignedByte(h) & VnetHdr.F_NEEDS_CSUM) != 0
+                && !completeChecksum(in, ip, len, VnetHdr.u16(in, h + 6), VnetHdr.u16(in, h + 8))) {
+            return -1;
+        }
+        in.readerIndex(ip);
+        return 1;
+    }
+
+    /**
      * Splits what one read returned: {@code in}'s readable bytes are a {@link VnetHdr} and an IP
      * packet. Each resulting IP packet goes to {@code sink} in a new buffer with {@code headroom}
      * octets before its readerIndex. {@code in} is not released.

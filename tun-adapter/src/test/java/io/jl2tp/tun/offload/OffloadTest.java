@@ -227,6 +227,21 @@ class OffloadTest {
     }
 
     @Test
+    void aPlainPacketIsUnwrappedWhereItWasReadAndASuperPacketIsLeftForSplit() {
+        Random r = new Random(4);
+        byte[] partial = tcp(false, 9, 9, 0x18, random(r, 333), new byte[0], true);
+        ByteBuf in = withVnet(partial, VnetHdr.F_NEEDS_CSUM, VnetHdr.GSO_NONE, 0, 0, 20, 16);
+        assertEquals(1, Gso.unwrap(in));
+        assertEquals(VnetHdr.SIZE, in.readerIndex());
+        assertTrue(transportValid(bytes(in), 6));
+        ByteBuf sup = withVnet(tcp(false, 1, 1, 0x10, random(r, 3000), new byte[0], true), VnetHdr.F_NEEDS_CSUM,
+                VnetHdr.GSO_TCPV4, 40, 1400, 20, 16);
+        assertEquals(0, Gso.unwrap(sup));
+        assertEquals(0, sup.readerIndex());
+        assertEquals(-1, Gso.unwrap(withVnet(partial, VnetHdr.F_NEEDS_CSUM, VnetHdr.GSO_NONE, 0, 0, 20, 400)));
+    }
+
+    @Test
     void malformedOrUnofferedOffloadsAreRefusedWithoutOutput() {
         byte[] ok = tcp(false, 1, 1, 0x10, new byte[3000], new byte[0], true);
         List<ByteBuf> got = new ArrayList<>();
