@@ -30,6 +30,14 @@ public interface TunDevice extends AutoCloseable {
         return false;
     }
 
+    /**
+     * True if, besides TCP, the kernel takes and hands over UDP super-packets (USO, Linux 6.2):
+     * {@link io.jl2tp.tun.offload.Gro} may then merge UDP datagrams too.
+     */
+    default boolean udpSegmentation() {
+        return false;
+    }
+
     /** Interface name, e.g. {@code l2tp-aaisp}. */
     String name();
 

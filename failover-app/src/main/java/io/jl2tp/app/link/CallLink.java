@@ -161,7 +161,7 @@ public final class CallLink {
             return;
         }
         if (device.vnetHdr()) {
-            gro = new Gro(alloc);
+            gro = new Gro(alloc, device.udpSegmentation());
         }
         ppp.ipSink(this::toTun);
         Thread t = new Thread(() -> readLoop(device, Math.max(mtu, device.mtu())), "tun-reader-" + device.name());

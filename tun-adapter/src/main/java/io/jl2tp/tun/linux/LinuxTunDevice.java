@@ -42,6 +42,8 @@ public final class LinuxTunDevice implements TunDevice {
     private static final long TUNSETOFFLOAD = 0x400454d0L;
     /** TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 (linux/if_tun.h): partial checksums and TCP super-packets. */
     private static final int TUN_OFFLOADS = 0x01 | 0x02 | 0x04;
+    /** TUN_F_USO4 | TUN_F_USO6: UDP segmentation (Linux 6.2); older kernels refuse the bits (EINVAL). */
+    private static final int TUN_USO = 0x20 | 0x40;
     private static final short IFF_UP = 0x1;
     private static final int IFREQ_SIZE = 40;
 
@@ -50,15 +52,17 @@ public final class LinuxTunDevice implements TunDevice {
     private final int closeEvent;
     private final String name;
     private final boolean vnetHdr;
+    private final boolean uso;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Netty's JNI file descriptor for the hot path, when Netty's native library is present. */
     private final io.netty.channel.unix.FileDescriptor fast;
     private final Memory pollFds = new Memory(16);   // two struct pollfd, used by the reader only
     private final Memory eventBuf = new Memory(8);
 
-    private LinuxTunDevice(int fd, int ctlSocket, int closeEvent, String name, boolean vnetHdr) {
+    private LinuxTunDevice(int fd, int ctlSocket, int closeEvent, String name, boolean vnetHdr, boolean uso) {
         this.fd = fd;
         this.vnetHdr = vnetHdr;
+        this.uso = uso;
         this.ctlSocket = ctlSocket;
         this.closeEvent = closeEvent;
         this.name = name;
@@ -125,21 +129,33 @@ public final class LinuxTunDevice implements TunDevice {
                         e.getErrorCode() == Errno.EPERM ? "creating a TUN device needs root or CAP_NET_ADMIN" : null);
             }
             String actual = ifr.getString(0, "UTF-8");
+            boolean uso = false;
             if (offload) {
-                try {
-                    LibC.ioctl(fd, TUNSETOFFLOAD, new com.sun.jna.Pointer(TUN_OFFLOADS)); // the value, not a pointer
-                } catch (LastErrorException e) {
-                    // an old kernel: plain packets behind the header, still correct
+                uso = offload(fd, TUN_OFFLOADS | TUN_USO);
+                if (!uso) {
+                    // before Linux 6.2: TCP only (a kernel refusing that too gets plain packets
+                    // behind the header, still correct)
+                    offload(fd, TUN_OFFLOADS);
                 }
             }
             ctl = LibC.socket(LibC.AF_INET, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
             ev = LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
-            return new LinuxTunDevice(fd, ctl, ev, actual, offload);
+            return new LinuxTunDevice(fd, ctl, ev, actual, offload, uso);
         } catch (IOException | RuntimeException e) {
             quietClose(fd);
             quietClose(ctl);
             quietClose(ev);
             throw e;
+        }
+    }
+
+    /** TUNSETOFFLOAD; false if the kernel refused the flags. */
+    private static boolean offload(int fd, int flags) {
+        try {
+            LibC.ioctl(fd, TUNSETOFFLOAD, new com.sun.jna.Pointer(flags)); // the value, not a pointer
+            return true;
+        } catch (LastErrorException e) {
+            return false;
         }
     }
 
@@ -169,6 +185,11 @@ public final class LinuxTunDevice implements TunDevice {
     @Override
     public boolean vnetHdr() {
         return vnetHdr;
+    }
+
+    @Override
+    public boolean udpSegmentation() {
+        return uso;
     }
 
     /** Makes the interface outlive this file descriptor (TUNSETPERSIST). */

@@ -86,6 +86,9 @@ public final class Gso {
             sink.accept(out);
             return 1;
         }
+        if (gsoType == VnetHdr.GSO_UDP_L4) {
+            return segmentUdp(in, ip, len, VnetHdr.u16(in, h + 4), headroom, alloc, sink);
+        }
         if (gsoType != VnetHdr.GSO_TCPV4 && gsoType != VnetHdr.GSO_TCPV6) {
             return -1;
         }
@@ -110,6 +113,62 @@ public final class Gso {
         }
         b.setShort(ip + start + offset, sum);
         return true;
+    }
+
+    /**
+     * UDP segmentation (what {@code __udp_gso_segment} does for a socket with UDP_SEGMENT): the
+     * payload after the one UDP header is cut into {@code size}-octet datagrams (the last may be
+     * shorter), each with its own UDP length and checksum, IPv4 length, identification and header
+     * checksum or IPv6 payload length.
+     */
+    private static int segmentUdp(ByteBuf in, int ip, int len, int size, int headroom, ByteBufAllocator alloc,
+                                  Sink sink) {
+        int version = in.getUnsignedByte(ip) >> 4;
+        int ipHl;
+        if (version == 4) {
+            ipHl = (in.getUnsignedByte(ip) & 0x0f) * 4;
+            if (ipHl < 20 || in.getUnsignedByte(ip + 9) != UDP || in.getUnsignedShort(ip + 2) != len) {
+                return -1;
+            }
+        } else if (version == 6) {
+            ipHl = 40;
+            if (len < 48 || in.getUnsignedByte(ip + 6) != UDP || in.getUnsignedShort(ip + 4) != len - 40) {
+                return -1;
+            }
+        } else {
+            return -1;
+        }
+        int hl = ipHl + 8;
+        int payload = len - hl;
+        if (payload < 0 || size <= 0) {
+            return -1;
+        }
+        int id0 = version == 4 ? in.getUnsignedShort(ip + 4) : 0;
+        int n = Math.max(1, (payload + size - 1) / size);
+        for (int i = 0; i < n; i++) {
+            int plen = Math.min(size, payload - i * size);
+            ByteBuf s = alloc.directBuffer(headroom + hl + plen);
+            s.writerIndex(headroom).readerIndex(headroom);
+            s.writeBytes(in, ip, hl);
+            s.writeBytes(in, ip + hl + i * size, plen);
+            int q = headroom;
+            if (version == 4) {
+                s.setShort(q + 2, hl + plen);
+                s.setShort(q + 4, id0 + i);
+                s.setShort(q + 10, 0);
+                s.setShort(q + 10, Checksum.finish(Checksum.add(s, q, ipHl, 0)));
+            } else {
+                s.setShort(q + 4, 8 + plen);
+            }
+            int u = q + ipHl;
+            s.setShort(u + 4, 8 + plen);
+            s.setShort(u + 6, 0);
+            long acc = version == 4 ? Checksum.pseudoIpv4(s, q, UDP, 8 + plen) : Checksum.pseudoIpv6(s, q, UDP, 8 + plen);
+            int sum = Checksum.finish(Checksum.add(s, u, 8 + plen, acc));
+            s.setShort(u + 6, sum == 0 ? 0xffff : sum); // RFC 768: a computed 0 is sent as all ones
+            sink.accept(s);
+        }
+        return n;
     }
 
     private static int segmentTcp(ByteBuf in, int ip, int len, int mss, int headroom, ByteBufAllocator alloc,

@@ -11,7 +11,7 @@ import java.nio.ByteOrder;
  * <pre>
  *  u8 flags        NEEDS_CSUM: the checksum at csum_start + csum_offset is partial (the
  *                  pseudo-header sum); whoever sends the packet on must complete it
- *  u8 gso_type     NONE, TCPV4, TCPV6 (| ECN): a TCP super-packet to cut into gso_size segments
+ *  u8 gso_type     NONE, TCPV4, TCPV6 (| ECN), UDP_L4: a super-packet to cut into gso_size segments
  *  u16 hdr_len     IP + TCP header octets
  *  u16 gso_size    payload octets per segment (the MSS)
  *  u16 csum_start  where the checksummed data starts (the transport header)
@@ -30,6 +30,8 @@ public final class VnetHdr {
     public static final int GSO_NONE = 0;
     public static final int GSO_TCPV4 = 1;
     public static final int GSO_TCPV6 = 4;
+    /** UDP segmentation (USO, TUN_F_USO4/USO6, Linux 6.2): IPv4 or IPv6, {@code gso_size} payload octets each. */
+    public static final int GSO_UDP_L4 = 5;
     public static final int GSO_ECN = 0x80;
 
     private static final boolean LE = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;

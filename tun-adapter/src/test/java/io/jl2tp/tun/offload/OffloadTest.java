@@ -123,6 +123,42 @@ class OffloadTest {
         return p;
     }
 
+    /** A UDP datagram over IPv4 or IPv6 with a valid checksum (or the pseudo sum only if {@code partial}). */
+    static byte[] udp(boolean v6, int id, byte[] payload, boolean partial) {
+        int ipHl = v6 ? 40 : 20;
+        byte[] p = new byte[ipHl + 8 + payload.length];
+        ByteBuf b = Unpooled.wrappedBuffer(p);
+        if (v6) {
+            b.setInt(0, 0x60000000);
+            b.setShort(4, 8 + payload.length);
+            b.setByte(6, 17);
+            b.setByte(7, 64);
+            b.setBytes(8, new byte[] {0x20, 0x01, 0x0d, (byte) 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
+            b.setBytes(24, new byte[] {0x20, 0x01, 0x0d, (byte) 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2});
+        } else {
+            b.setByte(0, 0x45);
+            b.setShort(2, p.length);
+            b.setShort(4, id);
+            b.setShort(6, 0x4000);
+            b.setByte(8, 64);
+            b.setByte(9, 17);
+            b.setBytes(12, new byte[] {(byte) 198, 51, 100, 1, (byte) 198, 51, 100, (byte) 128});
+            b.setShort(10, ~sum16(p, 0, 20, 0) & 0xffff);
+        }
+        b.setShort(ipHl, 40001);
+        b.setShort(ipHl + 2, 5201);
+        b.setShort(ipHl + 4, 8 + payload.length);
+        b.setBytes(ipHl + 8, payload);
+        long pseudo = 17 + (8 + payload.length) + (v6 ? sum16(p, 8, 40, 0) : sum16(p, 12, 20, 0));
+        if (partial) {
+            b.setShort(ipHl + 6, sum16(p, 0, 0, pseudo));
+        } else {
+            int c = ~sum16(p, ipHl, p.length, pseudo) & 0xffff;
+            b.setShort(ipHl + 6, c == 0 ? 0xffff : c);
+        }
+        return p;
+    }
+
     /** {@code packet} behind a virtio_net_hdr in a pooled direct buffer. */
     ByteBuf withVnet(byte[] packet, int flags, int gsoType, int hdrLen, int gsoSize, int csumStart, int csumOffset) {
         ByteBuf b = alloc.directBuffer(VnetHdr.SIZE + packet.length);
@@ -354,12 +390,18 @@ class OffloadTest {
             sink.clear();
             Random r = new Random(seed);
             int[] seq = {r.nextInt(), r.nextInt()};
-            int[] id = {r.nextInt(0xffff), r.nextInt(0xffff)};
+            int[] id = {r.nextInt(0xffff), r.nextInt(0xffff), r.nextInt(0xffff)};
             List<byte[]> in = new ArrayList<>();
             int n = 1 + r.nextInt(60);
             for (int i = 0; i < n; i++) {
-                int flow = r.nextInt(8) == 0 ? 1 : 0;
+                int flow = r.nextInt(8) == 0 ? 1 : r.nextInt(5) == 0 ? 2 : 0;
                 boolean v6 = flow == 1;
+                if (flow == 2) { // a UDP flow, sometimes with a gap in the identifications
+                    byte[] d = udp(false, id[2], random(r, r.nextInt(3) == 0 ? 1 + r.nextInt(1400) : 1400), false);
+                    id[2] = (id[2] + (r.nextInt(20) == 0 ? 2 : 1)) & 0xffff;
+                    in.add(d);
+                    continue;
+                }
                 int len = r.nextInt(4) == 0 ? 1 + r.nextInt(1400) : 1400;
                 int flags = 0x10 | (r.nextInt(10) == 0 ? 0x08 : 0);
                 byte[] p = tcp(v6, seq[flow], id[flow], flags, random(r, len), new byte[0], false);
@@ -370,7 +412,7 @@ class OffloadTest {
                 id[flow] = (id[flow] + 1) & 0xffff;
                 in.add(p);
             }
-            try (Gro gro = new Gro(alloc)) {
+            try (Gro gro = new Gro(alloc, true)) {
                 for (byte[] p : in) {
                     gro.write(received(p, r.nextBoolean() ? 12 : 2), out);
                     if (r.nextInt(16) == 0) {
@@ -383,6 +425,69 @@ class OffloadTest {
             assertEquals(in.size(), back.size(), "seed " + seed);
             for (int i = 0; i < in.size(); i++) {
                 assertArrayEquals(in.get(i), back.get(i), "seed " + seed + ", packet " + i);
+            }
+        }
+    }
+
+    @Test
+    void udpDatagramsOfOneFlowBecomeOneUsoWriteWhereTheTunTookUso() throws Exception {
+        for (boolean v6 : new boolean[] {false, true}) {
+            sink.clear();
+            Random r = new Random(21);
+            List<byte[]> in = new ArrayList<>();
+            for (int i = 0; i < 7; i++) {
+                in.add(udp(v6, 100 + i, random(r, i < 6 ? 1400 : 333), false));
+            }
+            try (Gro gro = new Gro(alloc, true)) {
+                for (byte[] p : in) {
+                    gro.write(received(p, 12), out);
+                }
+                gro.flush(out);
+                assertEquals(7, gro.merged());
+            }
+            assertEquals(1, sink.size());
+            Written w = sink.get(0);
+            assertEquals(VnetHdr.GSO_UDP_L4, w.gsoType());
+            assertEquals(1400, w.gsoSize());
+            assertEquals(6, w.csumOffset());
+            List<byte[]> back = asKernelSeesIt();
+            assertEquals(in.size(), back.size());
+            for (int i = 0; i < in.size(); i++) {
+                assertArrayEquals(in.get(i), back.get(i), "datagram " + i + (v6 ? " (IPv6)" : ""));
+                assertTrue(transportValid(back.get(i), 17));
+            }
+        }
+        // without USO, UDP passes one by one
+        sink.clear();
+        try (Gro gro = new Gro(alloc, false)) {
+            gro.write(received(udp(false, 1, new byte[100], false), 12), out);
+            gro.write(received(udp(false, 2, new byte[100], false), 12), out);
+            gro.flush(out);
+            assertEquals(0, gro.merged());
+        }
+        assertEquals(2, sink.size());
+    }
+
+    @Test
+    void aUdpSuperPacketFromTheKernelIsCutIntoDatagrams() {
+        for (boolean v6 : new boolean[] {false, true}) {
+            Random r = new Random(8);
+            byte[] payload = random(r, 5000);
+            byte[] sup = udp(v6, 500, payload, true);
+            int ipHl = v6 ? 40 : 20;
+            List<byte[]> out = split(withVnet(sup, VnetHdr.F_NEEDS_CSUM, VnetHdr.GSO_UDP_L4, ipHl + 8, 1200, ipHl, 6));
+            assertEquals(5, out.size());
+            for (int i = 0; i < out.size(); i++) {
+                byte[] d = out.get(i);
+                int plen = i < 4 ? 1200 : 200;
+                assertEquals(ipHl + 8 + plen, d.length);
+                assertEquals(8 + plen, Unpooled.wrappedBuffer(d).getUnsignedShort(ipHl + 4));
+                assertTrue(transportValid(d, 17), "UDP checksum of datagram " + i);
+                if (!v6) {
+                    assertTrue(ipv4HeaderValid(d));
+                    assertEquals(500 + i, Unpooled.wrappedBuffer(d).getUnsignedShort(4));
+                }
+                assertArrayEquals(Arrays.copyOfRange(payload, i * 1200, i * 1200 + plen), Arrays.copyOfRange(d, ipHl + 8, d.length));
             }
         }
     }
