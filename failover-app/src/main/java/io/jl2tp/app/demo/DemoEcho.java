@@ -14,6 +14,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The demo's own ping: ICMP (RFC 792) or ICMPv6 (RFC 4443 §4.1) echo requests from a raw
@@ -23,6 +24,8 @@ import java.util.Locale;
  * Needs CAP_NET_RAW.
  */
 final class DemoEcho {
+
+    private static final int ENETUNREACH = 101;
 
     private static final int AF_INET = LibC.AF_INET;
     private static final int AF_INET6 = LibC.AF_INET6;
@@ -91,10 +94,28 @@ final class DemoEcho {
                 byte[] echo = echoRequest(v6, id, seq);
                 out.write(0, echo, 0, echo.length);
                 long sent = System.nanoTime();
-                try {
-                    LibC.sendto(fd, out, echo.length, 0, addr, (int) addr.size());
-                } catch (LastErrorException e) {
-                    throw new IOException("sendto " + target.getHostAddress() + " via " + ifname + ": errno " + e.getErrorCode());
+                // The kernel installs the route to an IPv6 point-to-point peer from its address
+                // work queue a moment after the address was added (when duplicate address
+                // detection ends, at once on a NOARP link): ENETUNREACH until then, so the first
+                // echo waits up to a second for it.
+                long routeDeadline = sent + TimeUnit.SECONDS.toNanos(1);
+                while (true) {
+                    try {
+                        LibC.sendto(fd, out, echo.length, 0, addr, (int) addr.size());
+                        break;
+                    } catch (LastErrorException e) {
+                        if (e.getErrorCode() != ENETUNREACH || seq > 1 || System.nanoTime() > routeDeadline) {
+                            throw new IOException("sendto " + target.getHostAddress() + " via " + ifname + ": errno "
+                                    + e.getErrorCode());
+                        }
+                        try {
+                            Thread.sleep(5);
+                        } catch (InterruptedException ie) {
+                            Thread.currentThread().interrupt();
+                            throw new IOException("interrupted", ie);
+                        }
+                        sent = System.nanoTime();
+                    }
                 }
                 long deadline = sent + timeout.toNanos();
                 boolean answered = false;
