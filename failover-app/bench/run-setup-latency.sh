@@ -15,12 +15,17 @@
 # them. Not a test. Run as root:
 #   failover-app/bench/run-setup-latency.sh [RUNS] [DELAY_MS]        (defaults 10 and 25)
 #   failover-app/bench/run-setup-latency.sh --smoke                  (two of each; checks it works)
+#   failover-app/bench/run-setup-latency.sh --proxy-auth [RUNS] [DELAY_MS]
+#       the same with the LAC's proxy LCP and authentication in the ICCN (RFC 2661 §4.4.5; `jl2tp demo
+#       --proxy-auth`), which the demo's LNS takes: no LCP or CHAP round trips
 #   failover-app/bench/run-setup-latency.sh --l2tpns [RUNS]          (against the real l2tpns instead:
 #       io.jl2tp.app.bench.SetupAgainstL2tpns, cold SCCRQ -> IPCP up and warm ICRQ -> IPCP up on a veth)
 # JL2TP="java -cp CLASSPATH io.jl2tp.app.cli.Main" runs classes instead of the launcher's jar.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SMOKE=no
+PROXY=()
+if [ "${1:-}" = --proxy-auth ]; then PROXY=(--proxy-auth); shift; fi
 if [ "${1:-}" = --smoke ]; then SMOKE=yes; shift; fi
 if [ "${1:-}" = --l2tpns ]; then
   ./jl2tp --version >/dev/null
@@ -41,7 +46,7 @@ trap 'rm -rf "$OUT"' EXIT
 
 demo() { # LOG ARGS...: one `jl2tp demo`, its output kept
   local log=$1; shift
-  if ! $JL2TP demo --count 1 "$@" >"$log" 2>&1; then
+  if ! $JL2TP demo --count 1 ${PROXY[@]+"${PROXY[@]}"} "$@" >"$log" 2>&1; then
     echo "jl2tp demo $* failed:" >&2; tail -20 "$log" >&2; exit 1
   fi
 }
@@ -73,7 +78,7 @@ demo "$OUT/relay-warm.log" --repeat "$RUNS" --relay-delay "$DELAY" --standby war
 setups "$OUT/relay-warm.log" >"$OUT/relay-warm.txt"
 
 RTT=$((2 * DELAY))
-echo "# jl2tp set-up latency, $(date -u +%F), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# jl2tp set-up latency${PROXY[0]:+ with ${PROXY[0]}}, $(date -u +%F), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "| case | set-ups | median | range | median in RTTs of $RTT ms |"
 echo "|---|---|---|---|---|"
 stats <"$OUT/cold.txt" | row "demo, direct veth, SCCRQ → IPCP up, fresh JVM each (its first session)" 0
