@@ -18,8 +18,9 @@
 #   failover-app/bench/run-setup-latency.sh --proxy-auth [RUNS] [DELAY_MS]
 #       the same with the LAC's proxy LCP and authentication in the ICCN (RFC 2661 §4.4.5; `jl2tp demo
 #       --proxy-auth`), which the demo's LNS takes: no LCP or CHAP round trips
-#   failover-app/bench/run-setup-latency.sh --l2tpns [RUNS]          (against the real l2tpns instead:
-#       io.jl2tp.app.bench.SetupAgainstL2tpns, cold SCCRQ -> IPCP up and warm ICRQ -> IPCP up on a veth)
+#   failover-app/bench/run-setup-latency.sh --l2tpns [RUNS [DELAY_MS [proxy]]]  (against the real l2tpns instead:
+#       io.jl2tp.app.bench.SetupAgainstL2tpns, cold SCCRQ -> IPCP up and warm ICRQ -> IPCP up on a veth;
+#       with DELAY_MS through jl2tp's relay; with "proxy" the LAC sends proxy LCP/auth, which l2tpns ignores)
 # JL2TP="java -cp CLASSPATH io.jl2tp.app.cli.Main" runs classes instead of the launcher's jar.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -31,7 +32,7 @@ if [ "${1:-}" = --l2tpns ]; then
   ./jl2tp --version >/dev/null
   mvn -B -o -q -ntp -pl failover-app -am test-compile >&2
   exec java ${JL2TP_JAVA_OPTS:-} -cp "$PWD/failover-app/target/jl2tp.jar:$PWD/failover-app/target/test-classes:$PWD/testkit/target/classes" \
-    io.jl2tp.app.bench.SetupAgainstL2tpns "${2:-10}"
+    io.jl2tp.app.bench.SetupAgainstL2tpns "${2:-10}" ${3:+"$3"} ${4:+"$4"}
 fi
 RUNS=${1:-10}
 DELAY=${2:-25}

@@ -322,6 +322,9 @@ public final class PppLink {
                         io.jl2tp.ppp.wire.CpOption.parse(proxyLcp.lastReceived()));
             } catch (io.jl2tp.ppp.wire.PppProtocolException e) {
                 why = "malformed options: " + e.getMessage();
+            } catch (RuntimeException e) {
+                // Values from the wire must not take the event loop down (as CpFsm.input).
+                why = "unusable options: " + new io.jl2tp.ppp.wire.PppProtocolException(e.toString()).getMessage();
             }
         }
         if (why != null) {

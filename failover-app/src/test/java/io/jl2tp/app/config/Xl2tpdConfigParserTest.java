@@ -110,6 +110,19 @@ class Xl2tpdConfigParserTest {
     }
 
     @Test
+    void proxyAuthIsOffUnlessAsked() throws Exception {
+        String base = "[lac a]\nlns = 198.51.100.1\n";
+        assertFalse(Xl2tpdConfigParser.parse(base, "p.conf").lacs().get("a").proxyAuth(),
+                "off by default: an LNS that ignores the AVPs (l2tpns) costs one round trip more");
+        Xl2tpdConfig on = Xl2tpdConfigParser.parse(base + "proxy auth = yes\n", "p.conf");
+        assertTrue(on.lacs().get("a").proxyAuth());
+        assertTrue(on.warnings().isEmpty(), on.warnings().toString());
+        BadConfigException e = assertThrows(BadConfigException.class,
+                () -> Xl2tpdConfigParser.parse(base + "proxy auth = maybe\n", "p.conf"));
+        assertTrue(e.getMessage().contains("proxy auth"), e.getMessage());
+    }
+
+    @Test
     void unknownAndIneffectiveKeysWarnWithFileAndLine() throws Exception {
         Xl2tpdConfig c = Xl2tpdConfigParser.parse("""
                 [global]
