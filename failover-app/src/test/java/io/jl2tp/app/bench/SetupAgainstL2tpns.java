@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * l2tpns asks its FreeRADIUS) N times cold — SCCRQ → IPCP up — and N times into a warm standby
  * tunnel — ICRQ → IPCP up — printing each and the medians. Not a test. Run as root:
  * {@code java -cp jl2tp.jar:test-classes:testkit-classes io.jl2tp.app.bench.SetupAgainstL2tpns [N [DELAY_MS [proxy]]]}:
- * with DELAY_MS, through jl2tp's UDP relay in the LNS namespace (203.0.113.2:1702 → l2tpns), each
+ * with DELAY_MS, through jl2tp's UDP relay in the LNS namespace (203.0.113.2:1801 → l2tpns; 1702 is l2tpns's own), each
  * datagram delayed DELAY_MS each way, and the set-ups also in round trips; with {@code proxy}, the
  * dialer sends RFC 2661 §4.4.5 proxy LCP and authentication, which l2tpns ignores.
  */
@@ -59,10 +59,10 @@ public final class SetupAgainstL2tpns {
                 io.jl2tp.app.harness.Impairment.Profile delay = io.jl2tp.app.harness.Impairment.Profile.NONE
                         .withDelay(TimeUnit.MILLISECONDS.toNanos(delayMs), 0);
                 io.jl2tp.app.harness.ImpairRelay.Config rc = io.jl2tp.app.harness.ImpairRelay.Config
-                        .of(new InetSocketAddress(lns.lnsAddress(), 1702), target).with(delay, delay);
+                        .of(new InetSocketAddress(lns.lnsAddress(), 1801), target).with(delay, delay);
                 relay = lns.lnsNamespace().call(() -> io.jl2tp.app.harness.ImpairRelay.start(rc));
-                target = new InetSocketAddress(lns.lnsAddress(), 1702);
-                System.out.printf("through jl2tp's UDP relay on %s:1702, %d ms each way%s%n", lns.lnsAddress(),
+                target = new InetSocketAddress(lns.lnsAddress(), 1801);
+                System.out.printf("through jl2tp's UDP relay on %s:1801, %d ms each way%s%n", lns.lnsAddress(),
                         delayMs, proxy ? ", proxy LCP/auth in the ICCN" : "");
             }
             TunnelConfig tunnel = TunnelConfig.defaults("jl2tp-bench").withSecret(secret, true);
