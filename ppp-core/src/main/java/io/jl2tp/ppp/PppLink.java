@@ -487,7 +487,12 @@ public final class PppLink {
             keepalive.stop();
             auth.stop();
             network.lowerDown();
-            if (phase != PppEvent.Phase.DEAD) {
+            if (lcpFsm.state() == State.REQ_SENT || lcpFsm.state() == State.ACK_SENT) {
+                // A Configure-Request (or Ack/Nak) in Opened: LCP renegotiates (RFC 1661 §4.1,
+                // tld + scr), the link is back in Link Establishment (§3.3), not terminating —
+                // e.g. an LNS that ignored our proxy LCP (RFC 2661 §4.4.5) starts its own.
+                setPhase(PppEvent.Phase.ESTABLISH);
+            } else if (phase != PppEvent.Phase.DEAD) {
                 setPhase(PppEvent.Phase.TERMINATE);
             }
         }

@@ -127,6 +127,10 @@ class PppProxyTest {
         assertEquals(1, of(p.authEvents, PppEvent.Authenticated.class).size());
         assertEquals(1, of(p.peerEvents, PppEvent.IpUp.class).size());
         assertEquals(PppEvent.Phase.NETWORK, p.peer.phase());
+        // RFC 1661 §3.3: back to Link Establishment for the renegotiation, never Terminate
+        List<PppEvent.Phase> phases = of(p.peerEvents, PppEvent.PhaseChanged.class).stream().map(PppEvent.PhaseChanged::phase).toList();
+        assertEquals(List.of(PppEvent.Phase.ESTABLISH, PppEvent.Phase.AUTHENTICATE, PppEvent.Phase.NETWORK,
+                PppEvent.Phase.ESTABLISH, PppEvent.Phase.AUTHENTICATE, PppEvent.Phase.NETWORK), phases);
     }
 
     @Test

@@ -51,8 +51,8 @@ public final class LnsCommand implements Callable<Integer> {
     @Option(names = "--hidden", description = "hide AVPs with the tunnel secret")
     boolean hidden;
 
-    @Option(names = "--accept-proxy-auth", description = {"take a LAC's proxy authentication (RFC 2661) even from a tunnel not",
-        "authenticated with --tunnel-secret-file (a LAC chooses the challenge: see docs/ppp-auth.md)"})
+    @Option(names = "--accept-proxy-auth", description = "take a LAC's proxy authentication (RFC 2661) "
+        + "even from a tunnel not authenticated with --tunnel-secret-file (a LAC chooses the challenge: see docs/ppp-auth.md)")
     boolean acceptProxyAuth;
 
     @Override

@@ -65,9 +65,10 @@ public final class DemoCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE})")
     String standby = "cold";
 
-    @Option(names = "--proxy-auth", description = "the LAC sends its LCP and CHAP response in the ICCN (RFC 2661 "
-            + "proxy LCP and authentication); the demo's LNS, whose tunnel is authenticated, takes them")
-    boolean proxyAuth;
+    @Option(names = "--proxy-auth", negatable = true, description = "the LAC sends its LCP and CHAP response in the ICCN "
+            + "(RFC 2661 proxy LCP and authentication; default: on, as [lac] proxy auth); the demo's LNS, whose tunnel "
+            + "is authenticated, takes them")
+    Boolean proxyAuth;
 
     private final PrintStream out = System.out;
 
@@ -178,7 +179,7 @@ public final class DemoCommand implements Callable<Integer> {
                     boolean first = round == 1;
                     Dialer dialer = new Dialer(new Dialer.Config("demo", target,
                             TunnelConfig.defaults("jl2tp-demo-lac").withSecret(tunnelSecret, true).withHidden(true),
-                            SessionConfig.defaults().withProxy(proxyAuth), lacPpp, users, "jl2tp-demo-lac", null),
+                            SessionConfig.defaults().withProxy(proxyAuth == null || proxyAuth), lacPpp, users, "jl2tp-demo-lac", null),
                             e -> {
                                 if (e instanceof PppEvent.PhaseChanged p && first) {
                                     out.println("      PPP phase: " + p.phase());

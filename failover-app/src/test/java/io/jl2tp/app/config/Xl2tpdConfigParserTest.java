@@ -110,13 +110,13 @@ class Xl2tpdConfigParserTest {
     }
 
     @Test
-    void proxyAuthIsOffUnlessAsked() throws Exception {
+    void proxyAuthIsOnUnlessTurnedOff() throws Exception {
         String base = "[lac a]\nlns = 198.51.100.1\n";
-        assertFalse(Xl2tpdConfigParser.parse(base, "p.conf").lacs().get("a").proxyAuth(),
-                "off by default: an LNS that ignores the AVPs (l2tpns) costs one round trip more");
-        Xl2tpdConfig on = Xl2tpdConfigParser.parse(base + "proxy auth = yes\n", "p.conf");
-        assertTrue(on.lacs().get("a").proxyAuth());
-        assertTrue(on.warnings().isEmpty(), on.warnings().toString());
+        assertTrue(Xl2tpdConfigParser.parse(base, "p.conf").lacs().get("a").proxyAuth(),
+                "on by default: an LNS that ignores the AVPs loses nothing (docs/ppp-auth.md)");
+        Xl2tpdConfig off = Xl2tpdConfigParser.parse(base + "proxy auth = no\n", "p.conf");
+        assertFalse(off.lacs().get("a").proxyAuth());
+        assertTrue(off.warnings().isEmpty(), off.warnings().toString());
         BadConfigException e = assertThrows(BadConfigException.class,
                 () -> Xl2tpdConfigParser.parse(base + "proxy auth = maybe\n", "p.conf"));
         assertTrue(e.getMessage().contains("proxy auth"), e.getMessage());
