@@ -15,9 +15,10 @@
 # them. Not a test. Run as root:
 #   failover-app/bench/run-setup-latency.sh [RUNS] [DELAY_MS]        (defaults 10 and 25)
 #   failover-app/bench/run-setup-latency.sh --smoke                  (two of each; checks it works)
-#   failover-app/bench/run-setup-latency.sh --proxy-auth [RUNS] [DELAY_MS]
-#       the same with the LAC's proxy LCP and authentication in the ICCN (RFC 2661 §4.4.5; `jl2tp demo
-#       --proxy-auth`), which the demo's LNS takes: no LCP or CHAP round trips
+#   failover-app/bench/run-setup-latency.sh --[no-]proxy-auth [RUNS] [DELAY_MS]
+#       with or without the LAC's proxy LCP and authentication in the ICCN (RFC 2661 §4.4.5; `jl2tp demo
+#       --[no-]proxy-auth`, on by default since it exists), which the demo's LNS takes: no LCP or CHAP
+#       round trips. Without the flag, the demo's default.
 #   failover-app/bench/run-setup-latency.sh --l2tpns [RUNS [DELAY_MS [proxy]]]  (against the real l2tpns instead:
 #       io.jl2tp.app.bench.SetupAgainstL2tpns, cold SCCRQ -> IPCP up and warm ICRQ -> IPCP up on a veth;
 #       with DELAY_MS through jl2tp's relay; with "proxy" the LAC sends proxy LCP/auth, which l2tpns ignores)
@@ -26,7 +27,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 SMOKE=no
 PROXY=()
-if [ "${1:-}" = --proxy-auth ]; then PROXY=(--proxy-auth); shift; fi
+case "${1:-}" in --proxy-auth|--no-proxy-auth) PROXY=("$1"); shift ;; esac
 if [ "${1:-}" = --smoke ]; then SMOKE=yes; shift; fi
 if [ "${1:-}" = --l2tpns ]; then
   ./jl2tp --version >/dev/null
