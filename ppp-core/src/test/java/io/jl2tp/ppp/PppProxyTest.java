@@ -177,6 +177,34 @@ class PppProxyTest {
     }
 
     @Test
+    void papIsProxiedAsLcpOnlyAndTheAuthenticateRequestFollows() throws Exception {
+        PppSettings lac = PppSettings.builder().auth(a -> a.name("alice").refuseChap(true).refuseMschap(true)
+                .refuseMschapV2(true)).build();
+        PppPair p = new PppPair(lac, SECRETS, lnsOptions(true), SECRETS);
+        List<Integer> toLns = new ArrayList<>();
+        List<Integer> toLac = new ArrayList<>();
+        p.tapToAuthenticator = record(toLns);
+        p.tapToPeer = record(toLac);
+        PppLink.ProxyOffer[] offer = new PppLink.ProxyOffer[1];
+        p.clock.execute(() -> {
+            try {
+                offer[0] = p.peer.offerProxy(true);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+            p.authenticator.acceptProxy(offer[0].lcp(), offer[0].auth(), true);
+        });
+        p.start();
+        p.run(5_000);
+        assertNull(offer[0].auth(), "no PAP credentials in the ICCN");
+        assertEquals(0, count(toLns, Lcp.PROTOCOL) + count(toLac, Lcp.PROTOCOL), "LCP taken over");
+        assertEquals(1, count(toLns, 0xC023), "our Authenticate-Request");
+        assertEquals(1, count(toLac, 0xC023), "the LNS's Authenticate-Ack");
+        assertEquals("alice", of(p.authEvents, PppEvent.Authenticated.class).get(0).peerName());
+        assertEquals(1, of(p.peerEvents, PppEvent.IpUp.class).size());
+    }
+
+    @Test
     void noProxyWhenWeRequireTheLnsToAuthenticate() throws Exception {
         PppSettings o = PppSettings.builder().auth(a -> a.name("alice").auth(true).requireChap(true)).build();
         PppPair p = new PppPair(o, SECRETS, lnsOptions(false), SECRETS);

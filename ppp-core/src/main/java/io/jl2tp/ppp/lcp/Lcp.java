@@ -396,6 +396,12 @@ public final class Lcp implements CpHandler {
         if (!settings.requireOfPeer().isEmpty() && auth == null) {
             return "the LAC's request has no Authentication-Protocol, and the peer must authenticate";
         }
+        if (settings.mru() < 1500 && (!mru || mruValue > settings.mru())) {
+            // We would ask for a smaller MRU than the default (pppd's mru option): a client told
+            // it may send more would send frames we do not want.
+            return "the LAC's request lets the client send " + (mru ? mruValue : 1500) + "-octet frames, our MRU is "
+                    + settings.mru();
+        }
         wantMagic = magic;
         ourMagic = magicValue;
         loopbackNaks = 0;

@@ -134,6 +134,23 @@ class LcpTakeOverTest {
         }
     }
 
+    @Test
+    void anMruLargerThanOursIsRefused() throws Exception {
+        lcp = new Lcp(new Lcp.Settings(1400, true, true, true, List.of(AuthMethod.CHAP_MD5), Set.of()), new Random(1),
+                new Lcp.Listener() {
+                    public void lcpUp() { }
+                    public void lcpDown() { }
+                    public void lcpFinished() { }
+                    public void lcpStarting() { }
+                    public void protocolRejected(int protocol) { }
+                    public void echoReply() { }
+                    public void loopbackDetected() { }
+                });
+        assertNotNull(lcp.takeOver(List.of(CHAP, MAGIC_A), List.of(MAGIC_B)), "no MRU: the client may send 1500");
+        assertNotNull(lcp.takeOver(List.of(CpOption.u16(Lcp.OPT_MRU, 1450), CHAP, MAGIC_A), List.of(MAGIC_B)));
+        assertNull(lcp.takeOver(List.of(CpOption.u16(Lcp.OPT_MRU, 1400), CHAP, MAGIC_A), List.of(MAGIC_B)));
+    }
+
     @RepeatedTest(200)
     void randomOptionsNeverThrowAnythingButAProtocolException(RepetitionInfo info) {
         lns();
