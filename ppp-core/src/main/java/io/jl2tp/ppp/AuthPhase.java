@@ -101,7 +101,7 @@ final class AuthPhase {
      * still runs and answers a Challenge that comes anyway (RFC 1994 §4: a Challenge may come at
      * any time); its Success then reports {@link Listener#done()} again.
      */
-    void startProxied(AuthMethod checkPeer, AuthMethod proveOurs, io.jl2tp.ppp.ProxyAuth proxy, boolean trusted,
+    void startProxied(AuthMethod checkPeer, AuthMethod proveOurs, ProxyAuth proxy, boolean trusted,
                       boolean ourProxied) {
         if (checkPeer != null && proxy != null && acceptProxy(checkPeer, proxy, trusted)) {
             start(null, proveOurs);
@@ -127,9 +127,9 @@ final class AuthPhase {
     private boolean failedByProxy;
 
     /** Verifies proxied authentication (LNS); false to authenticate as usual. May fail the link. */
-    private boolean acceptProxy(AuthMethod method, io.jl2tp.ppp.ProxyAuth proxy, boolean trusted) {
-        int wantType = method == AuthMethod.CHAP_MD5 ? io.jl2tp.ppp.ProxyAuth.CHAP
-                : method == AuthMethod.PAP ? io.jl2tp.ppp.ProxyAuth.PAP : -1;
+    private boolean acceptProxy(AuthMethod method, ProxyAuth proxy, boolean trusted) {
+        int wantType = method == AuthMethod.CHAP_MD5 ? ProxyAuth.CHAP
+                : method == AuthMethod.PAP ? ProxyAuth.PAP : -1;
         if (proxy.type() != wantType) {
             log.info("{}proxy authentication (type {}) does not match {}: challenging the peer", logPrefix, proxy.type(),
                     name(method));

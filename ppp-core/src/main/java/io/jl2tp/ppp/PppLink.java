@@ -1,6 +1,8 @@
 package io.jl2tp.ppp;
 
 import io.jl2tp.ppp.auth.AuthMethod;
+import io.jl2tp.ppp.auth.ChapMd5;
+import io.jl2tp.ppp.auth.Secret;
 import io.jl2tp.ppp.auth.SecretProvider;
 import io.jl2tp.ppp.fsm.CpFsm;
 import io.jl2tp.ppp.fsm.State;
@@ -9,14 +11,18 @@ import io.jl2tp.ppp.ipv6cp.Ipv6cp;
 import io.jl2tp.ppp.lcp.Lcp;
 import io.jl2tp.ppp.options.AuthPolicy;
 import io.jl2tp.ppp.options.PppSettings;
+import io.jl2tp.ppp.wire.CpOption;
 import io.jl2tp.ppp.wire.CpPacket;
+import io.jl2tp.ppp.wire.PppProtocolException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -231,11 +237,11 @@ public final class PppLink {
      * @return the AVP values, or null when proxying is not possible: we require the LNS to
      *         authenticate itself (the AVPs cannot carry that direction), or the link refuses to run
      */
-    public ProxyOffer offerProxy(boolean auth) throws io.jl2tp.ppp.wire.PppProtocolException {
+    public ProxyOffer offerProxy(boolean auth) throws PppProtocolException {
         if (refusal != null || !AuthPolicy.authenticatorMethods(ppp.auth()).isEmpty() || started) {
             return null;
         }
-        List<io.jl2tp.ppp.wire.CpOption> ours = lcp.freshRequest();
+        List<CpOption> ours = lcp.freshRequest();
         Set<AuthMethod> allowed = AuthPolicy.peerMethods(ppp.auth());
         AuthMethod method = allowed.contains(AuthMethod.CHAP_MD5) ? AuthMethod.CHAP_MD5
                 : allowed.contains(AuthMethod.PAP) ? AuthMethod.PAP : null;
@@ -243,11 +249,11 @@ public final class PppLink {
         do {
             magic = random.nextInt() & 0xffffffffL;
         } while (magic == 0 || magic == lcp.ourMagic()); // RFC 1661 §6.4
-        List<io.jl2tp.ppp.wire.CpOption> theirs = new java.util.ArrayList<>();
+        List<CpOption> theirs = new ArrayList<>();
         if (method != null) {
-            theirs.add(new io.jl2tp.ppp.wire.CpOption(Lcp.OPT_AUTH, method.lcpOptionData()));
+            theirs.add(new CpOption(Lcp.OPT_AUTH, method.lcpOptionData()));
         }
-        theirs.add(io.jl2tp.ppp.wire.CpOption.u32(Lcp.OPT_MAGIC, magic));
+        theirs.add(CpOption.u32(Lcp.OPT_MAGIC, magic));
         String refused = lcp.takeOver(ours, theirs);
         if (refused != null) {
             log.debug("{}no proxy LCP: {}", logPrefix, refused);
@@ -257,20 +263,20 @@ public final class PppLink {
         ProxyAuth pa = null;
         if (auth && method == AuthMethod.CHAP_MD5) {
             String user = AuthPolicy.user(ppp.auth(), settings.hostName());
-            java.util.Optional<io.jl2tp.ppp.auth.Secret> secret = AuthPolicy.peerSecrets(ppp.auth(), settings.peerSecrets())
+            Optional<Secret> secret = AuthPolicy.peerSecrets(ppp.auth(), settings.peerSecrets())
                     .secret(user, ppp.auth().remotename().orElse(null)).filter(x -> !x.isEmpty());
             if (secret.isPresent()) {
                 byte[] challenge = new byte[16];
                 random.nextBytes(challenge);
                 int id = random.nextInt(256);
                 pa = new ProxyAuth(ProxyAuth.CHAP, user, challenge, id,
-                        io.jl2tp.ppp.auth.ChapMd5.response(id, secret.get().bytes(), challenge));
+                        ChapMd5.response(id, secret.get().bytes(), challenge));
             }
         }
-        byte[] request = io.jl2tp.ppp.wire.CpOption.encode(ours);
+        byte[] request = CpOption.encode(ours);
         proxyOffered = true;
         proxyAuth = pa;
-        return new ProxyOffer(new ProxyLcp(request, io.jl2tp.ppp.wire.CpOption.encode(theirs), request), pa);
+        return new ProxyOffer(new ProxyLcp(request, CpOption.encode(theirs), request), pa);
     }
 
     /**
@@ -318,13 +324,13 @@ public final class PppLink {
             why = "Last Sent or Last Received LCP CONFREQ missing";
         } else {
             try {
-                why = lcp.takeOver(io.jl2tp.ppp.wire.CpOption.parse(proxyLcp.lastSent()),
-                        io.jl2tp.ppp.wire.CpOption.parse(proxyLcp.lastReceived()));
-            } catch (io.jl2tp.ppp.wire.PppProtocolException e) {
+                why = lcp.takeOver(CpOption.parse(proxyLcp.lastSent()),
+                        CpOption.parse(proxyLcp.lastReceived()));
+            } catch (PppProtocolException e) {
                 why = "malformed options: " + e.getMessage();
             } catch (RuntimeException e) {
                 // Values from the wire must not take the event loop down (as CpFsm.input).
-                why = "unusable options: " + new io.jl2tp.ppp.wire.PppProtocolException(e.toString()).getMessage();
+                why = "unusable options: " + new PppProtocolException(e.toString()).getMessage();
             }
         }
         if (why != null) {
