@@ -15,18 +15,25 @@
 # them. Not a test. Run as root:
 #   failover-app/bench/run-setup-latency.sh [RUNS] [DELAY_MS]        (defaults 10 and 25)
 #   failover-app/bench/run-setup-latency.sh --smoke                  (two of each; checks it works)
-#   failover-app/bench/run-setup-latency.sh --l2tpns [RUNS]          (against the real l2tpns instead:
-#       io.jl2tp.app.bench.SetupAgainstL2tpns, cold SCCRQ -> IPCP up and warm ICRQ -> IPCP up on a veth)
+#   failover-app/bench/run-setup-latency.sh --[no-]proxy-auth [RUNS] [DELAY_MS]
+#       with or without the LAC's proxy LCP and authentication in the ICCN (RFC 2661 §4.4.5; `jl2tp demo
+#       --[no-]proxy-auth`, on by default since it exists), which the demo's LNS takes: no LCP or CHAP
+#       round trips. Without the flag, the demo's default.
+#   failover-app/bench/run-setup-latency.sh --l2tpns [RUNS [DELAY_MS [proxy]]]  (against the real l2tpns instead:
+#       io.jl2tp.app.bench.SetupAgainstL2tpns, cold SCCRQ -> IPCP up and warm ICRQ -> IPCP up on a veth;
+#       with DELAY_MS through jl2tp's relay; with "proxy" the LAC sends proxy LCP/auth, which l2tpns ignores)
 # JL2TP="java -cp CLASSPATH io.jl2tp.app.cli.Main" runs classes instead of the launcher's jar.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SMOKE=no
+PROXY=()
+case "${1:-}" in --proxy-auth|--no-proxy-auth) PROXY=("$1"); shift ;; esac
 if [ "${1:-}" = --smoke ]; then SMOKE=yes; shift; fi
 if [ "${1:-}" = --l2tpns ]; then
   ./jl2tp --version >/dev/null
   mvn -B -o -q -ntp -pl failover-app -am test-compile >&2
   exec java ${JL2TP_JAVA_OPTS:-} -cp "$PWD/failover-app/target/jl2tp.jar:$PWD/failover-app/target/test-classes:$PWD/testkit/target/classes" \
-    io.jl2tp.app.bench.SetupAgainstL2tpns "${2:-10}"
+    io.jl2tp.app.bench.SetupAgainstL2tpns "${2:-10}" ${3:+"$3"} ${4:+"$4"}
 fi
 RUNS=${1:-10}
 DELAY=${2:-25}
@@ -41,7 +48,7 @@ trap 'rm -rf "$OUT"' EXIT
 
 demo() { # LOG ARGS...: one `jl2tp demo`, its output kept
   local log=$1; shift
-  if ! $JL2TP demo --count 1 "$@" >"$log" 2>&1; then
+  if ! $JL2TP demo --count 1 ${PROXY[@]+"${PROXY[@]}"} "$@" >"$log" 2>&1; then
     echo "jl2tp demo $* failed:" >&2; tail -20 "$log" >&2; exit 1
   fi
 }
@@ -73,7 +80,7 @@ demo "$OUT/relay-warm.log" --repeat "$RUNS" --relay-delay "$DELAY" --standby war
 setups "$OUT/relay-warm.log" >"$OUT/relay-warm.txt"
 
 RTT=$((2 * DELAY))
-echo "# jl2tp set-up latency, $(date -u +%F), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# jl2tp set-up latency${PROXY[0]:+ with ${PROXY[0]}}, $(date -u +%F), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "| case | set-ups | median | range | median in RTTs of $RTT ms |"
 echo "|---|---|---|---|---|"
 stats <"$OUT/cold.txt" | row "demo, direct veth, SCCRQ → IPCP up, fresh JVM each (its first session)" 0

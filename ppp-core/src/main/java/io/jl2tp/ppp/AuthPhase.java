@@ -4,6 +4,7 @@ import io.jl2tp.ppp.auth.AuthListener;
 import io.jl2tp.ppp.auth.AuthMethod;
 import io.jl2tp.ppp.auth.AuthProtocol;
 import io.jl2tp.ppp.auth.AuthProtocols;
+import io.jl2tp.ppp.auth.ProxyVerifier;
 import io.jl2tp.ppp.auth.SecretProvider;
 import io.jl2tp.ppp.options.AuthPolicy;
 import io.jl2tp.ppp.options.AuthSettings;
@@ -82,6 +83,80 @@ final class AuthPhase {
                     loop, new Events(false, proveOurs));
             asPeer.start();
         }
+    }
+
+    /**
+     * Starts the phase on a link whose LCP was taken over from a LAC (RFC 2661 §4.4.5).
+     *
+     * <p>Authenticator side (an LNS, {@code checkPeer} set): the LAC's Proxy Authen values are
+     * verified with our secrets when {@code trusted} (the caller's policy, docs/ppp-auth.md) and
+     * they match the method LCP agreed; verified, the direction is done without a Challenge;
+     * wrong (a well-formed response, the wrong secret), the call fails as a wrong password would,
+     * with the Failure / Authenticate-Nak the peer would have got; unusable or untrusted, the
+     * authenticator starts as usual (RFC 2661 §4.4.5: "an additional round of … authentication
+     * if the LAC is not trusted").
+     *
+     * <p>Peer side (a client LAC that proxied its own authentication, {@code ourProxied}): the
+     * direction counts as done, so the Network phase may begin at once, but the peer protocol
+     * still runs and answers a Challenge that comes anyway (RFC 1994 §4: a Challenge may come at
+     * any time); its Success then reports {@link Listener#done()} again.
+     */
+    void startProxied(AuthMethod checkPeer, AuthMethod proveOurs, ProxyAuth proxy, boolean trusted,
+                      boolean ourProxied) {
+        if (checkPeer != null && proxy != null && acceptProxy(checkPeer, proxy, trusted)) {
+            start(null, proveOurs);
+            authenticatorDone = true;
+            authenticatedPeerName = proxy.name();
+            listener.authenticated(true, name(checkPeer), proxy.name());
+        } else {
+            if (failedByProxy) {
+                return;
+            }
+            start(checkPeer, proveOurs);
+        }
+        if (ourProxied && proveOurs != null) {
+            peerDone = true;
+            log.info("{}{}: authenticated by proxy in the ICCN (RFC 2661 §4.4.5); a Challenge will still be answered",
+                    logPrefix, name(proveOurs));
+        }
+        if (peerDone && authenticatorDone) {
+            listener.done();
+        }
+    }
+
+    private boolean failedByProxy;
+
+    /** Verifies proxied authentication (LNS); false to authenticate as usual. May fail the link. */
+    private boolean acceptProxy(AuthMethod method, ProxyAuth proxy, boolean trusted) {
+        int wantType = method == AuthMethod.CHAP_MD5 ? ProxyAuth.CHAP
+                : method == AuthMethod.PAP ? ProxyAuth.PAP : -1;
+        if (proxy.type() != wantType) {
+            log.info("{}proxy authentication (type {}) does not match {}: challenging the peer", logPrefix, proxy.type(),
+                    name(method));
+            return false;
+        }
+        if (!trusted) {
+            // A challenge the LAC chose could be a replayed one (docs/ppp-auth.md).
+            log.info("{}proxy authentication not trusted (no tunnel secret, no accept-proxy-auth): challenging the peer",
+                    logPrefix);
+            return false;
+        }
+        String ourName = AuthPolicy.ourName(settings, env.hostName());
+        ProxyVerifier.Verdict v = ProxyVerifier.verify(method, proxy.name(), proxy.challenge(), proxy.id(), proxy.response(),
+                ourName, env.authenticatorSecrets());
+        if (v.ok()) {
+            log.info("{}{} by proxy (RFC 2661 §4.4.5): {}", logPrefix, name(method), v.reason());
+            return true;
+        }
+        if (!v.wrong()) {
+            log.info("{}proxy authentication unusable ({}): challenging the peer", logPrefix, v.reason());
+            return false;
+        }
+        log.warn("{}{} by proxy failed: {}", logPrefix, name(method), v.reason());
+        failedByProxy = true;
+        listener.send(v.protocol(), v.answer());
+        listener.failed(name(method), v.reason());
+        return false;
     }
 
     /** A PAP or CHAP packet (after the protocol field); the callee does not keep it. */

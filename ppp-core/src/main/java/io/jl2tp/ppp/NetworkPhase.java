@@ -101,6 +101,18 @@ final class NetworkPhase {
         return true;
     }
 
+    /**
+     * Sends our outstanding NCP Configure-Requests again at once (a late authentication of ours
+     * completed, so the peer discarded them until now: RFC 1661 §3.5).
+     */
+    void requestAgain() {
+        for (CpFsm fsm : new CpFsm[] {ipcpFsm, ipv6cpFsm}) {
+            if (fsm != null && fsm.requestAgain()) {
+                log.debug("{}{}: Configure-Request sent again after authentication", logPrefix, fsm.name());
+            }
+        }
+    }
+
     /** The peer Protocol-Rejected {@code protocol}; false if it is none of ours. */
     boolean protocolRejected(int protocol) {
         if (protocol == Ipcp.PROTOCOL && ipcpFsm != null) {

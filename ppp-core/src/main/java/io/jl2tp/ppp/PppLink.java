@@ -1,6 +1,8 @@
 package io.jl2tp.ppp;
 
 import io.jl2tp.ppp.auth.AuthMethod;
+import io.jl2tp.ppp.auth.ChapMd5;
+import io.jl2tp.ppp.auth.Secret;
 import io.jl2tp.ppp.auth.SecretProvider;
 import io.jl2tp.ppp.fsm.CpFsm;
 import io.jl2tp.ppp.fsm.State;
@@ -9,15 +11,20 @@ import io.jl2tp.ppp.ipv6cp.Ipv6cp;
 import io.jl2tp.ppp.lcp.Lcp;
 import io.jl2tp.ppp.options.AuthPolicy;
 import io.jl2tp.ppp.options.PppSettings;
+import io.jl2tp.ppp.wire.CpOption;
 import io.jl2tp.ppp.wire.CpPacket;
+import io.jl2tp.ppp.wire.PppProtocolException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
@@ -100,9 +107,22 @@ public final class PppLink {
 
     private volatile long rxFrames;            // written by the event loop only
 
+    // RFC 2661 §4.4.5 proxy start, set before start() (event loop)
+    private final PppSettings ppp;
+    private final Settings settings;
+    private final Random random;
+    private ProxyLcp proxyLcp;                 // LNS: the LAC's Proxy LCP, to take over at start()
+    private ProxyAuth proxyAuth;               // LNS: the LAC's Proxy Authen values; LAC: what we sent
+    private boolean proxyTrusted;              // LNS: proxy authentication may be accepted
+    private boolean proxyOffered;              // LAC: start() opens LCP as offered in the ICCN
+    private boolean proxyUp;                   // the next lcpUp is the proxied one
+
     public PppLink(PppSettings ppp, Settings settings, ScheduledExecutorService loop, FrameSink out,
                    Consumer<PppEvent> events, ByteBufAllocator alloc, Random random) {
         this.events = events;
+        this.ppp = ppp;
+        this.settings = settings;
+        this.random = random;
         this.logPrefix = settings.logPrefix() == null ? "" : settings.logPrefix();
         this.framing = new Framing(alloc, out, logPrefix);
         List<AuthMethod> checkPeerWith = AuthPolicy.authenticatorMethods(ppp.auth());
@@ -189,6 +209,89 @@ public final class PppLink {
 
     // ---- lifecycle ----
 
+    /** What a client LAC puts in its ICCN (RFC 2661 §4.4.5); {@code auth} null when only LCP is proxied. */
+    public record ProxyOffer(ProxyLcp lcp, ProxyAuth auth) {
+    }
+
+    /**
+     * Client LAC (the LAC and the PPP client in one process): prepares the Proxy LCP and
+     * Authentication AVPs of RFC 2661 §4.4.5 for the ICCN, and makes {@link #start} open LCP
+     * with exactly those values, so that PPP is in the Network phase at once (RFC 1661 §3.5) and
+     * the NCP Configure-Requests leave with the first data. Call before {@link #start}, on the
+     * event loop.
+     *
+     * <p>The values are what a LAC that negotiated with us would report: "Last Received" (and
+     * "Initial Received") is our own Configure-Request as {@link Lcp} would send it now; "Last
+     * Sent" is the request of a LAC-side authenticator, Magic-Number and the
+     * Authentication-Protocol we would agree to (CHAP-MD5 before PAP). With {@code auth} and
+     * CHAP-MD5, we play the LAC's part of RFC 1994 §4.1 too: a random 16-octet Challenge and
+     * Identifier, and our Response to it computed with our secret (the LNS verifies it against
+     * its own). PAP is proxied as LCP only: our Authenticate-Request follows as usual, since an
+     * LNS that did not take the proxy would wait for it (PAP has no Challenge to prompt it).
+     *
+     * <p>If the LNS ignores the offer it sends its own LCP Configure-Request, and our Opened
+     * LCP renegotiates (RFC 1661 §4.1, Opened × RCR: tld, scr, sca/scn); if it takes the LCP but
+     * not the authentication, its Challenge is answered and the NCP requests it discarded are
+     * sent again on its Success.
+     *
+     * @return the AVP values, or null when proxying is not possible: we require the LNS to
+     *         authenticate itself (the AVPs cannot carry that direction), or the link refuses to run
+     */
+    public ProxyOffer offerProxy(boolean auth) throws PppProtocolException {
+        if (refusal != null || !AuthPolicy.authenticatorMethods(ppp.auth()).isEmpty() || started) {
+            return null;
+        }
+        List<CpOption> ours = lcp.freshRequest();
+        Set<AuthMethod> allowed = AuthPolicy.peerMethods(ppp.auth());
+        AuthMethod method = allowed.contains(AuthMethod.CHAP_MD5) ? AuthMethod.CHAP_MD5
+                : allowed.contains(AuthMethod.PAP) ? AuthMethod.PAP : null;
+        long magic;
+        do {
+            magic = random.nextInt() & 0xffffffffL;
+        } while (magic == 0 || magic == lcp.ourMagic()); // RFC 1661 §6.4
+        List<CpOption> theirs = new ArrayList<>();
+        if (method != null) {
+            theirs.add(new CpOption(Lcp.OPT_AUTH, method.lcpOptionData()));
+        }
+        theirs.add(CpOption.u32(Lcp.OPT_MAGIC, magic));
+        String refused = lcp.takeOver(ours, theirs);
+        if (refused != null) {
+            log.debug("{}no proxy LCP: {}", logPrefix, refused);
+            lcp.freshRequest();
+            return null;
+        }
+        ProxyAuth pa = null;
+        if (auth && method == AuthMethod.CHAP_MD5) {
+            String user = AuthPolicy.user(ppp.auth(), settings.hostName());
+            Optional<Secret> secret = AuthPolicy.peerSecrets(ppp.auth(), settings.peerSecrets())
+                    .secret(user, ppp.auth().remotename().orElse(null)).filter(x -> !x.isEmpty());
+            if (secret.isPresent()) {
+                byte[] challenge = new byte[16];
+                random.nextBytes(challenge);
+                int id = random.nextInt(256);
+                pa = new ProxyAuth(ProxyAuth.CHAP, user, challenge, id,
+                        ChapMd5.response(id, secret.get().bytes(), challenge));
+            }
+        }
+        byte[] request = CpOption.encode(ours);
+        proxyOffered = true;
+        proxyAuth = pa;
+        return new ProxyOffer(new ProxyLcp(request, CpOption.encode(theirs), request), pa);
+    }
+
+    /**
+     * LNS: the LAC's Proxy LCP and Authentication AVPs from the ICCN (RFC 2661 §4.4.5), to be
+     * taken over by {@link #start} when acceptable — LCP if {@link Lcp#takeOver} accepts it,
+     * the authentication only if {@code trustAuth} (a tunnel authenticated with a shared secret,
+     * or the operator's explicit choice: docs/ppp-auth.md) and it verifies. Otherwise PPP
+     * negotiates as usual. Call before {@link #start}, on the event loop; either may be null.
+     */
+    public void acceptProxy(ProxyLcp lcpValues, ProxyAuth authValues, boolean trustAuth) {
+        this.proxyLcp = lcpValues;
+        this.proxyAuth = authValues;
+        this.proxyTrusted = trustAuth;
+    }
+
     /** The lower layer is up: LCP Up + Open (RFC 1661 §3.3, Establish phase). Event loop. */
     public void start() {
         started = true;
@@ -199,8 +302,43 @@ public final class PppLink {
             return;
         }
         setPhase(PppEvent.Phase.ESTABLISH);
+        if (proxyOffered || takeOverProxyLcp()) {
+            proxyUp = true;
+            lcpFsm.startOpened();
+            return;
+        }
         lcpFsm.open();
         lcpFsm.up();
+    }
+
+    /** LNS: takes over the LAC's LCP if acceptable (see {@link #acceptProxy}); logs why not. */
+    private boolean takeOverProxyLcp() {
+        if (proxyLcp == null) {
+            if (proxyAuth != null) {
+                log.info("{}proxy authentication without proxy LCP ignored: negotiating LCP", logPrefix);
+            }
+            return false;
+        }
+        String why;
+        if (!proxyLcp.complete()) {
+            why = "Last Sent or Last Received LCP CONFREQ missing";
+        } else {
+            try {
+                why = lcp.takeOver(CpOption.parse(proxyLcp.lastSent()),
+                        CpOption.parse(proxyLcp.lastReceived()));
+            } catch (PppProtocolException e) {
+                why = "malformed options: " + e.getMessage();
+            } catch (RuntimeException e) {
+                // Values from the wire must not take the event loop down (as CpFsm.input).
+                why = "unusable options: " + new PppProtocolException(e.toString()).getMessage();
+            }
+        }
+        if (why != null) {
+            log.info("{}proxy LCP not taken over ({}): negotiating LCP", logPrefix, why);
+            return false;
+        }
+        log.info("{}LCP taken over from the LAC (RFC 2661 §4.4.5 proxy LCP)", logPrefix);
+        return true;
     }
 
     /** Administrative close: LCP Terminate-Request with {@code reason}. Event loop. */
@@ -332,6 +470,9 @@ public final class PppLink {
                 return;
             }
             keepalive.start();
+            if (proxyUp && lcp.ourAuth() == null && lcp.peerAuth() == null) {
+                proxyUp = false;
+            }
             AuthMethod checkPeer = lcp.ourAuth();
             AuthMethod proveOurs = lcp.peerAuth();
             if (checkPeer == null && proveOurs == null) {
@@ -339,7 +480,12 @@ public final class PppLink {
                 return;
             }
             setPhase(PppEvent.Phase.AUTHENTICATE);
-            auth.start(checkPeer, proveOurs);
+            if (proxyUp) {
+                proxyUp = false;
+                auth.startProxied(checkPeer, proveOurs, proxyAuth, proxyTrusted, proxyOffered && proxyAuth != null);
+            } else {
+                auth.start(checkPeer, proveOurs);
+            }
         }
 
         @Override
@@ -347,7 +493,12 @@ public final class PppLink {
             keepalive.stop();
             auth.stop();
             network.lowerDown();
-            if (phase != PppEvent.Phase.DEAD) {
+            if (lcpFsm.state() == State.REQ_SENT || lcpFsm.state() == State.ACK_SENT) {
+                // A Configure-Request (or Ack/Nak) in Opened: LCP renegotiates (RFC 1661 §4.1,
+                // tld + scr), the link is back in Link Establishment (§3.3), not terminating —
+                // e.g. an LNS that ignored our proxy LCP (RFC 2661 §4.4.5) starts its own.
+                setPhase(PppEvent.Phase.ESTABLISH);
+            } else if (phase != PppEvent.Phase.DEAD) {
                 setPhase(PppEvent.Phase.TERMINATE);
             }
         }
@@ -403,6 +554,11 @@ public final class PppLink {
         public void done() {
             if (phase == PppEvent.Phase.AUTHENTICATE) {
                 enterNetwork();
+            } else if (phase == PppEvent.Phase.NETWORK) {
+                // We entered the Network phase on proxy authentication and the peer challenged
+                // us anyway: until its Success it was in its Authenticate phase and discarded our
+                // NCP Configure-Requests (RFC 1661 §3.5). Send them now, not a restart timer later.
+                network.requestAgain();
             }
         }
 

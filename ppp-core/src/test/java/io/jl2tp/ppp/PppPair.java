@@ -52,6 +52,7 @@ final class PppPair {
     final List<ByteBuf> toPeer = new ArrayList<>();
     boolean cut;
     Consumer<ByteBuf> tapToAuthenticator = b -> { };
+    Consumer<ByteBuf> tapToPeer = b -> { };
     final PppLink peer;
     final PppLink authenticator;
 
@@ -79,6 +80,8 @@ final class PppPair {
         }
         if (to == 1) {
             tapToAuthenticator.accept(frame);
+        } else {
+            tapToPeer.accept(frame);
         }
         clock.schedule(() -> box[to].input(frame), 5, TimeUnit.MILLISECONDS);
     }

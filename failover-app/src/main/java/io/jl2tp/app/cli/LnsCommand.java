@@ -51,6 +51,10 @@ public final class LnsCommand implements Callable<Integer> {
     @Option(names = "--hidden", description = "hide AVPs with the tunnel secret")
     boolean hidden;
 
+    @Option(names = "--accept-proxy-auth", description = "take a LAC's proxy authentication (RFC 2661) "
+        + "even from a tunnel not authenticated with --tunnel-secret-file (a LAC chooses the challenge: see docs/ppp-auth.md)")
+    boolean acceptProxyAuth;
+
     @Override
     public Integer call() throws Exception {
         PppSettings.Builder ppp;
@@ -82,7 +86,7 @@ public final class LnsCommand implements Callable<Integer> {
         LnsServer server = new LnsServer(new LnsServer.Config(DialCommand.parseHostPort(listen),
                 TunnelConfig.defaults("jl2tp-lns").withSecret(tunnelSecret, tunnelSecret != null)
                         .withHidden(hidden && tunnelSecret != null), ppp.ipv6cp(v -> v.enabled(true)).build(), users,
-                (Inet4Address) InetAddress.getByName(local), LnsServer.range(prefix, from, to), dnsAddrs), e -> { });
+                (Inet4Address) InetAddress.getByName(local), LnsServer.range(prefix, from, to), dnsAddrs, acceptProxyAuth), e -> { });
         server.start();
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTerminate(stop::countDown);

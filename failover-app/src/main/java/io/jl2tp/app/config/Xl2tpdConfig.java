@@ -82,12 +82,27 @@ public record Xl2tpdConfig(Global global, Map<String, Lac> lacs, Map<String, Fai
      * @param redialBackoff {@code redial backoff} (jl2tp; default no: xl2tpd's fixed {@code redial timeout};
      *                      yes: doubling with jitter up to 8 × on repeated failures)
      * @param line          line of the section header (for messages)
+     * @param proxyAuth     {@code proxy auth} (jl2tp; default yes): send RFC 2661 §4.4.5 proxy LCP and
+     *                      authentication AVPs in the ICCN, so that an LNS that takes them skips LCP
+     *                      and CHAP (docs/benchmarks.md, "Round trips: what the RFCs allow"; why on by
+     *                      default: docs/ppp-auth.md)
      */
     public record Lac(String name, String lnsHost, int lnsPort, boolean autodial, boolean redial, int redialTimeout,
                       int maxRedials, boolean requireAuth, boolean refusePap, boolean refuseChap, boolean requirePap,
                       boolean requireChap, String user, String hostname, Path pppOptFile, int tunnelRws, boolean hiddenBit,
                       boolean lengthBit, boolean challenge, boolean flowBit, boolean defaultRoute, int localPort,
-                      boolean redialBackoff, int line) {
+                      boolean redialBackoff, int line, boolean proxyAuth) {
+
+        /** With {@code proxy auth} at its default (yes). */
+        public Lac(String name, String lnsHost, int lnsPort, boolean autodial, boolean redial, int redialTimeout,
+                   int maxRedials, boolean requireAuth, boolean refusePap, boolean refuseChap, boolean requirePap,
+                   boolean requireChap, String user, String hostname, Path pppOptFile, int tunnelRws, boolean hiddenBit,
+                   boolean lengthBit, boolean challenge, boolean flowBit, boolean defaultRoute, int localPort,
+                   boolean redialBackoff, int line) {
+            this(name, lnsHost, lnsPort, autodial, redial, redialTimeout, maxRedials, requireAuth, refusePap, refuseChap,
+                    requirePap, requireChap, user, hostname, pppOptFile, tunnelRws, hiddenBit, lengthBit, challenge, flowBit,
+                    defaultRoute, localPort, redialBackoff, line, true);
+        }
     }
 
     /**

@@ -402,10 +402,11 @@ public final class Xl2tpdConfigParser {
             boolean flow = bool("flow bit", false);
             boolean defaultRoute = bool("defaultroute", false);
             int localPort = integer("local port", 0, 0, 65535);
+            boolean proxyAuth = bool("proxy auth", true); // docs/ppp-auth.md: why on
             ignore(LAC_IGNORED);
             return new Xl2tpdConfig.Lac(section.name(), host, port, autodial, redial, redialTimeout, maxRedials, requireAuth,
                     refusePap, refuseChap, requirePap, requireChap, user, hostname, opt == null ? null : path("pppoptfile", opt), rws,
-                    hidden, length, challenge, flow, defaultRoute, localPort, redialBackoff, section.line());
+                    hidden, length, challenge, flow, defaultRoute, localPort, redialBackoff, section.line(), proxyAuth);
         }
 
         Xl2tpdConfig.Failover failover() throws BadConfigException {

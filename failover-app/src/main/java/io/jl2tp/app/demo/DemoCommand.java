@@ -65,6 +65,11 @@ public final class DemoCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE})")
     String standby = "cold";
 
+    @Option(names = "--proxy-auth", negatable = true, description = "the LAC sends its LCP and CHAP response in the ICCN "
+            + "(RFC 2661 proxy LCP and authentication; default: on, as [lac] proxy auth); the demo's LNS, whose tunnel "
+            + "is authenticated, takes them")
+    Boolean proxyAuth;
+
     private final PrintStream out = System.out;
 
     /** " = N RTTs" through the relay, else nothing. */
@@ -174,7 +179,7 @@ public final class DemoCommand implements Callable<Integer> {
                     boolean first = round == 1;
                     Dialer dialer = new Dialer(new Dialer.Config("demo", target,
                             TunnelConfig.defaults("jl2tp-demo-lac").withSecret(tunnelSecret, true).withHidden(true),
-                            SessionConfig.defaults(), lacPpp, users, "jl2tp-demo-lac", null),
+                            SessionConfig.defaults().withProxy(proxyAuth == null || proxyAuth), lacPpp, users, "jl2tp-demo-lac", null),
                             e -> {
                                 if (e instanceof PppEvent.PhaseChanged p && first) {
                                     out.println("      PPP phase: " + p.phase());

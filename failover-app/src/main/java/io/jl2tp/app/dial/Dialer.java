@@ -161,9 +161,15 @@ public final class Dialer implements AutoCloseable {
     }
 
     private CallLink newCall(Tunnel t) {
-        return new CallLink(t.openSession(config.session(), null), config.ppp().ppp(),
+        CallLink c = new CallLink(t.openSession(config.session(), null), config.ppp().ppp(),
                 new PppLink.Settings(config.hostName(), config.secrets(), config.secrets(), null, "ppp "),
                 socket.loop(), this::pppEvent, PooledByteBufAllocator.DEFAULT, new SecureRandom());
+        if (config.session().proxy()) {
+            // RFC 2661 §4.4.5: our ICCN carries our LCP and CHAP response; PPP starts in the
+            // Network phase (docs/benchmarks.md, "Round trips: what the RFCs allow").
+            io.jl2tp.app.link.ProxyStart.offer(c, true);
+        }
+        return c;
     }
 
     /**

@@ -342,7 +342,8 @@ public final class LacManager implements LacController, AutoCloseable {
                     .withSecret(tunnelSecret, lac.challenge() && tunnelSecret != null)
                     .withHidden(lac.hiddenBit() && tunnelSecret != null);
             InetSocketAddress lns = new InetSocketAddress(InetAddress.getByName(lac.lnsHost()), lac.lnsPort());
-            return new Dialer.Config(lac.name(), lns, t, SessionConfig.defaults().withSequencingRequired(lac.flowBit()).withLengthBit(lac.lengthBit()), ppp,
+            return new Dialer.Config(lac.name(), lns, t, SessionConfig.defaults().withSequencingRequired(lac.flowBit()).withLengthBit(lac.lengthBit())
+                    .withProxy(lac.proxyAuth()), ppp,
                     secrets, hostName, hooks, xl2tpd.localAddress(lac));
         }
 

@@ -167,10 +167,13 @@ public final class Rehearsal {
                         lacCall.start();
                     }
                 });
-                lacCall = new CallLink(tunnel.openSession(SessionConfig.defaults(), null), PppSettings.builder()
+                lacCall = new CallLink(tunnel.openSession(SessionConfig.defaults().withProxy(true), null), PppSettings.builder()
                         .auth(a -> a.name("rehearsal")).ipv6cp(v -> v.enabled(true).useIpaddr(true))
                         .ipcp(i -> i.usePeerDns(true)).build(), new PppLink.Settings("rehearsal", users, users, null, ""),
                         lacSocket.loop(), this::lacEvent, PooledByteBufAllocator.DEFAULT, new SecureRandom());
+                // The dialer offers proxy LCP/auth by default; this LNS ignores it, so the offer
+                // and the LCP/CHAP fallback (renegotiation from Opened) are both rehearsed.
+                ProxyStart.offer(lacCall, true);
                 return null;
             }));
             await(CompletableFuture.allOf(ipUp, ipv6Up));

@@ -8,6 +8,7 @@ import io.jl2tp.l2tp.tunnel.L2tpEvent;
 import io.jl2tp.l2tp.tunnel.Session;
 import io.jl2tp.l2tp.tunnel.TunnelConfig;
 import io.jl2tp.ppp.PppEvent;
+import io.jl2tp.app.link.ProxyStart;
 import io.jl2tp.ppp.PppLink;
 import io.jl2tp.ppp.auth.SecretProvider;
 import io.jl2tp.ppp.options.PppSettings;
@@ -45,7 +46,21 @@ public final class LnsServer implements AutoCloseable {
 
     /** LNS settings. */
     public record Config(InetSocketAddress bind, TunnelConfig tunnel, PppSettings ppp, SecretProvider users,
-                         Inet4Address local, List<Inet4Address> pool, List<Inet4Address> dns) {
+                         Inet4Address local, List<Inet4Address> pool, List<Inet4Address> dns, boolean acceptProxyAuth) {
+
+        /**
+         * Proxy authentication (RFC 2661 §4.4.5) accepted only from a LAC that answered our
+         * tunnel Challenge (§5.1.1); see docs/ppp-auth.md.
+         */
+        public Config(InetSocketAddress bind, TunnelConfig tunnel, PppSettings ppp, SecretProvider users,
+                      Inet4Address local, List<Inet4Address> pool, List<Inet4Address> dns) {
+            this(bind, tunnel, ppp, users, local, pool, dns, false);
+        }
+
+        /** With {@code acceptProxyAuth}: trust proxy authentication from any LAC (--accept-proxy-auth). */
+        public Config withAcceptProxyAuth(boolean accept) {
+            return new Config(bind, tunnel, ppp, users, local, pool, dns, accept);
+        }
     }
 
     private final Config config;
@@ -106,6 +121,7 @@ public final class LnsServer implements AutoCloseable {
                     // follows its ICCN closely and must find LCP already open.
                     Call c = calls.get(up.session().localId());
                     if (c != null) {
+                        ProxyStart.accept(c.link, config.acceptProxyAuth()); // RFC 2661 §4.4.5, if the ICCN had them
                         c.link.start();
                     }
                 } else if (e instanceof L2tpEvent.SessionDown d) {

@@ -110,6 +110,19 @@ class Xl2tpdConfigParserTest {
     }
 
     @Test
+    void proxyAuthIsOnUnlessTurnedOff() throws Exception {
+        String base = "[lac a]\nlns = 198.51.100.1\n";
+        assertTrue(Xl2tpdConfigParser.parse(base, "p.conf").lacs().get("a").proxyAuth(),
+                "on by default: an LNS that ignores the AVPs loses nothing (docs/ppp-auth.md)");
+        Xl2tpdConfig off = Xl2tpdConfigParser.parse(base + "proxy auth = no\n", "p.conf");
+        assertFalse(off.lacs().get("a").proxyAuth());
+        assertTrue(off.warnings().isEmpty(), off.warnings().toString());
+        BadConfigException e = assertThrows(BadConfigException.class,
+                () -> Xl2tpdConfigParser.parse(base + "proxy auth = maybe\n", "p.conf"));
+        assertTrue(e.getMessage().contains("proxy auth"), e.getMessage());
+    }
+
+    @Test
     void unknownAndIneffectiveKeysWarnWithFileAndLine() throws Exception {
         Xl2tpdConfig c = Xl2tpdConfigParser.parse("""
                 [global]

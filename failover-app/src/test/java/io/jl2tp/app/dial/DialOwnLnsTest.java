@@ -28,9 +28,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @RequiresRoot(commands = {"ip", "ping"})
 class DialOwnLnsTest {
 
-    @ParameterizedTest(name = "{0}, tunnel secret={1}, hidden={2}")
-    @CsvSource({"chap,false,false", "pap,true,true", "mschapv2,true,false"})
-    void dialPingAndHangUp(String auth, boolean secret, boolean hidden) throws Exception {
+    /** The last column: RFC 2661 §4.4.5 proxy LCP and authentication in the ICCN ([lac] proxy auth). */
+    @ParameterizedTest(name = "{0}, tunnel secret={1}, hidden={2}, proxy={3}")
+    @CsvSource({"chap,false,false,false", "pap,true,true,false", "mschapv2,true,false,false", "chap,true,true,true",
+        "chap,false,false,true", "pap,true,false,true"})
+    void dialPingAndHangUp(String auth, boolean secret, boolean hidden, boolean proxy) throws Exception {
         SecretsFile users = SecretsFile.parse("alice * s3cret\n", "users", p -> {
             throw new IllegalStateException();
         });
@@ -54,7 +56,7 @@ class DialOwnLnsTest {
                     .ipv6cp(v -> v.enabled(true).useIpaddr(true)).ipcp(i -> i.usePeerDns(true)).build(),
                     PppdAppOptions.builder().ifname("l2tp-aaisp").build(), List.of());
             Dialer dialer = new Dialer(new Dialer.Config("test", new InetSocketAddress("203.0.113.2", 1701),
-                    TunnelConfig.defaults("jl2tp-lac").withSecret(key, secret).withHidden(hidden), SessionConfig.defaults(),
+                    TunnelConfig.defaults("jl2tp-lac").withSecret(key, secret).withHidden(hidden), SessionConfig.defaults().withProxy(proxy),
                     lacPpp, users, "jl2tp-lac", null), e -> { });
             try {
                 lacNs.run(dialer::start);

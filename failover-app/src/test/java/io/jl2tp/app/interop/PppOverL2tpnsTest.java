@@ -1,6 +1,7 @@
 package io.jl2tp.app.interop;
 
 import io.jl2tp.app.link.CallLink;
+import io.jl2tp.app.link.ProxyStart;
 import io.jl2tp.l2tp.netty.L2tpSocket;
 import io.jl2tp.l2tp.tunnel.L2tpEvent;
 import io.jl2tp.l2tp.tunnel.SessionConfig;
@@ -52,8 +53,12 @@ class PppOverL2tpnsTest {
     }
 
     @ParameterizedTest(name = "auth {0}")
-    @ValueSource(strings = {"chap", "pap"})
-    void lcpAuthIpcpWithDnsAndIpv6cpComplete(String auth) throws Exception {
+    @ValueSource(strings = {"chap", "pap", "chap-proxy", "pap-proxy"})
+    void lcpAuthIpcpWithDnsAndIpv6cpComplete(String variant) throws Exception {
+        // "-proxy": our ICCN carries RFC 2661 §4.4.5 proxy LCP (and, with CHAP, the proxy
+        // authentication); whatever l2tpns does with them, the session must come up.
+        boolean proxy = variant.endsWith("-proxy");
+        String auth = variant.replace("-proxy", "");
         PppSettings options = PppSettings.builder().ipcp(i -> i.usePeerDns(true)).ipv6cp(v -> v.enabled(true).useIpaddr(true))
                 .auth(a -> {
                     a.name(lns.user());
@@ -79,6 +84,10 @@ class PppOverL2tpnsTest {
                 call[0] = new CallLink(tun.openSession(SessionConfig.defaults(), null), options,
                         new PppLink.Settings("jl2tp-test", secrets, secrets, null, "ppp "), sock.loop(), events::add,
                         PooledByteBufAllocator.DEFAULT, new SecureRandom());
+                if (proxy) {
+                    ProxyStart.offer(call[0], true);
+                    assertTrue(call[0].session().proxy() == null, "the LNS-side accessor stays empty on a LAC");
+                }
                 return tun;
             }).get(5, TimeUnit.SECONDS);
             Await.until(Duration.ofSeconds(20), "IPCP and IPV6CP up", () -> events.stream().anyMatch(e -> e instanceof PppEvent.IpUp)

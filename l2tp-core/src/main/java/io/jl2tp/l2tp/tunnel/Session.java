@@ -67,6 +67,10 @@ public final class Session {
     private boolean iccnQueued;
     /** LAC: PREPARE_DATA came while {@link #iccnQueued}; data starts once the ICCN has left. */
     private boolean dataDeferred;
+    /** LAC: proxy LCP/authentication AVPs for our ICCN (§4.4.5), or null. */
+    private ProxyAvps proxyOut;
+    /** LNS: the usable proxy AVPs of the peer's ICCN (§4.4.5), or null. */
+    private ProxyAvps proxyIn;
 
     private Session(Tunnel tunnel, boolean lac, SessionConfig config) {
         this.tunnel = tunnel;
@@ -132,6 +136,22 @@ public final class Session {
     public boolean sequencing() {
         SessionData.Snapshot d = data.snapshot();
         return d != null && d.sequencing();
+    }
+
+    /**
+     * LAC: the Proxy LCP and Authentication AVPs (RFC 2661 §4.4.5) our ICCN will carry; set
+     * before the ICRP arrives (with {@link Tunnel#openSession}, on the event loop).
+     */
+    public void proxy(ProxyAvps avps) {
+        this.proxyOut = avps;
+    }
+
+    /**
+     * LNS: the proxy AVPs of the peer's ICCN, once it came (null if it had none, or unusable
+     * ones, which are logged). Event loop.
+     */
+    public ProxyAvps proxy() {
+        return proxyIn;
     }
 
     /** Sets where received PPP frames go (event loop). */
@@ -301,6 +321,9 @@ public final class Session {
             avps.add(Avp.sequencingRequired());
             sequencingRequired = true;
         }
+        if (proxyOut != null) {
+            avps.addAll(proxyOut.toAvps(tunnel::maybeHidden)); // §4.4.5: "may be hidden"
+        }
         iccnQueued = true;
         tunnel.sendControl(ControlMessage.of(MessageType.ICCN, tunnel.peerId(), peerId, avps), this::iccnTransmitted);
     }
@@ -341,6 +364,13 @@ public final class Session {
         }
         if (MessageType.ICCN.equals(type)) {
             sequencingRequired = msg.has(AvpType.SEQUENCING_REQUIRED);
+            ProxyAvps.Parsed proxy = ProxyAvps.from(msg);
+            if (proxy != null && proxy.rejected() != null) {
+                // Unusable proxy values do not make the call unacceptable: PPP negotiates instead.
+                tunnel.peerLog("{}session={} proxy LCP/authentication AVPs ignored: {}", tunnel.logPrefix(), localId,
+                        proxy.rejected());
+            }
+            proxyIn = proxy == null ? null : proxy.avps();
             FrameReceiver r = tunnel.endpoint().acceptSession(this);
             if (r == null) {
                 return refuse(ResultCode.CDN_PERMANENT_NO_FACILITIES, null, "call refused by the LNS application");

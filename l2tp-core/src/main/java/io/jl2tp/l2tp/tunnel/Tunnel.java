@@ -480,6 +480,15 @@ public final class Tunnel {
     }
 
     /** An INFO line a peer's behaviour causes: rate-limited per endpoint. */
+    /**
+     * True once the peer proved it knows the tunnel secret: we sent a Challenge and its answer
+     * was right (RFC 2661 §5.1.1), and the tunnel is established. What it vouches for is the
+     * peer's identity as a holder of the secret, e.g. for accepting its proxy authentication.
+     */
+    public boolean peerAuthenticated() {
+        return handshake.challenged() && state == State.ESTABLISHED;
+    }
+
     void peerLog(String format, Object... args) {
         endpoint.peerLog(log, format, args);
     }

@@ -113,6 +113,43 @@ public final class CpFsm {
         event(Event.RXJ_MINUS);
     }
 
+    /**
+     * Enters Opened without a negotiation of our own: the options were negotiated elsewhere and
+     * the handler already holds them — RFC 2661 §4.4.5, LCP "negotiated by the LAC" and handed
+     * over in the Proxy LCP AVPs. The result is the state the RFC 1661 §4.1 table reaches after
+     * Open, Up and a completed exchange (Req-Sent … Opened with tlu): nothing is sent, no timer
+     * runs, and every later event — a Configure-Request from the peer (tld, scr, sca/scn),
+     * Close, Down — takes the table's Opened row. Only from Initial (a fresh automaton).
+     *
+     * @throws IllegalStateException if the automaton has already been used
+     */
+    public void startOpened() {
+        if (state != State.INITIAL) {
+            throw new IllegalStateException(name + " is in state " + state.rfcName() + ", not Initial");
+        }
+        state = State.OPENED;
+        log.debug("{}{}: Initial --proxy--> Opened (negotiated by the LAC, RFC 2661 §4.4.5)", logPrefix, name);
+        handler.up(); // tlu
+    }
+
+    /**
+     * Sends our Configure-Request again now, as the restart timer would (TO+, RFC 1661 §4.1:
+     * scr in Req-Sent and Ack-Sent), when it is known to have been discarded: the peer was not
+     * yet in the phase that accepts it (RFC 1661 §3.5: NCP packets before the Network phase are
+     * silently discarded). Does nothing unless our request is outstanding (Req-Sent, Ack-Sent)
+     * and the restart counter allows another one.
+     *
+     * @return true if a Configure-Request was sent
+     */
+    public boolean requestAgain() {
+        if ((state != State.REQ_SENT && state != State.ACK_SENT) || restartCount <= 0) {
+            return false;
+        }
+        cancelTimer();
+        event(Event.TO_PLUS);
+        return true;
+    }
+
     /** Drives the automaton with a raw event (tests exercise every table row with it). */
     public void event(Event e) {
         StateTable.Transition t = StateTable.lookup(state, e);

@@ -317,6 +317,112 @@ public final class Lcp implements CpHandler {
         return new ReqResult(CpPacket.CONF_ACK, req);
     }
 
+    /** Our options as we would request them in a fresh negotiation (resetci, then addci). */
+    public List<CpOption> freshRequest() {
+        resetci();
+        return addci();
+    }
+
+    /**
+     * Takes over an LCP negotiated elsewhere — RFC 2661 §4.4.5 Proxy LCP — before the automaton
+     * {@link CpFsm#startOpened() starts Opened}: {@code ours} are the options our side requested
+     * and the peer acked, {@code peers} the peer's final Configure-Request. Accepted only if
+     * {@code peers} holds options {@link #reqci} would Ack exactly as they are, and {@code ours}
+     * asks only for what we would: every option known, none repeated, and — the point of the
+     * check — an Authentication-Protocol we require of the peer whenever we require one
+     * (otherwise the link would come up unauthenticated). On refusal nothing is kept and the
+     * reason is returned: the caller then negotiates as usual (RFC 2661 §4.4.5: "the LNS policy
+     * may be to enter an additional round of LCP negotiation").
+     *
+     * @return null if taken over, else why not (for the log)
+     */
+    public String takeOver(List<CpOption> ours, List<CpOption> peers) throws PppProtocolException {
+        boolean mru = false;
+        int mruValue = 1500;
+        boolean magic = false;
+        long magicValue = 0;
+        boolean pfc = false;
+        boolean acfc = false;
+        AuthMethod auth = null;
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (CpOption o : ours) {
+            if (!seen.add(o.type())) {
+                return "option " + o.type() + " appears twice in the LAC's request";
+            }
+            switch (o.type()) {
+                case OPT_MRU -> {
+                    if (o.data().length != 2 || o.u16() < MIN_MRU) {
+                        return "bad MRU in the LAC's request";
+                    }
+                    mru = true;
+                    mruValue = o.u16();
+                }
+                case OPT_ACCM -> {
+                    // RFC 1662 §7.1: an async-HDLC option; L2TP carries PPP without HDLC framing
+                    // (RFC 2661 §5.4), so a LAC's ACCM towards an async client is harmless here.
+                    if (o.data().length != 4) {
+                        return "bad ACCM in the LAC's request";
+                    }
+                }
+                case OPT_AUTH -> {
+                    Optional<AuthMethod> m = AuthMethod.fromLcpOption(o.data());
+                    if (m.isEmpty() || !settings.requireOfPeer().contains(m.get())) {
+                        return "the LAC asked for an authentication protocol we do not require";
+                    }
+                    auth = m.get();
+                }
+                case OPT_MAGIC -> {
+                    if (o.data().length != 4 || o.u32() == 0) {
+                        return "bad Magic-Number in the LAC's request"; // §6.4: zero MUST NOT be used
+                    }
+                    magic = true;
+                    magicValue = o.u32();
+                }
+                case OPT_PFC, OPT_ACFC -> {
+                    if (o.data().length != 0) {
+                        return "bad PFC/ACFC option in the LAC's request";
+                    }
+                    if (o.type() == OPT_PFC) {
+                        pfc = true;
+                    } else {
+                        acfc = true;
+                    }
+                }
+                default -> {
+                    return "the LAC's request has option type " + o.type() + ", which we would not request";
+                }
+            }
+        }
+        if (!settings.requireOfPeer().isEmpty() && auth == null) {
+            return "the LAC's request has no Authentication-Protocol, and the peer must authenticate";
+        }
+        if (settings.mru() < 1500 && (!mru || mruValue > settings.mru())) {
+            // We would ask for a smaller MRU than the default (pppd's mru option): a client told
+            // it may send more would send frames we do not want.
+            return "the LAC's request lets the client send " + (mru ? mruValue : 1500) + "-octet frames, our MRU is "
+                    + settings.mru();
+        }
+        wantMagic = magic;
+        ourMagic = magicValue;
+        loopbackNaks = 0;
+        ReqResult r = reqci(peers, false);
+        if (r.code() != CpPacket.CONF_ACK) {
+            resetci();
+            return "the client's request would be answered with " + CpPacket.codeName(r.code());
+        }
+        if (magic && peerMagic == magicValue) {
+            resetci();
+            return "equal Magic-Numbers on both sides"; // §6.4: looped back
+        }
+        wantMru = mru && mruValue != 1500;
+        wantPfc = pfc;
+        wantAcfc = acfc;
+        authCandidates = auth == null ? new ArrayList<>() : new ArrayList<>(List.of(auth));
+        authRejected = false;
+        ourAuth = auth; // as ackci would set it
+        return null;
+    }
+
     @Override
     public void up() {
         listener.lcpUp();
