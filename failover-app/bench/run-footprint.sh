@@ -7,7 +7,8 @@
 #    datagram socket this script listens on; the time from fork to READY=1, and to "session up".
 # 3. RSS of that daemon (VmRSS, VmHWM from /proc) with its one session up, after TRAFFIC_SECONDS
 #    of iperf3 TCP through the tunnel to a `jl2tp lns` in a second namespace.
-# Prints the machine's load average with the figures.
+# Prints the machine's load average with the figures. FP_DETAIL=yes adds where the resident pages
+# are (anonymous/file, largest mappings), the JVM's threads and its class count.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 T=${1:-60}
@@ -100,6 +101,16 @@ echo "RSS with the session up, before traffic: $(rss)"
 mbps=$(ip netns exec "$LAC" iperf3 -c "${peer:-198.51.100.1}" -p 5201 -t "$T" -J | python3 -c 'import json,sys; print(round(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]/1e6))')
 echo "iperf3 TCP ${T} s through the tunnel: ${mbps} Mbit/s"
 echo "RSS after ${T} s of traffic: $(rss)(java options: $(tr '\0' ' ' < "/proc/$jvm/cmdline" | sed -E 's/ -jar .*//'))"
+if [ "${FP_DETAIL:-no}" = yes ]; then
+  # Where the resident pages are: anonymous vs file-backed, the largest mappings, the JVM's
+  # threads by name and its loaded classes (shared from the archive or parsed at run time).
+  awk '/^Rss(Anon|File|Shmem)/{printf "%s %d KiB  ", $1, $2} END{print ""}' "/proc/$jvm/status"
+  awk '/^[0-9a-f]+-[0-9a-f]+ /{name=($6=="" ? "[anon]" : $6)} /^Rss:/{rss[name]+=$2} /^Private_Dirty:/{dirty[name]+=$2}
+       END{for (n in rss) if (rss[n] >= 256) printf "  %7d KiB rss %7d KiB private dirty  %s\n", rss[n], dirty[n], n}' "/proc/$jvm/smaps" | sort -rn | head -12
+  echo "threads: $(ls "/proc/$jvm/task" | wc -l): $(for t in /proc/$jvm/task/*; do tr " " _ < "$t/comm"; done | sed -E 's/[0-9]+$/N/' | sort | uniq -c | awk '{printf "%s%s ", ($1>1 ? $1"x " : ""), $2}')"
+  jcmd "$jvm" VM.metaspace 2>/dev/null | grep -m1 -E "^Total Usage" || true
+  jcmd "$jvm" GC.heap_info 2>/dev/null | grep -E "total|space" | sed -E 's/ +\[0x.*//; s/^ +/  /' || true
+fi
 if grep -q NativeMemoryTracking "/proc/$jvm/cmdline"; then
   jcmd "$jvm" VM.native_memory summary | grep -E "^(Total|-)" | sed -E 's/\(reserved=[0-9]+KB, //'
 fi

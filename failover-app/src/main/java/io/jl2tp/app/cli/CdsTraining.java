@@ -30,7 +30,7 @@ public final class CdsTraining {
                     + "pppoptfile = " + options + "\nautodial = no\nredial = yes\n");
             Path secrets = Files.writeString(dir.resolve("chap-secrets"), "train * secret\n");
             Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rw-------"));
-            int rc = Main.commandLine().execute("xl2tpd", "--check", "-c", conf.toString(), "--ppp-dir", dir.toString());
+            int rc = Main.commandLine("xl2tpd").execute("xl2tpd", "--check", "-c", conf.toString(), "--ppp-dir", dir.toString());
             org.slf4j.LoggerFactory.getLogger(CdsTraining.class).info("{}", Transport.describe());
             L2tpSocket socket = L2tpSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             socket.close("training", 200);

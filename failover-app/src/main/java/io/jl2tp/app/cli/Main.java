@@ -7,10 +7,9 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code jl2tp}: a pure-Java L2TPv2/PPP client (and LNS) that replaces xl2tpd + pppd.
- * Subcommands are registered here, in one place.
+ * Subcommands are registered here, in one place ({@link #SUBCOMMANDS}, {@link #subcommand}).
  */
 @Command(name = "jl2tp", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        subcommands = {DemoCommand.class, DialCommand.class, Xl2tpdCommand.class, ControlCommand.class, LnsCommand.class, HarnessCommand.class, CommandLine.HelpCommand.class},
         description = {"Pure-Java L2TPv2 (RFC 2661) + PPP client and LNS: a drop-in for xl2tpd + pppd,",
             "with no kernel PPP or L2TP modules (one JVM is the LAC, the PPP peer and a TUN interface)."},
         footer = {"", "Examples:", "  sudo jl2tp demo", "  sudo jl2tp dial --lns 194.4.172.12 --user me@a.1 \\",
@@ -25,12 +24,48 @@ public final class Main {
         if (pattern != null) {
             System.setProperty("jl2tp.log.pattern", pattern); // before logback starts
         }
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine(args.length > 0 ? args[0] : null).execute(args));
     }
 
-    /** The command tree, as {@link #main} runs it. */
+    /** The subcommands' names, in the order the help lists them. */
+    static final java.util.List<String> SUBCOMMANDS = java.util.List.of("demo", "dial", "xl2tpd", "control", "lns", "harness", "help");
+
+    /** A new instance of the subcommand {@code name}, one of {@link #SUBCOMMANDS}. */
+    static Object subcommand(String name) {
+        return switch (name) {
+            case "demo" -> new DemoCommand();
+            case "dial" -> new DialCommand();
+            case "xl2tpd" -> new Xl2tpdCommand();
+            case "control" -> new ControlCommand();
+            case "lns" -> new LnsCommand();
+            case "harness" -> new HarnessCommand();
+            case "help" -> new CommandLine.HelpCommand();
+            default -> throw new IllegalArgumentException("no subcommand " + name);
+        };
+    }
+
+    /** The whole command tree: every subcommand. */
     static CommandLine commandLine() {
+        return commandLine(null);
+    }
+
+    /**
+     * The command tree for a command line whose first argument is {@code first}: when that names
+     * a subcommand exactly (and not {@code help}, which needs the others), the tree holds only
+     * that one, as nothing else can run. picocli builds each command's model by reflection when
+     * it is added (annotation proxies, every option's type loaded): the daemon ({@code xl2tpd})
+     * skips the harness's, the demo's and the others' (issue #14: ~150 classes fewer at start,
+     * docs/benchmarks.md "Footprint and start-up"). Any other first argument (an option, a typo
+     * picocli suggests a correction for, none) gets all of them.
+     */
+    static CommandLine commandLine(String first) {
         CommandLine root = new CommandLine(new Main());
+        boolean one = first != null && !first.equals("help") && SUBCOMMANDS.contains(first);
+        for (String name : SUBCOMMANDS) {
+            if (!one || name.equals(first)) {
+                root.addSubcommand(name, subcommand(name));
+            }
+        }
         reflow(root);
         return root.setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((e, cl, parsed) -> {

@@ -44,6 +44,23 @@ class MainTest {
         assertTrue(top.contains("xl2tpd   Drop-in for xl2tpd + pppd: dial the [lac] sections of an xl2tpd.conf."), top);
     }
 
+    /**
+     * Issue 14: the daemon builds only its own subcommand's model; every other first argument
+     * (help, options, a typo) gets the whole tree, and each name is its command's own name.
+     */
+    @Test
+    void onlyTheSubcommandNamedFirstIsBuilt() {
+        assertEquals(Main.SUBCOMMANDS, List.copyOf(Main.commandLine().getSubcommands().keySet()));
+        for (String name : Main.SUBCOMMANDS) {
+            assertEquals(name, new CommandLine(Main.subcommand(name)).getCommandName());
+        }
+        assertEquals(List.of("xl2tpd"), List.copyOf(Main.commandLine("xl2tpd").getSubcommands().keySet()));
+        assertEquals(List.of("control"), List.copyOf(Main.commandLine("control").getSubcommands().keySet()));
+        for (String first : new String[] {"help", "--help", "xl2tp", "-V", "@args"}) {
+            assertEquals(Main.commandLine().getSubcommands().keySet(), Main.commandLine(first).getSubcommands().keySet(), first);
+        }
+    }
+
     @Test
     void paragraphsJoinHandBrokenLinesAndKeepIndentedOnes() {
         assertArrayEquals(new String[] {"One sentence split in two.", "", "Commands:", "  x   do x", "Done."},
