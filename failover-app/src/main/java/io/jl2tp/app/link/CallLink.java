@@ -83,6 +83,7 @@ public final class CallLink {
     private Gro gro;          // event loop; with a vnet-header TUN
     private boolean groFlushQueued; // event loop
     private final Runnable groFlush = this::flushGro;
+    private final Gro.Out toDevice = b -> tun.write(b); // one instance: no capture per packet
 
     /**
      * Joins a PPP link to {@code session} (event loop): the session's frames go to PPP from now on.
@@ -184,7 +185,7 @@ public final class CallLink {
                 if (g == null) {
                     d.write(ip);
                 } else {
-                    g.write(ip, d::write);
+                    g.write(ip, toDevice);
                     if (g.pending() && !groFlushQueued) {
                         groFlushQueued = true;
                         loop.execute(groFlush); // after the rest of this batch of datagrams
@@ -210,7 +211,7 @@ public final class CallLink {
             if (closed) {
                 g.close();
             } else {
-                g.flush(d::write);
+                g.flush(toDevice);
             }
         } catch (IOException e) {
             log.debug("{}: TUN write failed: {}", d.name(), e.getMessage());

@@ -87,7 +87,7 @@ public final class Gso {
             return 1;
         }
         if (gsoType == VnetHdr.GSO_UDP_L4) {
-            return segmentUdp(in, ip, len, VnetHdr.u16(in, h + 4), headroom, alloc, sink);
+            return segment(in, ip, len, VnetHdr.u16(in, h + 4), UDP, headroom, alloc, sink);
         }
         if (gsoType != VnetHdr.GSO_TCPV4 && gsoType != VnetHdr.GSO_TCPV6) {
             return -1;
@@ -95,7 +95,7 @@ public final class Gso {
         if ((in.getUnsignedByte(ip) >> 4) != (gsoType == VnetHdr.GSO_TCPV4 ? 4 : 6)) {
             return -1;
         }
-        return segmentTcp(in, ip, len, VnetHdr.u16(in, h + 4), headroom, alloc, sink);
+        return segment(in, ip, len, VnetHdr.u16(in, h + 4), TCP, headroom, alloc, sink);
     }
 
     /**
@@ -116,37 +116,54 @@ public final class Gso {
     }
 
     /**
-     * UDP segmentation (what {@code __udp_gso_segment} does for a socket with UDP_SEGMENT): the
-     * payload after the one UDP header is cut into {@code size}-octet datagrams (the last may be
-     * shorter), each with its own UDP length and checksum, IPv4 length, identification and header
-     * checksum or IPv6 payload length.
+     * Cuts a super-packet as the kernel's {@code tcp_gso_segment} / {@code __udp_gso_segment}
+     * would: the payload after the one transport header is cut into {@code size}-octet pieces
+     * (the last may be shorter), each a packet with its own IPv4 length, identification and
+     * header checksum or IPv6 payload length, and its own transport checksum; TCP also gets its
+     * sequence number, FIN/PSH on the last piece only and CWR on the first only, UDP its length.
      */
-    private static int segmentUdp(ByteBuf in, int ip, int len, int size, int headroom, ByteBufAllocator alloc,
-                                  Sink sink) {
+    private static int segment(ByteBuf in, int ip, int len, int size, int protocol, int headroom,
+                               ByteBufAllocator alloc, Sink sink) {
         int version = in.getUnsignedByte(ip) >> 4;
         int ipHl;
         if (version == 4) {
             ipHl = (in.getUnsignedByte(ip) & 0x0f) * 4;
-            if (ipHl < 20 || in.getUnsignedByte(ip + 9) != UDP || in.getUnsignedShort(ip + 2) != len) {
+            if (ipHl < 20 || in.getUnsignedByte(ip + 9) != protocol || in.getUnsignedShort(ip + 2) != len) {
                 return -1;
             }
         } else if (version == 6) {
             ipHl = 40;
-            if (len < 48 || in.getUnsignedByte(ip + 6) != UDP || in.getUnsignedShort(ip + 4) != len - 40) {
+            // The kernel's TSO6/USO6 over a TUN carries the transport header right after the
+            // fixed header (RFC 8200 §4: no extension headers).
+            if (len < 48 || in.getUnsignedByte(ip + 6) != protocol || in.getUnsignedShort(ip + 4) != len - 40) {
                 return -1;
             }
         } else {
             return -1;
         }
-        int hl = ipHl + 8;
+        int t = ip + ipHl;
+        int l4Hl = 8;
+        if (protocol == TCP) {
+            if (ipHl + 20 > len) {
+                return -1;
+            }
+            l4Hl = (in.getUnsignedByte(t + 12) >> 4) * 4;
+            if (l4Hl < 20) {
+                return -1;
+            }
+        }
+        int hl = ipHl + l4Hl;
         int payload = len - hl;
         if (payload < 0 || size <= 0) {
             return -1;
         }
+        long seq0 = protocol == TCP ? in.getUnsignedInt(t + 4) : 0;
+        int tcpFlags = protocol == TCP ? in.getUnsignedByte(t + 13) : 0;
         int id0 = version == 4 ? in.getUnsignedShort(ip + 4) : 0;
         int n = Math.max(1, (payload + size - 1) / size);
         for (int i = 0; i < n; i++) {
             int plen = Math.min(size, payload - i * size);
+            int l4Len = l4Hl + plen;
             ByteBuf s = alloc.directBuffer(headroom + hl + plen);
             s.writerIndex(headroom).readerIndex(headroom);
             s.writeBytes(in, ip, hl);
@@ -154,84 +171,34 @@ public final class Gso {
             int q = headroom;
             if (version == 4) {
                 s.setShort(q + 2, hl + plen);
-                s.setShort(q + 4, id0 + i);
-                s.setShort(q + 10, 0);
-                s.setShort(q + 10, Checksum.finish(Checksum.add(s, q, ipHl, 0)));
-            } else {
-                s.setShort(q + 4, 8 + plen);
-            }
-            int u = q + ipHl;
-            s.setShort(u + 4, 8 + plen);
-            s.setShort(u + 6, 0);
-            long acc = version == 4 ? Checksum.pseudoIpv4(s, q, UDP, 8 + plen) : Checksum.pseudoIpv6(s, q, UDP, 8 + plen);
-            int sum = Checksum.finish(Checksum.add(s, u, 8 + plen, acc));
-            s.setShort(u + 6, sum == 0 ? 0xffff : sum); // RFC 768: a computed 0 is sent as all ones
-            sink.accept(s);
-        }
-        return n;
-    }
-
-    private static int segmentTcp(ByteBuf in, int ip, int len, int mss, int headroom, ByteBufAllocator alloc,
-                                  Sink sink) {
-        int version = in.getUnsignedByte(ip) >> 4;
-        int ipHl;
-        if (version == 4) {
-            ipHl = (in.getUnsignedByte(ip) & 0x0f) * 4;
-            if (ipHl < 20 || in.getUnsignedByte(ip + 9) != TCP || in.getUnsignedShort(ip + 2) != len) {
-                return -1;
-            }
-        } else if (version == 6) {
-            ipHl = 40;
-            // The kernel's TSO6 over a TUN carries TCP right after the fixed header (RFC 8200 §4).
-            if (len < 60 || in.getUnsignedByte(ip + 6) != TCP || in.getUnsignedShort(ip + 4) != len - 40) {
-                return -1;
-            }
-        } else {
-            return -1;
-        }
-        int tcp = ip + ipHl;
-        if (ipHl + 20 > len) {
-            return -1;
-        }
-        int doff = (in.getUnsignedByte(tcp + 12) >> 4) * 4;
-        int hl = ipHl + doff;
-        int payload = len - hl;
-        if (doff < 20 || payload < 0 || mss <= 0) {
-            return -1;
-        }
-        long seq0 = in.getUnsignedInt(tcp + 4);
-        int tcpFlags = in.getUnsignedByte(tcp + 13);
-        int id0 = version == 4 ? in.getUnsignedShort(ip + 4) : 0;
-        int n = Math.max(1, (payload + mss - 1) / mss);
-        for (int i = 0; i < n; i++) {
-            int plen = Math.min(mss, payload - i * mss);
-            ByteBuf s = alloc.directBuffer(headroom + hl + plen);
-            s.writerIndex(headroom).readerIndex(headroom);
-            s.writeBytes(in, ip, hl);
-            s.writeBytes(in, ip + hl + i * mss, plen);
-            int q = headroom;
-            if (version == 4) {
-                s.setShort(q + 2, hl + plen);
                 s.setShort(q + 4, id0 + i); // as inet_gso_segment: one identification per segment
                 s.setShort(q + 10, 0);
                 s.setShort(q + 10, Checksum.finish(Checksum.add(s, q, ipHl, 0)));
             } else {
-                s.setShort(q + 4, doff + plen);
+                s.setShort(q + 4, l4Len);
             }
-            int t = q + ipHl;
-            s.setInt(t + 4, (int) (seq0 + (long) i * mss));
-            int f = tcpFlags;
-            if (i < n - 1) {
-                f &= ~(FIN | PSH); // RFC 793: FIN and PSH belong to the last octet of the data
+            int u = q + ipHl;
+            int csum;
+            if (protocol == TCP) {
+                s.setInt(u + 4, (int) (seq0 + (long) i * size));
+                int f = tcpFlags;
+                if (i < n - 1) {
+                    f &= ~(FIN | PSH); // RFC 793: FIN and PSH belong to the last octet of the data
+                }
+                if (i > 0) {
+                    f &= ~CWR; // RFC 3168 §6.1.2: CWR on the first segment only (as tcp_gso_segment)
+                }
+                s.setByte(u + 13, f);
+                csum = u + 16;
+            } else {
+                s.setShort(u + 4, l4Len);
+                csum = u + 6;
             }
-            if (i > 0) {
-                f &= ~CWR; // RFC 3168 §6.1.2: CWR on the first segment only (as tcp_gso_segment)
-            }
-            s.setByte(t + 13, f);
-            s.setShort(t + 16, 0);
-            long acc = version == 4 ? Checksum.pseudoIpv4(s, q, TCP, doff + plen)
-                    : Checksum.pseudoIpv6(s, q, TCP, doff + plen);
-            s.setShort(t + 16, Checksum.finish(Checksum.add(s, t, doff + plen, acc)));
+            s.setShort(csum, 0);
+            long acc = version == 4 ? Checksum.pseudoIpv4(s, q, protocol, l4Len)
+                    : Checksum.pseudoIpv6(s, q, protocol, l4Len);
+            int sum = Checksum.finish(Checksum.add(s, u, l4Len, acc));
+            s.setShort(csum, sum == 0 && protocol == UDP ? 0xffff : sum); // RFC 768: a computed 0 is sent as all ones
             sink.accept(s);
         }
         return n;
