@@ -10,6 +10,7 @@
 #     the receiver got: µs of CPU per packet, jl2tp's two JVMs vs the two relay processes.
 #     iperf3's own CPU is not in it; the kernel's softirq work is only where it lands in our
 #     processes' system time (the same for both).
+#   - before the rounds, one TCP and one UDP run through each, not counted (the JVM's warm-up).
 # Then set-up time (SCCRQ -> IPCP up) from `jl2tp demo` (DEMO_RUNS runs; 0 skips it).
 # Not a test. Run as root:
 #   [UDP_RATE=200M] failover-app/bench/run-throughput.sh [SECONDS] [DEMO_RUNS] [ROUNDS]
@@ -76,6 +77,13 @@ got = s["packets"] - s["lost_packets"]
 us = (int(sys.argv[3]) - int(sys.argv[2])) * 1e6 / int(sys.argv[4])
 print(got, round(us / max(got, 1), 2), round(s["bits_per_second"] * (1 - s["lost_percent"] / 100) / 1e6))' "$json" "$c0" "$c1" "$HZ"
 }
+# Warm-up, not counted: a JVM compiles its packet path in the first seconds of traffic (round 1 of
+# an unwarmed run cost up to 1.35x the relay's CPU per packet, the later rounds ~1.0x); a router's
+# daemon runs for weeks. One TCP and one UDP run through jl2tp, the same through the relay.
+for target in 198.51.100.1 198.51.100.252; do
+  ip netns exec "$LAC" iperf3 -c "$target" -p 5201 -t "$T" >/dev/null
+  ip netns exec "$LAC" iperf3 -c "$target" -p 5201 -u -b "$UDP_RATE" -l 1400 -t "$T" >/dev/null
+done
 veth=$(ip netns exec "$LAC" iperf3 -c 203.0.113.2 -p 5201 -t "$T" -J | bps)
 echo "bare veth, iperf3 TCP ${T} s: ${veth} Mbit/s"
 printf '%-6s %-22s %-22s %-8s %-34s %-34s\n' round "jl2tp TCP Mbit/s" "C relay TCP Mbit/s" "ratio" "jl2tp UDP: got, µs CPU/pkt, Mbit/s" "C relay UDP: got, µs CPU/pkt, Mbit/s"
@@ -90,7 +98,9 @@ for r in $(seq 1 "$ROUNDS"); do
   ratios+=("$ratio"); cpus+=("$cpu")
   printf '%-6s %-22s %-22s %-8s %-34s %-34s\n' "$r" "$tunnel" "$relay" "$ratio" "$ju" "$cu"
 done
+med() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END{print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 echo "jl2tp / C relay, TCP throughput per round: ${ratios[*]}; CPU per packet per round: ${cpus[*]}"
+echo "medians over the rounds: TCP $(med "${ratios[@]}"), CPU per packet $(med "${cpus[@]}")"
 rss_dial=$(awk '/VmRSS/ {print int($2/1024)}' "/proc/$DIAL_PID/status")
 rss_lns=$(awk '/VmRSS/ {print int($2/1024)}' "/proc/$LNS_PID/status")
 echo "RSS after the run: dialer ${rss_dial} MiB, LNS ${rss_lns} MiB"

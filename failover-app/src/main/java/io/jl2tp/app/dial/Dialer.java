@@ -193,8 +193,9 @@ public final class Dialer implements AutoCloseable {
     private volatile StandbyTunnel standby;
 
     private void l2tpEvent(L2tpEvent e) {
-        if (e instanceof L2tpEvent.TunnelUp) {
+        if (e instanceof L2tpEvent.TunnelUp up) {
             setPhase("tunnel up");
+            socket.connect(up.tunnel().peer()); // this socket serves this one tunnel
         } else if (e instanceof L2tpEvent.SessionUp) {
             setPhase("ppp");
             call.start();

@@ -131,6 +131,7 @@ public final class StandbyTunnel implements AutoCloseable {
                 established = true;
                 since = Instant.now();
                 upNanos = System.nanoTime();
+                socket.connect(up.tunnel().peer()); // this socket serves this one tunnel
             }
             log.info("{}: standby tunnel {} up (LNS's id {}), kept alive with HELLO every {} s", name, up.tunnel().localId(),
                     up.tunnel().peerId(), config.helloInterval().toSeconds());

@@ -61,11 +61,15 @@ public final class L2tpSocket implements AutoCloseable {
     private final L2tpEndpoint endpoint;
     private final SendErrors sendErrors;
 
-    private L2tpSocket(EventLoopGroup group, Channel channel, L2tpEndpoint endpoint, SendErrors sendErrors) {
+    private final DirectSend direct; // null without epoll
+
+    private L2tpSocket(EventLoopGroup group, Channel channel, L2tpEndpoint endpoint, SendErrors sendErrors,
+            DirectSend direct) {
         this.group = group;
         this.channel = channel;
         this.endpoint = endpoint;
         this.sendErrors = sendErrors;
+        this.direct = direct;
     }
 
     /**
@@ -145,8 +149,13 @@ public final class L2tpSocket implements AutoCloseable {
         EventLoopGroup group = native_ ? new EpollEventLoopGroup(1, tf) : new NioEventLoopGroup(1, tf);
         Holder holder = new Holder();
         SendErrors errors = new SendErrors();
+        // An IPv4 address gets an AF_INET socket: Netty's default is a dual-stack AF_INET6 one, whose
+        // sends to an IPv4 peer take the IPv6 path first (udpv6_sendmsg, v4-mapped addresses).
+        io.netty.channel.socket.InternetProtocolFamily family = local.getAddress() instanceof java.net.Inet4Address
+                ? io.netty.channel.socket.InternetProtocolFamily.IPv4 : null;
         Bootstrap b = new Bootstrap().group(group)
-                .channel(native_ ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                .channelFactory(native_ ? () -> family == null ? new EpollDatagramChannel() : new EpollDatagramChannel(family)
+                        : () -> family == null ? new NioDatagramChannel() : new NioDatagramChannel(family))
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.SO_RCVBUF, wiring.socketBuffer())
                 .option(ChannelOption.SO_SNDBUF, wiring.socketBuffer())
@@ -166,7 +175,9 @@ public final class L2tpSocket implements AutoCloseable {
             throw e;
         }
         EventLoop loop = ch.eventLoop();
-        DatagramSink sink = sink(ch, errors);
+        DirectSend direct = ch instanceof EpollDatagramChannel epoll
+                ? DirectSend.of((io.netty.channel.unix.Socket) epoll.fd()) : null;
+        DatagramSink sink = sink(ch, errors, direct);
         if (wiring.tap() != null) {
             SocketWiring.Tap tap = wiring.tap();
             InetSocketAddress self = (InetSocketAddress) ch.localAddress();
@@ -182,7 +193,31 @@ public final class L2tpSocket implements AutoCloseable {
         L2tpEndpoint endpoint = new L2tpEndpoint(loop, System::nanoTime, PooledByteBufAllocator.DEFAULT, sink);
         holder.endpoint = endpoint;
         log.debug("L2TP socket bound to {} ({})", ch.localAddress(), native_ ? "epoll" : "nio");
-        return new L2tpSocket(group, ch, endpoint, errors);
+        return new L2tpSocket(group, ch, endpoint, errors, direct);
+    }
+
+    /**
+     * Connects the socket to {@code peer}, for a socket that serves one tunnel (a LAC's): the
+     * peer's address and port are fixed once its first reply is in (RFC 2661 §8.1: they "MUST
+     * remain static for the life of the tunnel"). The kernel then keeps the route (no lookup per
+     * datagram sent, as on an unconnected socket, and the receiving side's early demultiplexing
+     * finds it), drops datagrams from anyone else, and data messages to {@code peer} leave with
+     * write(2). Control messages still name their destination. With epoll only (the NIO
+     * fallback's connected channel refuses other destinations); otherwise nothing happens.
+     * Call on the event loop.
+     */
+    public void connect(InetSocketAddress peer) {
+        if (direct == null || !(channel instanceof EpollDatagramChannel) || peer.isUnresolved()) {
+            return;
+        }
+        channel.connect(peer).addListener(f -> {
+            if (f.isSuccess()) {
+                direct.connected = peer;
+                log.debug("L2TP socket {} connected to {}", channel.localAddress(), peer);
+            } else {
+                log.debug("L2TP socket {}: connect to {}: {}", channel.localAddress(), peer, f.cause().toString());
+            }
+        });
     }
 
     /**
@@ -194,14 +229,12 @@ public final class L2tpSocket implements AutoCloseable {
      * are atomic, so these never interleave with the loop's own writes; a full send buffer
      * (EAGAIN) falls back to the channel, which waits for EPOLLOUT.
      */
-    private static DatagramSink sink(Channel ch, SendErrors errors) {
+    private static DatagramSink sink(Channel ch, SendErrors errors, DirectSend direct) {
         DatagramSink viaChannel = new LoopWrites(ch);
-        if (!(ch instanceof EpollDatagramChannel epoll)) {
+        if (direct == null) {
             return viaChannel;
         }
-        io.netty.channel.unix.Socket socket = (io.netty.channel.unix.Socket) epoll.fd();
         EventLoop loop = ch.eventLoop();
-        DirectSend direct = DirectSend.of(socket);
         return (buf, to) -> {
             if (loop.inEventLoop() || !buf.hasMemoryAddress()) {
                 viaChannel.send(buf, to);
@@ -256,10 +289,14 @@ public final class L2tpSocket implements AutoCloseable {
 
         private final int fd;
         private final boolean ipv6;
+        private final io.netty.channel.unix.Socket socket;
         private final io.netty.channel.unix.Socket fallback; // when the JNI function is not reachable
         private final ThreadLocal<Dest> last = new ThreadLocal<>();
+        /** The peer the socket is connected to ({@link L2tpSocket#connect}); null: none. */
+        volatile InetSocketAddress connected;
 
         private DirectSend(io.netty.channel.unix.Socket socket, boolean ipv6, boolean direct) {
+            this.socket = socket;
             this.fd = socket.intValue();
             this.ipv6 = ipv6;
             this.fallback = direct ? null : socket;
@@ -278,6 +315,11 @@ public final class L2tpSocket implements AutoCloseable {
 
         /** Bytes sent; 0 on EAGAIN. */
         int send(ByteBuf buf, InetSocketAddress to) throws java.io.IOException {
+            InetSocketAddress peer = connected;
+            if (peer != null && (peer == to || peer.equals(to))) {
+                // write(2) on the connected socket: the kernel's cached route, no address to copy in.
+                return socket.writeAddress(buf.memoryAddress(), buf.readerIndex(), buf.writerIndex());
+            }
             if (fallback != null) {
                 return fallback.sendToAddress(buf.memoryAddress(), buf.readerIndex(), buf.writerIndex(),
                         to.getAddress(), to.getPort());
@@ -303,7 +345,10 @@ public final class L2tpSocket implements AutoCloseable {
             InetAddress a = to.getAddress();
             byte[] b = a.getAddress();
             int scope = a instanceof Inet6Address v6 ? v6.getScopeId() : 0;
-            if (ipv6 && b.length == 4) { // IPv4 on a dual-stack socket: ::ffff:a.b.c.d (RFC 4291 §2.5.5.2)
+            // An IPv4 address always travels as ::ffff:a.b.c.d (RFC 4291 §2.5.5.2), as Netty's public
+            // method passes it: on an AF_INET socket the native side takes the last four octets of
+            // 16 (given four, it read past them: LoopbackTest lost most datagrams that way).
+            if (b.length == 4) {
                 byte[] m = new byte[16];
                 m[10] = (byte) 0xff;
                 m[11] = (byte) 0xff;
@@ -367,6 +412,11 @@ public final class L2tpSocket implements AutoCloseable {
     /** The event loop owning the socket and the control plane. */
     public EventLoop loop() {
         return channel.eventLoop();
+    }
+
+    /** The peer this socket is connected to ({@link #connect}), or null. */
+    public InetSocketAddress connectedPeer() {
+        return direct == null ? null : direct.connected;
     }
 
     /** The bound local address. */

@@ -38,9 +38,11 @@ class LoopbackTest {
         return b;
     }
 
-    @ParameterizedTest(name = "secret={0} hidden={1} over {2}")
-    @CsvSource({"false,false,127.0.0.1", "true,false,127.0.0.1", "true,true,127.0.0.1", "true,true,::1"})
-    void tunnelCallFramesAndCleanTeardown(boolean secret, boolean hidden, String loopback) throws Exception {
+    @ParameterizedTest(name = "secret={0} hidden={1} over {2}, LAC socket connected={3}")
+    @CsvSource({"false,false,127.0.0.1,false", "true,false,127.0.0.1,true", "true,true,127.0.0.1,false",
+            "true,true,::1,true"})
+    void tunnelCallFramesAndCleanTeardown(boolean secret, boolean hidden, String loopback, boolean connect)
+            throws Exception {
         byte[] key = secret ? "loopback-secret".getBytes(StandardCharsets.US_ASCII) : null;
         TunnelConfig lnsCfg = TunnelConfig.defaults("jl2tp-lns").withSecret(key, secret).withHidden(hidden);
         TunnelConfig lacCfg = TunnelConfig.defaults("jl2tp-lac").withSecret(key, secret).withHidden(hidden);
@@ -75,13 +77,21 @@ class LoopbackTest {
                 return tun;
             }).get();
             next(lacEvents, L2tpEvent.TunnelUp.class);
+            if (connect) { // as the dialer does: data then leaves with write(2) on the connected socket
+                lac.call(() -> {
+                    lac.connect(t.peer());
+                    return null;
+                }).get();
+                io.jl2tp.testkit.Await.until(java.time.Duration.ofSeconds(5), "LAC socket connected",
+                        () -> t.peer().equals(lac.connectedPeer()));
+            }
             next(lacEvents, L2tpEvent.SessionUp.class);
             next(lnsEvents, L2tpEvent.TunnelUp.class);
             next(lnsEvents, L2tpEvent.SessionUp.class);
             for (int i = 0; i < 100; i++) {
                 lacSession[0].send(frame("frame-" + i));
             }
-            assertTrue(echoed.tryAcquire(100, 10, TimeUnit.SECONDS), "100 echoes within 10 s: " + atLac.size());
+            assertTrue(echoed.tryAcquire(100, 10, TimeUnit.SECONDS), "100 echoes within 10 s: " + atLac.size() + " (the LNS got " + atLns.size() + ")");
             assertEquals(100, atLns.size());
             assertEquals(100, atLac.size());
             assertEquals("echo:frame-99", atLac.get(99));

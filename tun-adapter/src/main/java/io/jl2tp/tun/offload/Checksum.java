@@ -1,20 +1,78 @@
 package io.jl2tp.tun.offload;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.internal.PlatformDependent;
+
+import java.nio.ByteOrder;
 
 /**
  * The Internet checksum (RFC 1071): the 16-bit one's complement of the one's complement sum of
  * the data taken as 16-bit big-endian words. Sums are carried in a {@code long} and folded at
- * the end (RFC 1071 §2(B): the sum may be accumulated in wider words), four octets at a time.
+ * the end (RFC 1071 §2(B): the sum may be accumulated in wider words), eight octets a load.
  * Absolute indices; no allocation; stateless.
+ *
+ * <p>On the packet path (a direct buffer, a platform with unaligned loads) the words are read
+ * straight from native memory in the machine's byte order, without the buffer's bounds and
+ * reference-count checks that {@link ByteBuf#getLong} makes per call: on a little-endian machine
+ * each 16-bit lane then holds a byte-swapped word, and since the one's complement sum is
+ * independent of byte order up to a swap of the result (RFC 1071 §2(B)), the folded sum is
+ * swapped once at the end. This was the largest user-space cost of both tunnel ends at a fixed
+ * packet rate (docs/benchmarks.md, "CPU per packet").
  */
 public final class Checksum {
+
+    private static final boolean RAW = PlatformDependent.hasUnsafe() && PlatformDependent.isUnaligned();
+    private static final boolean LITTLE = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
     private Checksum() {
     }
 
     /** Adds {@code buf[from, from + len)} to {@code acc} (an odd tail is padded with a zero octet). */
     public static long add(ByteBuf buf, int from, int len, long acc) {
+        if (RAW && len >= 16 && buf.hasMemoryAddress()) {
+            if (from < 0 || len > buf.capacity() - from) { // once, as each getLong below would
+                throw new IndexOutOfBoundsException("checksum over " + from + "+" + len + " of " + buf.capacity());
+            }
+            return addRaw(buf.memoryAddress() + from, len, acc);
+        }
+        return addChecked(buf, from, len, acc);
+    }
+
+    private static long addRaw(long address, int len, long acc) {
+        long a = address;
+        long end = address + (len & ~7);
+        long sum = 0;
+        for (; a < end; a += 8) {
+            long x = PlatformDependent.getLong(a);
+            sum += (x >>> 32) + (x & 0xffffffffL);
+        }
+        int folded = fold(sum);
+        if (LITTLE) {
+            folded = Integer.reverseBytes(folded) >>> 16;
+        }
+        acc += folded;
+        int rest = len & 7;
+        if (rest == 0) {
+            return acc;
+        }
+        // The tail, big-endian as in addChecked: at most three more words.
+        int i = 0;
+        if (rest >= 4) {
+            acc += ((PlatformDependent.getByte(a) & 0xffL) << 24) | ((PlatformDependent.getByte(a + 1) & 0xffL) << 16)
+                    | ((PlatformDependent.getByte(a + 2) & 0xffL) << 8) | (PlatformDependent.getByte(a + 3) & 0xffL);
+            i = 4;
+        }
+        if (rest - i >= 2) {
+            acc += ((PlatformDependent.getByte(a + i) & 0xff) << 8) | (PlatformDependent.getByte(a + i + 1) & 0xff);
+            i += 2;
+        }
+        if (i < rest) {
+            acc += (PlatformDependent.getByte(a + i) & 0xff) << 8;
+        }
+        return acc;
+    }
+
+    private static long addChecked(ByteBuf buf, int from, int len, long acc) {
         int i = from;
         int end = from + len;
         // Eight octets a load, as two 32-bit words: at most 2^32 − 1 per add, so a long holds

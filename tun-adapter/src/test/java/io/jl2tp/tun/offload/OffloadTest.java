@@ -14,6 +14,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -196,6 +197,33 @@ class OffloadTest {
     }
 
     // ---- Gso ----
+
+    @Test
+    void theChecksumOverNativeMemoryMatchesTheReferenceAtEveryOffsetAndLength() {
+        java.util.Random r = new java.util.Random(1071);
+        byte[] data = new byte[2100];
+        r.nextBytes(data);
+        ByteBuf direct = PooledByteBufAllocator.DEFAULT.directBuffer(data.length);
+        toRelease.add(direct);
+        direct.writeBytes(data);
+        ByteBuf heap = Unpooled.wrappedBuffer(data);
+        for (int n = 0; n < 3000; n++) {
+            int from = r.nextInt(64);
+            int len = n < 100 ? n : r.nextInt(data.length - from + 1);
+            long acc = r.nextInt(1 << 20);
+            int want = sum16(data, from, from + len, acc);
+            assertEquals(want, Checksum.fold(Checksum.add(direct, from, len, acc)), "direct, from " + from + " len " + len);
+            assertEquals(want, Checksum.fold(Checksum.add(heap, from, len, acc)), "heap, from " + from + " len " + len);
+        }
+        // All ones: the sum wraps many times (the folded result of a non-zero sum is never 0).
+        ByteBuf ones = PooledByteBufAllocator.DEFAULT.directBuffer(1500);
+        toRelease.add(ones);
+        byte[] ff = new byte[1500];
+        Arrays.fill(ff, (byte) 0xff);
+        ones.writeBytes(ff);
+        assertEquals(0xffff, Checksum.fold(Checksum.add(ones, 0, 1500, 0)));
+        assertThrows(IndexOutOfBoundsException.class, () -> Checksum.add(direct, 2000, 101, 0));
+    }
 
     @Test
     void aSuperPacketIsCutIntoSegmentsWithTheirOwnLengthsSequenceAndChecksums() {
