@@ -16,6 +16,8 @@ import java.nio.file.attribute.PosixFilePermissions;
  * socket on Netty's transport (bound to loopback, then closed), JNA's binding of libc (the TUN
  * device, sd_notify; ~90 classes and java.logging) — and exits. Touches nothing
  * outside its temporary directory. {@code java -cp jl2tp.jar io.jl2tp.app.cli.CdsTraining}.
+ * With {@code -Djl2tp.native.out=DIR} it also copies the jar's native libraries into DIR
+ * ({@link NativeLibraries}).
  */
 public final class CdsTraining {
 
@@ -23,6 +25,10 @@ public final class CdsTraining {
     }
 
     public static void main(String[] args) throws Exception {
+        String nativeOut = System.getProperty(NativeLibraries.OUT_PROPERTY);
+        if (nativeOut != null && !nativeOut.isEmpty()) {
+            NativeLibraries.extract(Path.of(nativeOut));
+        }
         Path dir = Files.createTempDirectory("jl2tp-cds");
         try {
             Path options = Files.writeString(dir.resolve("options"), "name train\nnoauth\nmtu 1400\nifname l2tp-train\n");

@@ -1,6 +1,9 @@
 package io.jl2tp.app.cli;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -47,5 +50,30 @@ class TransportTest {
         } else {
             assertTrue(out.contains("transport: Java NIO"), out);
         }
+    }
+
+    /**
+     * dist/jl2tp-java's training run copies both native libraries out of the jar; a JVM pointed
+     * at that directory loads them from it: Netty even where it could not unpack (its work
+     * directory made unusable), JNA by its own account (jna.debug_load.jna).
+     */
+    @Test
+    void theTrainingRunCopiesTheNativeLibrariesAndTheyLoadFromThere(@TempDir Path dir) throws Exception {
+        String arch = System.getProperty("os.arch");
+        run("-D" + NativeLibraries.OUT_PROPERTY + "=" + dir);
+        if (!arch.equals("amd64") && !arch.equals("aarch64")) {
+            assertTrue(Files.notExists(dir.resolve("libjnidispatch.so")) || Files.size(dir.resolve("libjnidispatch.so")) > 0);
+            return;
+        }
+        String netty = "libnetty_transport_native_epoll_" + (arch.equals("amd64") ? "x86_64" : "aarch_64") + ".so";
+        assertTrue(Files.size(dir.resolve(netty)) > 10_000, netty);
+        assertTrue(Files.size(dir.resolve("libjnidispatch.so")) > 10_000);
+        try (var files = Files.list(dir)) {
+            assertEquals(2, files.count(), "only this machine's two libraries, no temporary files left");
+        }
+        String out = run("-Djava.library.path=" + dir, "-Djna.boot.library.path=" + dir, "-Djna.debug_load.jna=true",
+                "-Dio.netty.native.workdir=" + dir.resolve("not-there/nor-here"));
+        assertTrue(out.contains("transport: native epoll (" + arch + ")"), out);
+        assertTrue(out.contains("Found jnidispatch at " + dir.resolve("libjnidispatch.so")), out);
     }
 }
