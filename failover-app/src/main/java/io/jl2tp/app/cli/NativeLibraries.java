@@ -12,8 +12,8 @@ import java.util.List;
  * The two native libraries the jar carries — Netty's epoll transport and JNA's dispatch library
  * — copied out of it once, into a directory the launcher then names with
  * {@code -Djava.library.path} and {@code -Djna.boot.library.path}. Without that, both libraries
- * unpack themselves into /tmp on every start and load from there (≈ 30 ms and 40 ms of CPU of a
- * daemon's start, docs/benchmarks.md "Footprint and start-up"; and no native transport at all
+ * unpack themselves into /tmp on every start and load from there (≈ 30–40 ms of a daemon's
+ * start-up CPU, docs/benchmarks.md "Footprint and start-up"; and no native transport at all
  * where /tmp is mounted noexec, as on many hardened routers). dist/jl2tp-java has the class-data
  * training run ({@link CdsTraining}) do it, into the same cache directory as the archive, and
  * re-do it whenever the jar is newer. Only this machine's architecture is copied.
@@ -26,7 +26,7 @@ public final class NativeLibraries {
     private NativeLibraries() {
     }
 
-    /** Jar resource and file name of each library for this machine; empty where the jar has none. */
+    /** Jar resource and file name of each library for this machine's architecture (the jar may lack either). */
     static List<String[]> forThisMachine() {
         List<String[]> libs = new ArrayList<>();
         String netty = "libnetty_transport_native_epoll_" + io.netty.util.internal.PlatformDependent.normalizedArch() + ".so";
