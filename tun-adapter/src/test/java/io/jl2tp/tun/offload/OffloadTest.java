@@ -77,30 +77,37 @@ class OffloadTest {
 
     // ---- packet builders ----
 
+    /**
+     * The IP header of a {@code length}-octet packet from 198.51.100.1 to 198.51.100.128, or
+     * 2001:db8::1 to 2001:db8::2 with {@code flowLabel}: IPv4 with DF, {@code id} and its checksum.
+     */
+    static void ipHeader(ByteBuf b, boolean v6, int flowLabel, int id, int protocol, int length) {
+        if (v6) {
+            b.setInt(0, 0x60000000 | flowLabel);
+            b.setShort(4, length - 40);
+            b.setByte(6, protocol);
+            b.setByte(7, 64);
+            b.setBytes(8, new byte[] {0x20, 0x01, 0x0d, (byte) 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
+            b.setBytes(24, new byte[] {0x20, 0x01, 0x0d, (byte) 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2});
+            return;
+        }
+        b.setByte(0, 0x45);
+        b.setShort(2, length);
+        b.setShort(4, id);
+        b.setShort(6, 0x4000); // DF
+        b.setByte(8, 64);
+        b.setByte(9, protocol);
+        b.setBytes(12, new byte[] {(byte) 198, 51, 100, 1, (byte) 198, 51, 100, (byte) 128});
+        b.setShort(10, ~sum16(b.array(), 0, 20, 0) & 0xffff);
+    }
+
     /** An IPv4 or IPv6 TCP packet with payload, valid checksums unless {@code partial} (then the pseudo sum only). */
     static byte[] tcp(boolean v6, int seq, int id, int flags, byte[] payload, byte[] options, boolean partial) {
         int ipHl = v6 ? 40 : 20;
         int tcpHl = 20 + options.length;
         byte[] p = new byte[ipHl + tcpHl + payload.length];
         ByteBuf b = Unpooled.wrappedBuffer(p);
-        if (v6) {
-            b.setInt(0, 0x60000000 | 0x12345);
-            b.setShort(4, tcpHl + payload.length);
-            b.setByte(6, 6);
-            b.setByte(7, 64);
-            b.setBytes(8, new byte[] {0x20, 0x01, 0x0d, (byte) 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
-            b.setBytes(24, new byte[] {0x20, 0x01, 0x0d, (byte) 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2});
-        } else {
-            b.setByte(0, 0x45);
-            b.setShort(2, p.length);
-            b.setShort(4, id);
-            b.setShort(6, 0x4000); // DF
-            b.setByte(8, 64);
-            b.setByte(9, 6);
-            b.setBytes(12, new byte[] {(byte) 198, 51, 100, 1});
-            b.setBytes(16, new byte[] {(byte) 198, 51, 100, (byte) 128});
-            b.setShort(10, ~sum16(p, 0, 20, 0) & 0xffff);
-        }
+        ipHeader(b, v6, 0x12345, id, 6, p.length);
         int t = ipHl;
         b.setShort(t, 5201);
         b.setShort(t + 2, 40000);
@@ -129,23 +136,7 @@ class OffloadTest {
         int ipHl = v6 ? 40 : 20;
         byte[] p = new byte[ipHl + 8 + payload.length];
         ByteBuf b = Unpooled.wrappedBuffer(p);
-        if (v6) {
-            b.setInt(0, 0x60000000);
-            b.setShort(4, 8 + payload.length);
-            b.setByte(6, 17);
-            b.setByte(7, 64);
-            b.setBytes(8, new byte[] {0x20, 0x01, 0x0d, (byte) 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
-            b.setBytes(24, new byte[] {0x20, 0x01, 0x0d, (byte) 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2});
-        } else {
-            b.setByte(0, 0x45);
-            b.setShort(2, p.length);
-            b.setShort(4, id);
-            b.setShort(6, 0x4000);
-            b.setByte(8, 64);
-            b.setByte(9, 17);
-            b.setBytes(12, new byte[] {(byte) 198, 51, 100, 1, (byte) 198, 51, 100, (byte) 128});
-            b.setShort(10, ~sum16(p, 0, 20, 0) & 0xffff);
-        }
+        ipHeader(b, v6, 0, id, 17, p.length);
         b.setShort(ipHl, 40001);
         b.setShort(ipHl + 2, 5201);
         b.setShort(ipHl + 4, 8 + payload.length);
