@@ -9,6 +9,7 @@ import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A Linux TUN device: {@code /dev/net/tun} with TUNSETIFF(IFF_TUN | IFF_NO_PI), so every read
@@ -16,7 +17,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <pre>
  *  read(ByteBuf):  read(2) straight into the buffer's native memory (direct buffers only)
- *                  → EAGAIN? poll(2) on {tun fd, close eventfd} → read again
+ *                  → EAGAIN? wait for {tun fd, close eventfd} (epoll_wait(2) through Netty's JNI,
+ *                    else poll(2) through JNA) → read again
+ *                  A reader whose wake-ups bring one packet each waits before it reads (one
+ *                  wait + one read per packet, as a C poll loop), and tries reading on every
+ *                  eighth packet to notice a burst; in a burst it reads until EAGAIN.
  *  write(ByteBuf): write(2) straight from the buffer's native memory
  * </pre>
  *
@@ -54,9 +59,21 @@ public final class LinuxTunDevice implements TunDevice {
     private final boolean vnetHdr;
     private final boolean uso;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /**
+     * The owner's reference plus one per read or write in progress. The fds are closed when it
+     * drops to 0, so a reader or writer never calls into an fd number that close() has freed and
+     * the process may have reused for something else.
+     */
+    private final AtomicInteger refs = new AtomicInteger(1);
     /** Netty's JNI file descriptor for the hot path, when Netty's native library is present. */
     private final io.netty.channel.unix.FileDescriptor fast;
     private final Memory pollFds = new Memory(16);   // two struct pollfd, used by the reader only
+    /** epoll set of {fd, closeEvent} for the reader on the fast path, else null (poll through JNA). */
+    private final EpollWait epoll;
+    // reader-only state (one reader thread): see read()
+    private boolean waitFirst;
+    private int burst;
+    private int probe;
     private final Memory eventBuf = new Memory(8);
 
     private LinuxTunDevice(int fd, int ctlSocket, int closeEvent, String name, boolean vnetHdr, boolean uso) {
@@ -67,6 +84,7 @@ public final class LinuxTunDevice implements TunDevice {
         this.closeEvent = closeEvent;
         this.name = name;
         this.fast = FAST_PATH ? new io.netty.channel.unix.FileDescriptor(fd) : null;
+        this.epoll = FAST_PATH ? EpollWait.open(fd, closeEvent) : null;
     }
 
     /**
@@ -241,54 +259,103 @@ public final class LinuxTunDevice implements TunDevice {
         if (!dst.hasMemoryAddress()) {
             throw new IllegalArgumentException("TUN reads need a direct buffer with a memory address");
         }
-        int room = dst.writableBytes();
-        long addr = dst.memoryAddress() + dst.writerIndex();
+        if (!enter()) {
+            return -1;
+        }
+        try {
+            return readPacket(dst);
+        } finally {
+            exit();
+        }
+    }
+
+    private int readPacket(ByteBuf dst) throws IOException {
         while (true) {
             if (closed.get()) {
                 return -1;
             }
-            if (fast != null) {
-                int n;
-                try {
-                    n = fast.readAddress(dst.memoryAddress(), dst.writerIndex(), dst.capacity());
-                } catch (IOException e) {
-                    if (closed.get()) {
-                        return -1;
-                    }
-                    if (e instanceof io.netty.channel.unix.Errors.NativeIoException nio && -nio.expectedErr() == Errno.EBADFD) {
-                        throw new InterfaceGoneException(name, "read");
-                    }
-                    throw new IOException("read(" + name + "): " + e.getMessage(), e);
-                }
-                if (n > 0) {
-                    dst.writerIndex(dst.writerIndex() + n);
-                    return n;
-                }
-                awaitReadable(); // 0 = EAGAIN
-                continue;
-            }
-            long n = LibC.read(fd, addr, room);
-            if (n >= 0) {
-                dst.writerIndex(dst.writerIndex() + (int) n);
-                return (int) n;
-            }
-            int err = LibC.errno();
-            if (err == Errno.EAGAIN || err == Errno.EINTR) {
+            if (waitFirst) {
                 awaitReadable();
-                continue;
+                if (closed.get()) {
+                    return -1;
+                }
             }
-            if (closed.get()) {
+            int n = readOnce(dst);
+            if (n < 0) {
                 return -1;
             }
-            if (err == Errno.EBADFD) {
-                throw new InterfaceGoneException(name, "read");
+            if (n > 0) {
+                if (!waitFirst) {
+                    burst++;
+                } else if (++probe == PROBE_EVERY) {
+                    probe = 0;          // try reading on after the next packet: a burst?
+                    waitFirst = false;
+                    burst = 0;
+                }
+                return n;
             }
-            throw new NativeIoException("read(" + name + ")", err, null);
+            // EAGAIN. A wake-up that brought at most one packet: wait before reading next time
+            // (a read that would find nothing costs a system call per packet at low rates).
+            if (!waitFirst) {
+                waitFirst = burst <= 1;
+                burst = 0;
+                if (!waitFirst) {
+                    awaitReadable();
+                }
+            }
         }
     }
 
-    /** poll(2) on the TUN fd and the close eventfd; returns when either is readable. */
-    private void awaitReadable() {
+    /** Packets read in wait-first mode between two reads that try for a burst. */
+    private static final int PROBE_EVERY = 8;
+
+    /** One read(2) into {@code dst}: the octets read (and the writer index moved), 0 on EAGAIN. */
+    private int readOnce(ByteBuf dst) throws IOException {
+        if (fast != null) {
+            int n;
+            try {
+                n = fast.readAddress(dst.memoryAddress(), dst.writerIndex(), dst.capacity());
+            } catch (IOException e) {
+                if (closed.get()) {
+                    return -1;
+                }
+                if (e instanceof io.netty.channel.unix.Errors.NativeIoException nio && -nio.expectedErr() == Errno.EBADFD) {
+                    throw new InterfaceGoneException(name, "read");
+                }
+                throw new IOException("read(" + name + "): " + e.getMessage(), e);
+            }
+            if (n > 0) {
+                dst.writerIndex(dst.writerIndex() + n);
+            }
+            return Math.max(n, 0);
+        }
+        long n = LibC.read(fd, dst.memoryAddress() + dst.writerIndex(), dst.writableBytes());
+        if (n > 0) {
+            dst.writerIndex(dst.writerIndex() + (int) n);
+            return (int) n;
+        }
+        if (n == 0) {
+            return 0;
+        }
+        int err = LibC.errno();
+        if (err == Errno.EAGAIN || err == Errno.EINTR) {
+            return 0;
+        }
+        if (closed.get()) {
+            return -1;
+        }
+        if (err == Errno.EBADFD) {
+            throw new InterfaceGoneException(name, "read");
+        }
+        throw new NativeIoException("read(" + name + ")", err, null);
+    }
+
+    /** Waits until the TUN fd or the close eventfd is readable. */
+    private void awaitReadable() throws IOException {
+        if (epoll != null) {
+            epoll.await();
+            return;
+        }
         pollFds.setInt(0, fd);
         pollFds.setShort(4, LibC.POLLIN);
         pollFds.setShort(6, (short) 0);
@@ -303,6 +370,17 @@ public final class LinuxTunDevice implements TunDevice {
         if (!src.hasMemoryAddress()) {
             throw new IllegalArgumentException("TUN writes need a direct buffer with a memory address");
         }
+        if (!enter()) {
+            throw new IOException("write(" + name + "): the device is closed");
+        }
+        try {
+            writePacket(src);
+        } finally {
+            exit();
+        }
+    }
+
+    private void writePacket(ByteBuf src) throws IOException {
         if (fast != null) {
             try {
                 fast.writeAddress(src.memoryAddress(), src.readerIndex(), src.writerIndex());
@@ -332,10 +410,31 @@ public final class LinuxTunDevice implements TunDevice {
             return;
         }
         eventBuf.setLong(0, 1);
-        LibC.write(closeEvent, com.sun.jna.Pointer.nativeValue(eventBuf), 8); // wake a reader in poll
-        quietClose(fd);
-        quietClose(ctlSocket);
-        quietClose(closeEvent);
+        LibC.write(closeEvent, com.sun.jna.Pointer.nativeValue(eventBuf), 8); // wake a waiting reader
+        exit(); // the owner's reference: the fds close now, or when the last read/write returns
+    }
+
+    private boolean enter() {
+        while (true) {
+            int r = refs.get();
+            if (r == 0) {
+                return false;
+            }
+            if (refs.compareAndSet(r, r + 1)) {
+                return true;
+            }
+        }
+    }
+
+    private void exit() {
+        if (refs.decrementAndGet() == 0) {
+            if (epoll != null) {
+                epoll.close();
+            }
+            quietClose(fd);
+            quietClose(ctlSocket);
+            quietClose(closeEvent);
+        }
     }
 
     @Override
