@@ -27,6 +27,15 @@ public final class Main {
         System.exit(commandLine(args.length > 0 ? args[0] : null).execute(args));
     }
 
+    /**
+     * picocli's switch for its built-in type converters. It registers those of java.sql and
+     * java.time types by reflection whenever a CommandLine is made ({@code Class.forName}, which
+     * also initialises them: 37 classes at every start of {@code xl2tpd --check}); no jl2tp option
+     * has such a type ({@code PicocliConvertersTest}).
+     */
+    static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
+    static final String NO_SQL_OR_TIME_CONVERTERS = "java\\.sql\\..*,java\\.time\\..*";
+
     /** The subcommands' names, in the order the help lists them. */
     static final java.util.List<String> SUBCOMMANDS = java.util.List.of("demo", "dial", "xl2tpd", "control", "lns", "harness", "help");
 
@@ -59,6 +68,9 @@ public final class Main {
      * picocli suggests a correction for, none) gets all of them.
      */
     static CommandLine commandLine(String first) {
+        if (System.getProperty(CONVERTER_EXCLUDES) == null) {
+            System.setProperty(CONVERTER_EXCLUDES, NO_SQL_OR_TIME_CONVERTERS);
+        }
         CommandLine root = new CommandLine(new Main());
         boolean one = first != null && !first.equals("help") && SUBCOMMANDS.contains(first);
         for (String name : SUBCOMMANDS) {
