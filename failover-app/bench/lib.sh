@@ -1,5 +1,11 @@
-# Shared by the failover benchmarks (run-failover.sh, run-failover-relay.sh); sourced, not run.
-# The seed's topology in four namespaces:
+# Shared by the benchmarks (run-failover.sh, run-failover-relay.sh, run-fifo-cycles.sh,
+# run-throughput.sh, run-cpu-ab.sh); sourced, not run.
+#
+# pair_init TAG          two namespaces, $LAC and $LNS, joined by a veth "wan" (203.0.113.1/24 in
+#                        $LAC, 203.0.113.2/24 in $LNS), a work directory $WORK and the same trap
+#                        as fo_init (processes killed, namespaces and $WORK removed on exit)
+#
+# The failover benchmarks:# The seed's topology in four namespaces:
 #
 #   isp ns --pppoe-aaisp-- router ns (jl2tp xl2tpd with [failover aaisp]) --wan-4g-- 4G ns -- LNS ns (jl2tp lns)
 #
@@ -34,6 +40,15 @@ fo_init() {
   ip -n "$LNS" route add 198.51.100.16/29 via 203.0.113.1
   ip -n "$RTR" route add default via 198.51.100.17 dev wan-4g metric 200
   ip -n "$RTR" route add default via 198.51.100.10 dev pppoe-aaisp metric 100
+}
+
+pair_init() {
+  WORK=$(mktemp -d)
+  LNS=jl2tp-$1-lns-$$; LAC=jl2tp-$1-lac-$$
+  FO_ALL="$LNS $LAC"
+  trap fo_cleanup EXIT
+  for ns in $FO_ALL; do ip netns add "$ns"; ip -n "$ns" link set lo up; done
+  fo_veth "$LAC" wan 203.0.113.1/24 "$LNS" wan 203.0.113.2/24
 }
 
 fo_cleanup() {

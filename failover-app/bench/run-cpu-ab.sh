@@ -22,20 +22,8 @@ JAR_A=$(readlink -f "$1"); JAR_B=$(readlink -f "$2")
 T=${3:-10}
 ROUNDS=${4:-6}
 [ "$(dirname "$JAR_A")" != "$(dirname "$JAR_B")" ] || { echo "the two jars need directories of their own" >&2; exit 2; }
-WORK=$(mktemp -d)
-LNS=jl2tp-ab-lns-$$; LAC=jl2tp-ab-lac-$$
-cleanup() {
-  for ns in "$LNS" "$LAC"; do ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true; done
-  sleep 1
-  for ns in "$LNS" "$LAC"; do ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null || true; ip netns del "$ns" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-ip netns add "$LNS"; ip netns add "$LAC"
-ip -n "$LNS" link set lo up; ip -n "$LAC" link set lo up
-ip -n "$LAC" link add wan type veth peer name wan netns "$LNS"
-ip -n "$LAC" addr add 203.0.113.1/24 dev wan; ip -n "$LNS" addr add 203.0.113.2/24 dev wan
-ip -n "$LAC" link set wan up; ip -n "$LNS" link set wan up
+. failover-app/bench/lib.sh
+pair_init ab
 umask 077
 echo "bench * bench-secret" > "$WORK/chap-secrets"
 echo "bench-secret" > "$WORK/password"

@@ -22,20 +22,8 @@ ROUNDS=${3:-3}
 UDP_RATE=${UDP_RATE:-200M}
 ./jl2tp --version >/dev/null            # builds the jar if needed
 JAR=failover-app/target/jl2tp.jar
-WORK=$(mktemp -d)
-LNS=jl2tp-tput-lns-$$; LAC=jl2tp-tput-lac-$$
-cleanup() {
-  for ns in "$LNS" "$LAC"; do ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true; done
-  sleep 1
-  for ns in "$LNS" "$LAC"; do ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null || true; ip netns del "$ns" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-ip netns add "$LNS"; ip netns add "$LAC"
-ip -n "$LNS" link set lo up; ip -n "$LAC" link set lo up
-ip -n "$LAC" link add wan type veth peer name wan netns "$LNS"
-ip -n "$LAC" addr add 203.0.113.1/24 dev wan; ip -n "$LNS" addr add 203.0.113.2/24 dev wan
-ip -n "$LAC" link set wan up; ip -n "$LNS" link set wan up
+. failover-app/bench/lib.sh
+pair_init tput
 umask 077
 echo "bench * bench-secret" > "$WORK/chap-secrets"
 echo "bench-secret" > "$WORK/password"

@@ -288,7 +288,7 @@ public final class LinuxTunDevice implements TunDevice {
                 if (!waitFirst) {
                     burst++;
                 } else if (++probe == PROBE_EVERY) {
-                    probe = 0;          // try reading on after the next packet: a burst?
+                    probe = 0;          // the next read does not wait first: a burst?
                     waitFirst = false;
                     burst = 0;
                 }
