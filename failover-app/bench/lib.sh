@@ -4,6 +4,9 @@
 # pair_init TAG          two namespaces, $LAC and $LNS, joined by a veth "wan" (203.0.113.1/24 in
 #                        $LAC, 203.0.113.2/24 in $LNS), a work directory $WORK and the same trap
 #                        as fo_init (processes killed, namespaces and $WORK removed on exit)
+# relay_start            after pair_init: the C TUN<->UDP relay (relay.c) on UDP port 4000 between
+#                        the two, with its own TUN pair crelay (198.51.100.251 in $LAC <-> .252 in
+#                        $LNS, outside the LNS pools); its PIDs in RELAY_LAC and RELAY_LNS
 #
 # The failover benchmarks:# The seed's topology in four namespaces:
 #
@@ -49,6 +52,17 @@ pair_init() {
   trap fo_cleanup EXIT
   for ns in $FO_ALL; do ip netns add "$ns"; ip -n "$ns" link set lo up; done
   fo_veth "$LAC" wan 203.0.113.1/24 "$LNS" wan 203.0.113.2/24
+}
+
+relay_start() {
+  gcc -O2 -o "$WORK/relay" failover-app/bench/relay.c
+  ip netns exec "$LAC" "$WORK/relay" crelay 203.0.113.1 4000 203.0.113.2 4000 &
+  RELAY_LAC=$!
+  ip netns exec "$LNS" "$WORK/relay" crelay 203.0.113.2 4000 203.0.113.1 4000 &
+  RELAY_LNS=$!
+  for _ in $(seq 1 50); do ip -n "$LAC" link show crelay >/dev/null 2>&1 && ip -n "$LNS" link show crelay >/dev/null 2>&1 && break; sleep 0.1; done
+  ip -n "$LAC" addr add 198.51.100.251 peer 198.51.100.252 dev crelay; ip -n "$LAC" link set crelay mtu 1460 up
+  ip -n "$LNS" addr add 198.51.100.252 peer 198.51.100.251 dev crelay; ip -n "$LNS" link set crelay mtu 1460 up
 }
 
 fo_cleanup() {

@@ -44,14 +44,8 @@ tunnel "$JAR_A" 1701 198.51.100.1 198.51.100.128-191 l2tp-a A
 tunnel "$JAR_B" 1702 198.51.100.65 198.51.100.66-70 l2tp-b B
 peer() { ip -n "$LAC" -4 addr show "$1" | sed -nE 's/.*peer ([0-9.]+).*/\1/p'; }
 A_TO=$(peer l2tp-a); B_TO=$(peer l2tp-b)
-gcc -O2 -o "$WORK/relay" failover-app/bench/relay.c
-ip netns exec "$LAC" "$WORK/relay" crelay 203.0.113.1 4000 203.0.113.2 4000 &
-R_DIAL=$!
-ip netns exec "$LNS" "$WORK/relay" crelay 203.0.113.2 4000 203.0.113.1 4000 &
-R_LNS=$!
-for _ in $(seq 1 50); do ip -n "$LAC" link show crelay >/dev/null 2>&1 && ip -n "$LNS" link show crelay >/dev/null 2>&1 && break; sleep 0.1; done
-ip -n "$LAC" addr add 198.51.100.251 peer 198.51.100.252 dev crelay; ip -n "$LAC" link set crelay mtu 1460 up
-ip -n "$LNS" addr add 198.51.100.252 peer 198.51.100.251 dev crelay; ip -n "$LNS" link set crelay mtu 1460 up
+relay_start
+R_DIAL=$RELAY_LAC R_LNS=$RELAY_LNS
 R_TO=198.51.100.252
 ip netns exec "$LNS" iperf3 -s -D -p 5201 >/dev/null
 sleep 0.5

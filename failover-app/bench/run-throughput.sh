@@ -36,15 +36,8 @@ ip netns exec "$LAC" dist/jl2tp-java "$JAR" dial --lns 203.0.113.2 --user bench 
 DIAL_PID=$!
 for _ in $(seq 1 100); do ip -n "$LAC" addr show l2tp-bench 2>/dev/null | grep -q "198.51.100" && break; sleep 0.1; done
 ip -n "$LAC" addr show l2tp-bench | grep -q "198.51.100" || { echo "tunnel did not come up"; cat "$WORK/dial.log" "$WORK/lns.log"; exit 1; }
-# The C relay: its own TUN pair (198.51.100.251 <-> .252, outside the LNS's pool), UDP port 4000.
-gcc -O2 -o "$WORK/relay" failover-app/bench/relay.c
-ip netns exec "$LAC" "$WORK/relay" crelay 203.0.113.1 4000 203.0.113.2 4000 &
-RELAY1=$!
-ip netns exec "$LNS" "$WORK/relay" crelay 203.0.113.2 4000 203.0.113.1 4000 &
-RELAY2=$!
-for _ in $(seq 1 50); do ip -n "$LAC" link show crelay >/dev/null 2>&1 && ip -n "$LNS" link show crelay >/dev/null 2>&1 && break; sleep 0.1; done
-ip -n "$LAC" addr add 198.51.100.251 peer 198.51.100.252 dev crelay; ip -n "$LAC" link set crelay mtu 1460 up
-ip -n "$LNS" addr add 198.51.100.252 peer 198.51.100.251 dev crelay; ip -n "$LNS" link set crelay mtu 1460 up
+relay_start   # the C relay (lib.sh)
+RELAY1=$RELAY_LAC RELAY2=$RELAY_LNS
 # `ip netns exec` execs its command: the PIDs above are the JVMs' (through the launcher's exec) and the relays'.
 ip netns exec "$LNS" iperf3 -s -D -p 5201 >/dev/null
 sleep 0.5
