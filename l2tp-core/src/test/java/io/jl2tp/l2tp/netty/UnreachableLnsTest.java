@@ -34,6 +34,9 @@ class UnreachableLnsTest {
                         TunnelConfig.defaults("lac"), e -> { })).get();
                 Await.until(Duration.ofSeconds(10), "a send failing with 'network unreachable'",
                         () -> lac.unreachableSends() > 0, () -> lac.sendFailures() + " send failures in all");
+                // the count goes up just before the line is written, on the socket's thread
+                Await.until(Duration.ofSeconds(10), "its WARN line", () -> captured.toString(StandardCharsets.UTF_8)
+                        .lines().anyMatch(l -> l.contains("WARN") && l.contains("unreachable")));
             } finally {
                 System.setErr(stderr);
                 lac.close("test over", 100);
