@@ -18,6 +18,16 @@ public interface TunDevice extends AutoCloseable {
      */
     int read(ByteBuf dst) throws IOException;
 
+    /**
+     * Reads a packet into {@code dst} only if one is waiting, without blocking: the packet
+     * length, 0 if none is (or the device cannot tell without blocking), -1 once closed. For a
+     * reader that sends a burst's packets together ({@code SendBatch}) and must not sit on them
+     * while it waits for the next. The default reads nothing.
+     */
+    default int readIfReady(ByteBuf dst) throws IOException {
+        return 0;
+    }
+
     /** Writes the readable bytes of {@code src} as one packet (the buffer is not released). */
     void write(ByteBuf src) throws IOException;
 

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** TUN and rtnetlink for real, each test in a network namespace of its own. */
@@ -200,6 +201,54 @@ class TunSystemTest {
         t.setDaemon(true);
         t.start();
         return t;
+    }
+
+    /** The IPv4 UDP datagrams to port 9 among {@code packets} (the kernel adds IPv6 chatter of its own). */
+    private static boolean isUdpToDiscard(ByteBuf b, int n) {
+        int at = b.readerIndex();
+        return n >= 28 && (b.getByte(at) & 0xf0) == 0x40 && b.getByte(at + 9) == 17 && b.getUnsignedShort(at + 22) == 9;
+    }
+
+    @Test
+    void readIfReadyTakesWhatIsWaitingAndNeverBlocks() throws Exception {
+        try (LinuxTunDevice tun = ns.call(() -> LinuxTunDevice.open("jt3", false));
+             RtNetlink nl = ns.call(RtNetlink::open);
+             java.net.DatagramSocket tx = ns.call(java.net.DatagramSocket::new)) {
+            ns.ip("addr", "add", "198.51.100.1/24", "dev", "jt3");
+            nl.setLinkUp(nl.linkIndex("jt3"), true);
+            ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(2048);
+            try {
+                java.net.InetSocketAddress to = new java.net.InetSocketAddress("198.51.100.2", 9);
+                for (int i = 0; i < 3; i++) {
+                    tx.send(new java.net.DatagramPacket(new byte[100 + i], 100 + i, to));
+                }
+                int udp = 0;
+                buf.clear();
+                int n = tun.read(buf); // the first of a burst
+                udp += isUdpToDiscard(buf, n) ? 1 : 0;
+                while (true) {
+                    buf.clear();
+                    n = assertTimeoutPreemptively(java.time.Duration.ofSeconds(5), () -> tun.readIfReady(buf),
+                            "readIfReady returns at once, packet or not");
+                    if (n == 0) {
+                        break;
+                    }
+                    assertTrue(n > 0);
+                    udp += isUdpToDiscard(buf, n) ? 1 : 0;
+                }
+                assertEquals(3, udp, "the three datagrams waiting were taken without blocking");
+                buf.clear();
+                assertEquals(0, tun.readIfReady(buf), "found empty: stays empty until read() waits again");
+                tx.send(new java.net.DatagramPacket(new byte[7], 7, to));
+                do {
+                    buf.clear();
+                    n = tun.read(buf); // waits, then reads the next
+                } while (n > 0 && !isUdpToDiscard(buf, n));
+                assertEquals(35, n);
+            } finally {
+                buf.release();
+            }
+        }
     }
 
     @Test

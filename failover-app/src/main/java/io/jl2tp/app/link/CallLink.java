@@ -1,5 +1,6 @@
 package io.jl2tp.app.link;
 
+import io.jl2tp.l2tp.netty.SendBatch;
 import io.jl2tp.l2tp.tunnel.FrameReceiver;
 import io.jl2tp.l2tp.tunnel.Session;
 import io.jl2tp.ppp.PppEvent;
@@ -258,6 +259,11 @@ public final class CallLink {
     private void readSegments(TunDevice device) {
         ByteBuf buf = null;
         Gso.Sink send = this::send;
+        // The packets of one burst — a super-packet's segments, and what the next reads find
+        // already waiting — leave as one UDP_SEGMENT send (SendBatch); flushed before the reader
+        // would wait, so a packet is never held while nothing else comes.
+        boolean batching = SendBatch.begin();
+        int held = 0;
         try {
             while (!closed) {
                 if (buf == null) {
@@ -266,7 +272,16 @@ public final class CallLink {
                 buf.clear().writerIndex(HEADROOM - VnetHdr.SIZE).readerIndex(HEADROOM - VnetHdr.SIZE);
                 int n;
                 try {
-                    n = device.read(buf);
+                    if (held > 0) {
+                        n = held < MAX_HELD_READS ? device.readIfReady(buf) : 0;
+                        if (n == 0) {
+                            SendBatch.flush();
+                            held = 0;
+                            continue;
+                        }
+                    } else {
+                        n = device.read(buf);
+                    }
                 } catch (IOException e) {
                     if (!closed) {
                         interfaceLost(device, e);
@@ -290,13 +305,20 @@ public final class CallLink {
                 } else if (kind < 0 || Gso.split(buf, HEADROOM, alloc, send) < 0) {
                     log.debug("{}: dropped a malformed offload packet ({} octets)", device.name(), n);
                 }
+                if (batching) {
+                    held++;
+                }
             }
         } finally {
+            SendBatch.end();
             if (buf != null) {
                 buf.release();
             }
         }
     }
+
+    /** TUN reads whose packets one batch may hold before it is sent (it also ends itself when full). */
+    private static final int MAX_HELD_READS = 64;
 
     private void send(ByteBuf buf) {
         if (closed) {

@@ -89,6 +89,9 @@ class DialMtuAndMssSystemTest {
         if (!clamp) {
             System.setProperty(KernelLink.MSS_CLAMP_PROPERTY, "false");
         }
+        // Datagrams one by one: a capture on the sending veth sees a UDP_SEGMENT run before it is
+        // cut (design note 11), and this test measures each datagram on the wire.
+        System.setProperty("jl2tp.udp.gso.off", "true");
         try (NetNs lnsNs = NetNs.create("mlns"); NetNs lacNs = NetNs.create("mlac")) {
             NetNs.veth(lacNs, "wan", "203.0.113.1/24", lnsNs, "wan", "203.0.113.2/24");
             lacNs.ip("-6", "addr", "add", "2001:db8:5::1/64", "dev", "wan", "nodad");
@@ -160,6 +163,7 @@ class DialMtuAndMssSystemTest {
             }
         } finally {
             System.clearProperty(KernelLink.MSS_CLAMP_PROPERTY);
+            System.clearProperty("jl2tp.udp.gso.off");
         }
     }
 

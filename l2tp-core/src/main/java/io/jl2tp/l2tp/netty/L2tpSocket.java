@@ -62,10 +62,12 @@ public final class L2tpSocket implements AutoCloseable {
     private final SendErrors sendErrors;
 
     private final DirectSend direct; // null without epoll
+    private final DatagramSink endpointSink; // the sink before any tap or filter
 
     private L2tpSocket(EventLoopGroup group, Channel channel, L2tpEndpoint endpoint, SendErrors sendErrors,
-            DirectSend direct) {
+            DirectSend direct, DatagramSink endpointSink) {
         this.group = group;
+        this.endpointSink = endpointSink;
         this.channel = channel;
         this.endpoint = endpoint;
         this.sendErrors = sendErrors;
@@ -178,6 +180,7 @@ public final class L2tpSocket implements AutoCloseable {
         DirectSend direct = ch instanceof EpollDatagramChannel epoll
                 ? DirectSend.of((io.netty.channel.unix.Socket) epoll.fd()) : null;
         DatagramSink sink = sink(ch, errors, direct);
+        DatagramSink base = sink;
         if (wiring.tap() != null) {
             SocketWiring.Tap tap = wiring.tap();
             InetSocketAddress self = (InetSocketAddress) ch.localAddress();
@@ -193,7 +196,7 @@ public final class L2tpSocket implements AutoCloseable {
         L2tpEndpoint endpoint = new L2tpEndpoint(loop, System::nanoTime, PooledByteBufAllocator.DEFAULT, sink);
         holder.endpoint = endpoint;
         log.debug("L2TP socket bound to {} ({})", ch.localAddress(), native_ ? "epoll" : "nio");
-        return new L2tpSocket(group, ch, endpoint, errors, direct);
+        return new L2tpSocket(group, ch, endpoint, errors, direct, base);
     }
 
     /**
@@ -231,15 +234,52 @@ public final class L2tpSocket implements AutoCloseable {
      */
     private static DatagramSink sink(Channel ch, SendErrors errors, DirectSend direct) {
         DatagramSink viaChannel = new LoopWrites(ch);
-        if (direct == null) {
-            return viaChannel;
+        return direct == null ? viaChannel : new DirectSink(ch.eventLoop(), viaChannel, errors, direct);
+    }
+
+    /**
+     * The sink of an epoll socket (see {@link #sink}): the event loop's sends through the channel,
+     * other threads' straight to the socket, or into their {@link SendBatch} where one is open.
+     */
+    static final class DirectSink implements DatagramSink {
+        private final EventLoop loop;
+        private final DatagramSink viaChannel;
+        private final SendErrors errors;
+        private final DirectSend direct;
+        private volatile boolean gso = true;
+        private volatile int longestSegment = SendBatch.CAPACITY;
+        // Written by the batching threads (an LNS may have several): the counts are for tests and
+        // statistics, and a lost increment between two threads costs nothing.
+        private int refusals;
+        private volatile long runs;        // sendmmsg calls that carried a segmented run
+        private volatile long runDatagrams; // the datagrams those carried
+
+        DirectSink(EventLoop loop, DatagramSink viaChannel, SendErrors errors, DirectSend direct) {
+            this.loop = loop;
+            this.viaChannel = viaChannel;
+            this.errors = errors;
+            this.direct = direct;
         }
-        EventLoop loop = ch.eventLoop();
-        return (buf, to) -> {
+
+        @Override
+        public void send(ByteBuf buf, InetSocketAddress to) {
             if (loop.inEventLoop() || !buf.hasMemoryAddress()) {
                 viaChannel.send(buf, to);
                 return;
             }
+            SendBatch batch = SendBatch.current();
+            if (batch != null && batch.add(this, buf, to)) {
+                return;
+            }
+            sendAlone(buf, to, false);
+        }
+
+        /**
+         * One datagram now, on this thread: released here, or handed to the channel on EAGAIN — a
+         * copy of it if it is {@code borrowed} (a slice of a {@link SendBatch}'s buffer, which is
+         * written again as soon as this returns).
+         */
+        void sendAlone(ByteBuf buf, InetSocketAddress to, boolean borrowed) {
             int sent;
             try {
                 sent = direct.send(buf, to);
@@ -248,12 +288,78 @@ public final class L2tpSocket implements AutoCloseable {
                 errors.failed(to, e);
                 return;
             }
-            if (sent == 0 && buf.isReadable()) {
-                viaChannel.send(buf, to); // EAGAIN
+            if (sent == 0 && buf.isReadable()) { // EAGAIN
+                if (borrowed) {
+                    ByteBuf copy = PooledByteBufAllocator.DEFAULT.directBuffer(buf.readableBytes()).writeBytes(buf);
+                    buf.release();
+                    buf = copy;
+                }
+                viaChannel.send(buf, to);
             } else {
                 buf.release();
             }
-        };
+        }
+
+        boolean gso() {
+            return gso;
+        }
+
+        /** The longest datagram that may go into a run. */
+        int longestSegment() {
+            return longestSegment;
+        }
+
+        /** A segmented run: octets sent, 0 on EAGAIN. */
+        int sendSegmented(SendBatch batch, ByteBuf buf, int len, int segment, InetSocketAddress to)
+                throws java.io.IOException {
+            InetSocketAddress peer = direct.connected;
+            boolean connected = peer != null && (peer == to || peer.equals(to));
+            int res = batch.sendmmsg(direct.fd, direct.ipv6, // as the channel's own sendmmsg: the socket's family
+                    buf, len, segment, connected ? null : to);
+            return Math.max(res, 0);
+        }
+
+        void segmented(int datagrams) {
+            runs++;
+            runDatagrams += datagrams;
+        }
+
+        /**
+         * The kernel would not segment a run of {@code segment}-octet datagrams. EMSGSIZE: longer
+         * than the path MTU, which only separate sends can fragment — datagrams that long are not
+         * batched again (the path's MTU is what it is), the rest still are. Anything else counts
+         * towards giving up on segmentation for this socket.
+         */
+        void refused(java.io.IOException e, int segment) {
+            if (e instanceof io.netty.channel.unix.Errors.NativeIoException nio && -nio.expectedErr() == 90) {
+                longestSegment = Math.min(longestSegment, segment - 1);
+                log.debug("UDP segmentation: datagrams of {} octets exceed the path MTU, sent one at a time", segment);
+                return;
+            }
+            if (++refusals == SendBatch.REFUSALS_BEFORE_OFF) {
+                gso = false;
+                log.info("UDP segmentation refused {} times ({}): L2TP data datagrams go one at a time",
+                        refusals, e.getMessage());
+            } else {
+                log.debug("UDP segmentation refused: {}", e.getMessage());
+            }
+        }
+
+        void failed(InetSocketAddress to, java.io.IOException e, int datagrams) {
+            for (int i = 0; i < datagrams; i++) {
+                errors.failed(to, e);
+            }
+        }
+    }
+
+    /** The sink data messages go to (before any tap or filter): for tests. */
+    DatagramSink dataSink() {
+        return endpointSink;
+    }
+
+    /** Segmented sends ({@link SendBatch}): runs sent, and the datagrams they carried; zeros without epoll. */
+    public long[] segmentedSends() {
+        return endpointSink instanceof DirectSink d ? new long[] {d.runs, d.runDatagrams} : new long[2];
     }
 
     /**
@@ -287,8 +393,8 @@ public final class L2tpSocket implements AutoCloseable {
         private record Dest(InetSocketAddress to, byte[] addr, int scopeId, boolean v6) {
         }
 
-        private final int fd;
-        private final boolean ipv6;
+        final int fd;
+        final boolean ipv6;
         private final io.netty.channel.unix.Socket socket;
         private final io.netty.channel.unix.Socket fallback; // when the JNI function is not reachable
         private final ThreadLocal<Dest> last = new ThreadLocal<>();

@@ -72,6 +72,7 @@ public final class LinuxTunDevice implements TunDevice {
     private final EpollWait epoll;
     // reader-only state (one reader thread): see read()
     private boolean waitFirst;
+    private boolean drained; // readIfReady found nothing: the next read waits first
     private int burst;
     private int probe;
     private final Memory eventBuf = new Memory(8);
@@ -269,12 +270,44 @@ public final class LinuxTunDevice implements TunDevice {
         }
     }
 
+    /**
+     * A read only while in a burst (see the class comment): in wait-first mode the device expects
+     * nothing more and says so without a system call; a read that finds nothing (EAGAIN) ends the
+     * burst, and the next {@link #read} waits before it reads.
+     */
+    @Override
+    public int readIfReady(ByteBuf dst) throws IOException {
+        if (!dst.hasMemoryAddress()) {
+            throw new IllegalArgumentException("TUN reads need a direct buffer with a memory address");
+        }
+        if (waitFirst || drained) {
+            return 0;
+        }
+        if (!enter()) {
+            return -1;
+        }
+        try {
+            int n = readOnce(dst);
+            if (n > 0) {
+                burst++;
+            } else if (n == 0) {
+                waitFirst = burst <= 1;
+                burst = 0;
+                drained = true;
+            }
+            return n;
+        } finally {
+            exit();
+        }
+    }
+
     private int readPacket(ByteBuf dst) throws IOException {
         while (true) {
             if (closed.get()) {
                 return -1;
             }
-            if (waitFirst) {
+            if (waitFirst || drained) {
+                drained = false;
                 awaitReadable();
                 if (closed.get()) {
                     return -1;
