@@ -54,17 +54,23 @@ public final class SendBatch {
     static final int REFUSALS_BEFORE_OFF = 8;
 
     private static final ThreadLocal<SendBatch> CURRENT = new ThreadLocal<>();
+    /**
+     * Netty's NativeDatagramPacketArray, taken for the length of one sendmmsg call and put back:
+     * each holds 1 024 message slots (~130 KiB of heap and native memory), so they are shared by
+     * all batching threads — an LNS has one per call — and number at most the sends in progress
+     * at once (about the cores), not the threads. Process-wide, like Netty's own pools.
+     */
+    private static final java.util.concurrent.ConcurrentLinkedQueue<Object> ARRAYS =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private ByteBuf buf; // allocated at the first datagram
-    private final Object packets; // Netty's NativeDatagramPacketArray: one message
     private L2tpSocket.DirectSink sink;
     private InetSocketAddress to;
     private int segment;
     private int count;
     private boolean closedRun; // a shorter datagram came last: nothing may follow it
 
-    private SendBatch(Object packets) {
-        this.packets = packets;
+    private SendBatch() {
     }
 
     /**
@@ -78,14 +84,7 @@ public final class SendBatch {
         if (!Gso.AVAILABLE || Boolean.getBoolean("jl2tp.udp.gso.off")) {
             return false;
         }
-        Object packets;
-        try {
-            packets = Gso.NEW_ARRAY.invokeExact();
-        } catch (Throwable t) {
-            log.debug("UDP segmentation off: {}", t.toString());
-            return false;
-        }
-        CURRENT.set(new SendBatch(packets));
+        CURRENT.set(new SendBatch());
         return true;
     }
 
@@ -109,11 +108,6 @@ public final class SendBatch {
         } finally {
             if (b.buf != null) {
                 b.buf.release();
-            }
-            try {
-                Gso.RELEASE.invokeExact(b.packets);
-            } catch (Throwable t) {
-                log.debug("releasing the sendmmsg array: {}", t.toString());
             }
         }
     }
@@ -211,7 +205,11 @@ public final class SendBatch {
 
     /** One sendmmsg(2) of one message: {@code len} octets of {@code b} cut into {@code segment}s. */
     int sendmmsg(int fd, boolean ipv6, ByteBuf b, int len, int segment, InetSocketAddress recipient) throws IOException {
+        Object packets = ARRAYS.poll();
         try {
+            if (packets == null) {
+                packets = Gso.NEW_ARRAY.invokeExact();
+            }
             Gso.CLEAR.invokeExact(packets);
             if (!(boolean) Gso.ADD.invokeExact(packets, b, 0, len, segment, recipient)) {
                 throw new IOException("sendmmsg: the message did not fit");
@@ -221,6 +219,10 @@ public final class SendBatch {
             throw e;
         } catch (Throwable t) {
             throw new IOException(t);
+        } finally {
+            if (packets != null) {
+                ARRAYS.offer(packets);
+            }
         }
     }
 
@@ -231,11 +233,10 @@ public final class SendBatch {
         static final MethodHandle ADD;        // (Object, ByteBuf, int, int, int, InetSocketAddress) boolean
         static final MethodHandle PACKETS;    // (Object) Object
         static final MethodHandle CLEAR;      // (Object) void
-        static final MethodHandle RELEASE;    // (Object) void
         static final MethodHandle SENDMMSG;   // (int, boolean, Object, int, int) int
 
         static {
-            MethodHandle newArray = null, add = null, packets = null, clear = null, release = null, sendmmsg = null;
+            MethodHandle newArray = null, add = null, packets = null, clear = null, sendmmsg = null;
             boolean ok = false;
             try {
                 Class<?> native_ = Class.forName("io.netty.channel.epoll.Native");
@@ -252,8 +253,6 @@ public final class SendBatch {
                         .asType(MethodType.methodType(Object.class, Object.class));
                 clear = l.findVirtual(array, "clear", MethodType.methodType(void.class))
                         .asType(MethodType.methodType(void.class, Object.class));
-                release = l.findVirtual(array, "release", MethodType.methodType(void.class))
-                        .asType(MethodType.methodType(void.class, Object.class));
                 MethodHandles.Lookup n = MethodHandles.privateLookupIn(native_, MethodHandles.lookup());
                 sendmmsg = n.findStatic(native_, "sendmmsg", MethodType.methodType(int.class, int.class,
                         boolean.class, packet.arrayType(), int.class, int.class))
@@ -268,7 +267,6 @@ public final class SendBatch {
             ADD = add;
             PACKETS = packets;
             CLEAR = clear;
-            RELEASE = release;
             SENDMMSG = sendmmsg;
             AVAILABLE = ok;
         }
